@@ -1,0 +1,127 @@
+/*
+ * clientproto.h - the local API protocol between libclusapi and clusterd.
+ *
+ * Transport: AF_UNIX SOCK_STREAM at /run/cluster-server/clusterd.sock (or
+ * $CLUSTER_SOCKET), mode 0660, group-checked with SO_PEERCRED on accept.
+ * One connection carries any number of requests, one at a time: the client
+ * sends a frame and reads the reply frame with the same request id.
+ *
+ * Frame: a 20-byte header (all little-endian) then `length` payload bytes.
+ *
+ *     u32 magic    CS_PROTO_MAGIC
+ *     u16 version  CS_PROTO_VERSION
+ *     u16 op       enum cs_op (a reply carries the request's op)
+ *     u32 id       request id, echoed in the reply
+ *     u32 status   0 in requests; in replies an ERROR_* code (clusapi/errors.h)
+ *     u32 length   payload bytes, at most CS_PROTO_MAX_PAYLOAD
+ *
+ * Payload: an MSCS property list (clusapi/proplist.h), validated whole by
+ * the receiver before use; an empty payload (length 0) means no arguments.
+ * Property names and value formats used by each op are listed below; a
+ * request missing a required property is answered ERROR_INVALID_PARAMETER.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef CS_CLIENTPROTO_H
+#define CS_CLIENTPROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_bytes.h"
+
+#define CS_PROTO_MAGIC        0x43535031u /* "CSP1" */
+#define CS_PROTO_VERSION      1u
+#define CS_PROTO_HEADER_SIZE  20u
+#define CS_PROTO_MAX_PAYLOAD  (16u * 1024u * 1024u)
+
+#define CS_DEFAULT_SOCKET     "/run/cluster-server/clusterd.sock"
+#define CS_SOCKET_ENV         "CLUSTER_SOCKET"
+
+/*
+ * Property names (SZ unless marked):
+ *   "Name"      object name              "Node"      node name
+ *   "Group"     group name               "Type"      resource type name
+ *   "NewName"   for renames              "DependsOn" resource name
+ *   "Nodes"     MULTI_SZ of node names   "WaitMs"    DWORD, 0 = do not wait
+ *   "Code"      DWORD control code       "OutSize"   DWORD caller's buffer size
+ *   "In"        BINARY control input     "Out"       BINARY control output
+ *   "BytesReturned" DWORD (control replies: the size written, or needed
+ *               with ERROR_MORE_DATA)
+ *   "Private"   BINARY: a property list of private properties
+ */
+enum cs_op {
+	CS_OP_STATUS = 1,        /* -> "Cluster"(SZ name, DWORD quorate, DWORD local node id,
+	                          *     SZ local node name),
+	                          *    per node  "Node"(SZ name, DWORD id, DWORD state),
+	                          *    per group "Group"(SZ name, DWORD state, SZ owner or "",
+	                          *                      MULTI_SZ preferred owners),
+	                          *    per resource "Resource"(SZ name, SZ type, SZ group,
+	                          *                      DWORD state, SZ owner or "",
+	                          *                      MULTI_SZ depends-on, MULTI_SZ possible owners) */
+	CS_OP_GROUP_CREATE,      /* Name */
+	CS_OP_GROUP_DELETE,      /* Name */
+	CS_OP_GROUP_RENAME,      /* Name, NewName */
+	CS_OP_GROUP_ONLINE,      /* Name, [Node], [WaitMs] */
+	CS_OP_GROUP_OFFLINE,     /* Name, [WaitMs] */
+	CS_OP_GROUP_MOVE,        /* Name, [Node] (none: the next possible node), [WaitMs] */
+	CS_OP_GROUP_SET_OWNERS,  /* Name, Nodes (preferred owners, in order) */
+	CS_OP_RESOURCE_CREATE,   /* Name, Type, Group, [Private] */
+	CS_OP_RESOURCE_DELETE,   /* Name */
+	CS_OP_RESOURCE_RENAME,   /* Name, NewName */
+	CS_OP_RESOURCE_ONLINE,   /* Name, [WaitMs] */
+	CS_OP_RESOURCE_OFFLINE,  /* Name, [WaitMs] */
+	CS_OP_RESOURCE_FAIL,     /* Name: simulate a failure (MSCS FailClusterResource) */
+	CS_OP_RESOURCE_ADD_DEP,  /* Name, DependsOn */
+	CS_OP_RESOURCE_DEL_DEP,  /* Name, DependsOn */
+	CS_OP_RESOURCE_ADD_OWNER,/* Name, Node (possible owner) */
+	CS_OP_RESOURCE_DEL_OWNER,/* Name, Node */
+	CS_OP_RESOURCE_CONTROL,  /* Name, [Node], Code, [In], OutSize -> BytesReturned, [Out] */
+	CS_OP_TYPE_CONTROL,      /* Name (type), [Node], Code, [In], OutSize -> same */
+	CS_OP_GROUP_CONTROL,     /* Name, [Node], Code, [In], OutSize -> same */
+	CS_OP_NODE_CONTROL,      /* Name, [Node], Code, [In], OutSize -> same */
+	CS_OP_CLUSTER_CONTROL,   /* [Node], Code, [In], OutSize -> same */
+	CS_OP_NODE_PAUSE,        /* Name */
+	CS_OP_NODE_RESUME,       /* Name */
+	CS_OP_MAX
+};
+
+struct cs_frame_header {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t op;
+	uint32_t id;
+	uint32_t status;
+	uint32_t length;
+};
+
+static inline void cs_frame_header_encode(uint8_t out[CS_PROTO_HEADER_SIZE],
+					  uint16_t op, uint32_t id, uint32_t status,
+					  uint32_t length)
+{
+	cs_put_le32(out, CS_PROTO_MAGIC);
+	cs_put_le16(out + 4, CS_PROTO_VERSION);
+	cs_put_le16(out + 6, op);
+	cs_put_le32(out + 8, id);
+	cs_put_le32(out + 12, status);
+	cs_put_le32(out + 16, length);
+}
+
+/* Decode and check a header: 0, or -1 if the magic, version or length is
+ * wrong (the connection must then be dropped: the stream is out of step). */
+static inline int cs_frame_header_decode(const uint8_t in[CS_PROTO_HEADER_SIZE],
+					 struct cs_frame_header *h)
+{
+	h->magic = cs_le32(in);
+	h->version = cs_le16(in + 4);
+	h->op = cs_le16(in + 6);
+	h->id = cs_le32(in + 8);
+	h->status = cs_le32(in + 12);
+	h->length = cs_le32(in + 16);
+	if (h->magic != CS_PROTO_MAGIC || h->version != CS_PROTO_VERSION ||
+	    h->length > CS_PROTO_MAX_PAYLOAD)
+		return -1;
+	return 0;
+}
+
+#endif /* CS_CLIENTPROTO_H */

@@ -1,0 +1,747 @@
+/*
+ * api.c - the local API socket of clusterd (common/clientproto.h).
+ *
+ * Queries are answered from memory at once; changes are multicast as model
+ * ops and answered when this node has applied and persisted them (and, with
+ * WaitMs, when the object reached the state asked for); controls go to the
+ * node that answers them and come back.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "csd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "clientproto.h"
+#include "cs_alloc.h"
+#include "log.h"
+
+#define ADMIN_GROUP "haclient"
+
+struct api_conn {
+	struct api_conn *next;
+	int fd;
+	int admin;                   /* may change things */
+	uint8_t hdr[CS_PROTO_HEADER_SIZE];
+	size_t hdr_got;
+	struct cs_frame_header h;
+	uint8_t *payload;
+	size_t payload_got;
+	uint8_t *out;
+	size_t out_len, out_cap;
+	int closing;
+};
+
+static int listen_fd = -1;
+static struct loop_timer *tick;
+
+static void conn_close(struct api_conn *c)
+{
+	for (struct pending *p = csd->pending; p; p = p->next)
+		if (p->conn == c)
+			p->conn = NULL;
+	for (struct api_conn **pp = &csd->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	loop_del_fd(csd->loop, c->fd);
+	close(c->fd);
+	cs_free(c->payload);
+	cs_free(c->out);
+	cs_free(c);
+}
+
+static void conn_flush(struct api_conn *c)
+{
+	while (c->out_len) {
+		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				loop_mod_fd(csd->loop, c->fd, EPOLLIN | EPOLLOUT);
+				return;
+			}
+			c->closing = 1;
+			return;
+		}
+		memmove(c->out, c->out + n, c->out_len - (size_t)n);
+		c->out_len -= (size_t)n;
+	}
+	loop_mod_fd(csd->loop, c->fd, EPOLLIN);
+}
+
+void api_reply(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
+	       const void *payload, size_t len)
+{
+	size_t need;
+
+	if (!c)
+		return;
+	need = c->out_len + CS_PROTO_HEADER_SIZE + len;
+	if (need > c->out_cap) {
+		uint8_t *n = cs_realloc(c->out, need);
+		if (!n) {
+			c->closing = 1; /* cannot answer: drop the client rather than lie */
+			return;
+		}
+		c->out = n;
+		c->out_cap = need;
+	}
+	cs_frame_header_encode(c->out + c->out_len, (uint16_t)op, id, status, (uint32_t)len);
+	if (len)
+		memcpy(c->out + c->out_len + CS_PROTO_HEADER_SIZE, payload, len);
+	c->out_len = need;
+	conn_flush(c);
+}
+
+void api_reply_error(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
+		     const char *why)
+{
+	clusprop_builder b;
+
+	if (!why) {
+		api_reply(c, op, id, status, NULL, 0);
+		return;
+	}
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Error", why);
+	if (clusprop_builder_status(&b) == ERROR_SUCCESS)
+		api_reply(c, op, id, status, clusprop_builder_data(&b), clusprop_builder_size(&b));
+	else
+		api_reply(c, op, id, status, NULL, 0);
+	clusprop_builder_free(&b);
+}
+
+struct pending *pending_add(struct api_conn *c, uint32_t op, uint32_t req_id, uint32_t kind,
+			    const char *object, uint64_t wait_ms)
+{
+	struct pending *p = cs_calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	if (object && !(p->object = cs_strdup(object))) {
+		cs_free(p);
+		return NULL;
+	}
+	p->conn = c;
+	p->op = op;
+	p->req_id = req_id;
+	p->client_id = req_id;
+	p->kind = kind;
+	p->deadline = wait_ms ? loop_now_ms() + wait_ms : 0;
+	p->next = csd->pending;
+	csd->pending = p;
+	return p;
+}
+
+void pending_done(struct pending *p)
+{
+	for (struct pending **pp = &csd->pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	cs_free(p->object);
+	cs_free(p);
+}
+
+/* ---- waiting for states ---- */
+
+static int group_settled(const struct cs_group *g, uint32_t want, uint32_t *rc)
+{
+	*rc = ERROR_SUCCESS;
+	if (g->moving_to)
+		return 0;
+	if (want == ClusterGroupOnline) {
+		if (g->state == ClusterGroupOnline)
+			return 1;
+		if (g->state == ClusterGroupFailed) {
+			*rc = ERROR_RESOURCE_FAILED;
+			return 1;
+		}
+		return 0;
+	}
+	return g->state == ClusterGroupOffline || g->state == ClusterGroupFailed;
+}
+
+void api_check_waiters(void)
+{
+	uint64_t now = loop_now_ms();
+
+	for (struct pending *p = csd->pending, *next; p; p = next) {
+		uint32_t rc = ERROR_SUCCESS;
+		int done = 0;
+		next = p->next;
+		if (p->kind == PEND_GROUP_STATE) {
+			const struct cs_group *g = model_group(&csd->model, p->object);
+			if (!g) {
+				rc = ERROR_GROUP_NOT_FOUND;
+				done = 1;
+			} else {
+				done = group_settled(g, p->want_state, &rc);
+			}
+		} else if (p->kind == PEND_RES_STATE) {
+			const struct cs_resource *r = model_resource(&csd->model, p->object);
+			if (!r) {
+				rc = ERROR_RESOURCE_NOT_FOUND;
+				done = 1;
+			} else if (r->state == p->want_state) {
+				done = 1;
+			} else if (r->state == ClusterResourceFailed) {
+				rc = ERROR_RESOURCE_FAILED;
+				done = 1;
+			} else if (p->want_state == ClusterResourceOffline &&
+				   r->state == ClusterResourceFailed) {
+				done = 1;
+			}
+		} else if (p->deadline && now >= p->deadline) {
+			/* an op or a control that never came back */
+			api_reply_error(p->conn, p->op, p->client_id, ERROR_TIMEOUT,
+					"no answer from the cluster in time");
+			pending_done(p);
+			continue;
+		}
+		if (!done && p->kind != PEND_APPLY && p->kind != PEND_CONTROL &&
+		    p->deadline && now >= p->deadline) {
+			rc = ERROR_TIMEOUT;
+			done = 1;
+		}
+		if (done && (p->kind == PEND_GROUP_STATE || p->kind == PEND_RES_STATE)) {
+			api_reply_error(p->conn, p->op, p->client_id, rc,
+					rc == ERROR_TIMEOUT ? "timed out waiting for the state" :
+					rc == ERROR_RESOURCE_FAILED ? "a resource failed" : NULL);
+			pending_done(p);
+		}
+	}
+}
+
+static void on_tick(void *data)
+{
+	(void)data;
+	api_check_waiters();
+	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
+}
+
+void api_op_applied(uint32_t req_id, uint32_t status, const char *why)
+{
+	for (struct pending *p = csd->pending; p; p = p->next) {
+		if (p->kind != PEND_APPLY || p->req_id != req_id)
+			continue;
+		if (status == ERROR_SUCCESS && p->want_state != UINT32_MAX && p->object) {
+			/* now wait for the state */
+			p->kind = (p->op == CS_OP_RESOURCE_ONLINE || p->op == CS_OP_RESOURCE_OFFLINE)
+					  ? PEND_RES_STATE : PEND_GROUP_STATE;
+			api_check_waiters();
+			return;
+		}
+		api_reply_error(p->conn, p->op, p->client_id, status, status ? why : NULL);
+		pending_done(p);
+		return;
+	}
+}
+
+/* ---- requests ---- */
+
+static uint32_t next_req_id(void)
+{
+	if (++csd->next_req == 0)
+		csd->next_req = 1;
+	return csd->next_req;
+}
+
+/* Multicast op with args; answer when applied (and, wait_state != UINT32_MAX, settled). */
+static void submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint32_t op,
+		   const struct cs_args *a, const char *object, uint32_t wait_ms, uint32_t wait_state)
+{
+	uint32_t id = next_req_id(), rc;
+	struct pending *p = pending_add(c, api_op, client_id, PEND_APPLY, object,
+					wait_ms ? wait_ms : 30000);
+
+	if (!p) {
+		api_reply(c, api_op, client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		return;
+	}
+	p->want_state = wait_ms ? wait_state : UINT32_MAX;
+	if (!wait_ms)
+		p->deadline = loop_now_ms() + 30000;
+	/* the pending entry is matched on our multicast id, replied with the client's */
+	rc = cluster_send_op(op, a, id);
+	if (rc != ERROR_SUCCESS) {
+		api_reply_error(c, api_op, client_id, rc, "cannot send the change to the cluster");
+		pending_done(p);
+		return;
+	}
+	p->req_id = id;
+	p->client_id = client_id;
+}
+
+static int plugin_exists(const char *type)
+{
+	char path[4096];
+	int n;
+
+	if (!csd->cfg.plugin_dir)
+		return 1;
+	for (const char *s = type; *s; s++)
+		if (*s == '/' || *s == '.')
+			return 0;
+	n = snprintf(path, sizeof(path), "%s/%s.so", csd->cfg.plugin_dir, type);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	if (access(path, R_OK) == 0)
+		return 1;
+	/* also the lower-case file name ("Dummy" -> dummy.so) */
+	for (char *s = path + strlen(csd->cfg.plugin_dir) + 1; *s && *s != '.'; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+	return access(path, R_OK) == 0;
+}
+
+static int is_change(uint32_t op)
+{
+	return op != CS_OP_STATUS && op != CS_OP_RESOURCE_CONTROL && op != CS_OP_TYPE_CONTROL &&
+	       op != CS_OP_GROUP_CONTROL && op != CS_OP_NODE_CONTROL && op != CS_OP_CLUSTER_CONTROL;
+}
+
+static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_args *a)
+{
+	uint32_t target = csd->local_id, rid;
+	struct pending *p;
+
+	if (!a->has_code) {
+		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
+		return;
+	}
+	if (a->node) {
+		const struct cs_node *n = model_node(&csd->model, a->node);
+		if (!n) {
+			api_reply_error(c, op, id, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+			return;
+		}
+		target = n->id;
+	} else if (op == CS_OP_RESOURCE_CONTROL || op == CS_OP_GROUP_CONTROL) {
+		const struct cs_group *g = NULL;
+		if (op == CS_OP_RESOURCE_CONTROL) {
+			const struct cs_resource *r = model_resource(&csd->model, a->name);
+			g = r ? model_group(&csd->model, r->group) : NULL;
+		} else {
+			g = model_group(&csd->model, a->name);
+		}
+		if (g && g->owner && cluster_is_member(g->owner))
+			target = g->owner;
+	}
+	if (target != csd->local_id && !cluster_is_member(target)) {
+		api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE, "that node is not up");
+		return;
+	}
+	rid = next_req_id();
+	p = pending_add(c, op, rid, PEND_CONTROL, NULL, 30000);
+	if (!p) {
+		api_reply(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		return;
+	}
+	p->client_id = id;
+	if (target == csd->local_id) {
+		control_local(op, a, csd->local_id, rid);
+		return;
+	}
+	clusprop_builder b;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	uint32_t rc = cs_args_encode(&b, a);
+	if (rc == ERROR_SUCCESS)
+		rc = cluster_send(MSG_CONTROL_REQ, (uint16_t)op, target, rid, 0,
+				  clusprop_builder_data(&b), clusprop_builder_size(&b));
+	clusprop_builder_free(&b);
+	if (rc != ERROR_SUCCESS) {
+		api_reply_error(c, op, id, rc, "cannot route the control");
+		pending_done(p);
+	}
+}
+
+void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
+		   size_t bytes_returned, size_t out_len)
+{
+	(void)origin;
+	if (!req_id) {
+		/* membership changed: fail controls routed to nodes that left */
+		return;
+	}
+	for (struct pending *p = csd->pending; p; p = p->next) {
+		if (p->kind != PEND_CONTROL || p->req_id != req_id)
+			continue;
+		clusprop_builder b;
+		clusprop_builder_init_owned(&b);
+		clusprop_builder_begin_plist(&b);
+		clusprop_add_dword(&b, "BytesReturned", (uint32_t)bytes_returned);
+		if (status == ERROR_SUCCESS && out_len)
+			clusprop_add_binary(&b, "Out", out, out_len);
+		if (clusprop_builder_status(&b) == ERROR_SUCCESS)
+			api_reply(p->conn, p->op, p->client_id, status, clusprop_builder_data(&b),
+				  clusprop_builder_size(&b));
+		else
+			api_reply(p->conn, p->op, p->client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		clusprop_builder_free(&b);
+		pending_done(p);
+		return;
+	}
+}
+
+static void handle(struct api_conn *c)
+{
+	struct cs_args a;
+	uint32_t op = c->h.op, id = c->h.id, rc;
+	const struct cs_group *g;
+	const struct cs_resource *r;
+
+	rc = cs_args_parse(c->payload, c->h.length, &a);
+	if (rc != ERROR_SUCCESS) {
+		api_reply_error(c, op, id, rc, "malformed request payload");
+		return;
+	}
+	if (is_change(op) && !c->admin) {
+		api_reply_error(c, op, id, ERROR_ACCESS_DENIED, "changes need root or group " ADMIN_GROUP);
+		goto out;
+	}
+	if (is_change(op) && (!csd->quorate || !csd->synced)) {
+		api_reply_error(c, op, id, ERROR_NOT_READY,
+				csd->quorate ? "cluster view not synced yet" : "the cluster has no quorum");
+		goto out;
+	}
+	if (op != CS_OP_STATUS && op != CS_OP_CLUSTER_CONTROL && !a.name) {
+		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Name is required");
+		goto out;
+	}
+	switch (op) {
+	case CS_OP_STATUS: {
+		clusprop_builder b;
+		clusprop_builder_init_owned(&b);
+		rc = model_encode_status(&csd->model, &b, csd->quorate, csd->local_id);
+		if (rc == ERROR_SUCCESS)
+			api_reply(c, op, id, rc, clusprop_builder_data(&b), clusprop_builder_size(&b));
+		else
+			api_reply(c, op, id, rc, NULL, 0);
+		clusprop_builder_free(&b);
+		break;
+	}
+	case CS_OP_GROUP_CREATE:
+		submit(c, op, id, MOP_GROUP_CREATE, &a, NULL, 0, 0);
+		break;
+	case CS_OP_GROUP_DELETE:
+		submit(c, op, id, MOP_GROUP_DELETE, &a, NULL, 0, 0);
+		break;
+	case CS_OP_GROUP_RENAME:
+		submit(c, op, id, MOP_GROUP_RENAME, &a, NULL, 0, 0);
+		break;
+	case CS_OP_GROUP_SET_OWNERS:
+		submit(c, op, id, MOP_GROUP_SET_OWNERS, &a, NULL, 0, 0);
+		break;
+	case CS_OP_GROUP_ONLINE:
+	case CS_OP_GROUP_MOVE: {
+		uint32_t target = 0;
+		if (!(g = model_group(&csd->model, a.name))) {
+			api_reply_error(c, op, id, ERROR_GROUP_NOT_FOUND, "no such group");
+			break;
+		}
+		if (a.node) {
+			const struct cs_node *n = model_node(&csd->model, a.node);
+			if (!n) {
+				api_reply_error(c, op, id, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+				break;
+			}
+			if (!cluster_is_member(n->id) || n->state != ClusterNodeUp ||
+			    !model_node_can_own(&csd->model, g, n->name)) {
+				api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE,
+						"that node is not up or cannot own this group");
+				break;
+			}
+			target = n->id;
+		} else if (op == CS_OP_GROUP_MOVE) {
+			target = model_choose_node(&csd->model, g, csd->members, csd->n_members,
+						   g->owner);
+			if (!target) {
+				api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE,
+						"no other node can own this group");
+				break;
+			}
+		}
+		if (target && target != g->owner) {
+			struct cs_args m = { .name = a.name, .node_id = target, .has_node_id = 1 };
+			int live = g->owner && cluster_is_member(g->owner) &&
+				   g->state != ClusterGroupOffline;
+			rc = cluster_send_op(live ? MOP_GROUP_MOVING : MOP_GROUP_OWNER, &m, 0);
+			if (rc != ERROR_SUCCESS) {
+				api_reply_error(c, op, id, rc, "cannot send the move");
+				break;
+			}
+		}
+		if (op == CS_OP_GROUP_ONLINE) {
+			a.state = 1;
+			a.has_state = 1;
+			submit(c, op, id, MOP_GROUP_PERSIST, &a, a.name, a.wait_ms, ClusterGroupOnline);
+		} else {
+			struct cs_args n = { .name = a.name, .state = g->persistent, .has_state = 1 };
+			submit(c, op, id, MOP_GROUP_PERSIST, &n, a.name, a.wait_ms,
+			       g->persistent ? ClusterGroupOnline : ClusterGroupOffline);
+		}
+		break;
+	}
+	case CS_OP_GROUP_OFFLINE:
+		a.state = 0;
+		a.has_state = 1;
+		submit(c, op, id, MOP_GROUP_PERSIST, &a, a.name, a.wait_ms, ClusterGroupOffline);
+		break;
+	case CS_OP_RESOURCE_CREATE:
+		if (a.type && !plugin_exists(a.type)) {
+			api_reply_error(c, op, id, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
+					"no plugin for that resource type");
+			break;
+		}
+		submit(c, op, id, MOP_RES_CREATE, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_DELETE:
+		submit(c, op, id, MOP_RES_DELETE, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_RENAME:
+		submit(c, op, id, MOP_RES_RENAME, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_ONLINE:
+	case CS_OP_RESOURCE_OFFLINE:
+		a.state = op == CS_OP_RESOURCE_ONLINE;
+		a.has_state = 1;
+		submit(c, op, id, MOP_RES_PERSIST, &a, a.name, a.wait_ms,
+		       a.state ? ClusterResourceOnline : ClusterResourceOffline);
+		break;
+	case CS_OP_RESOURCE_FAIL:
+		if (!(r = model_resource(&csd->model, a.name))) {
+			api_reply_error(c, op, id, ERROR_RESOURCE_NOT_FOUND, "no such resource");
+			break;
+		}
+		if (r->state != ClusterResourceOnline) {
+			api_reply_error(c, op, id, ERROR_RESOURCE_NOT_ONLINE, "the resource is not online");
+			break;
+		}
+		a.state = ClusterResourceFailed;
+		a.has_state = 1;
+		submit(c, op, id, MOP_RES_STATE, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_ADD_DEP:
+		submit(c, op, id, MOP_RES_ADD_DEP, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_DEL_DEP:
+		submit(c, op, id, MOP_RES_DEL_DEP, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_ADD_OWNER:
+		submit(c, op, id, MOP_RES_ADD_OWNER, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_DEL_OWNER:
+		submit(c, op, id, MOP_RES_DEL_OWNER, &a, NULL, 0, 0);
+		break;
+	case CS_OP_RESOURCE_CONTROL:
+		if (!model_resource(&csd->model, a.name)) {
+			api_reply_error(c, op, id, ERROR_RESOURCE_NOT_FOUND, "no such resource");
+			break;
+		}
+		if (a.code == CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES ||
+		    a.code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
+			/* a change: replicated like any other */
+			if (!c->admin || !csd->quorate) {
+				api_reply_error(c, op, id, !c->admin ? ERROR_ACCESS_DENIED : ERROR_NOT_READY,
+						"changes need quorum and admin rights");
+				break;
+			}
+			if (a.code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
+				a.priv = a.in;
+				a.priv_size = a.in_size;
+				a.in = NULL;
+				a.in_size = 0;
+				a.has_priv = 1;
+				a.has_in = 0;
+			}
+			a.has_code = 0;
+			a.has_out_size = 0;
+			submit(c, op, id, a.code == CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES ?
+			       MOP_RES_SET_COMMON : MOP_RES_SET_PRIVATE, &a, NULL, 0, 0);
+			break;
+		}
+		do_control(c, op, id, &a);
+		break;
+	case CS_OP_TYPE_CONTROL:
+	case CS_OP_GROUP_CONTROL:
+	case CS_OP_NODE_CONTROL:
+	case CS_OP_CLUSTER_CONTROL:
+		do_control(c, op, id, &a);
+		break;
+	default:
+		api_reply_error(c, op, id, ERROR_INVALID_FUNCTION, "unknown request");
+	}
+out:
+	cs_args_free(&a);
+}
+
+static void on_conn(void *data, uint32_t events)
+{
+	struct api_conn *c = data;
+
+	if (events & EPOLLOUT)
+		conn_flush(c);
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		for (int rounds = 0; rounds < 64 && !c->closing; rounds++) {
+			ssize_t n;
+			if (c->hdr_got < CS_PROTO_HEADER_SIZE) {
+				n = recv(c->fd, c->hdr + c->hdr_got, CS_PROTO_HEADER_SIZE - c->hdr_got,
+					 MSG_DONTWAIT);
+				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+					c->closing = 1;
+					break;
+				}
+				if (n < 0)
+					break;
+				c->hdr_got += (size_t)n;
+				if (c->hdr_got < CS_PROTO_HEADER_SIZE)
+					continue;
+				if (cs_frame_header_decode(c->hdr, &c->h) < 0) {
+					log_warn("client sent a bad frame header: dropped");
+					c->closing = 1;
+					break;
+				}
+				c->payload_got = 0;
+				if (c->h.length && !(c->payload = cs_malloc(c->h.length))) {
+					c->closing = 1;
+					break;
+				}
+			}
+			if (c->payload_got < c->h.length) {
+				n = recv(c->fd, c->payload + c->payload_got, c->h.length - c->payload_got,
+					 MSG_DONTWAIT);
+				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+					c->closing = 1;
+					break;
+				}
+				if (n < 0)
+					break;
+				c->payload_got += (size_t)n;
+				if (c->payload_got < c->h.length)
+					continue;
+			}
+			handle(c);
+			cs_freep(&c->payload);
+			c->hdr_got = 0;
+		}
+	}
+	if (c->closing)
+		conn_close(c);
+}
+
+static int peer_is_admin(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct group *gr;
+	struct passwd *pw;
+	gid_t groups[64];
+	int n = 64;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return 0;
+	if (cred.uid == 0)
+		return 1;
+	gr = getgrnam(ADMIN_GROUP);
+	pw = getpwuid(cred.uid);
+	if (!gr || !pw)
+		return 0;
+	if (cred.gid == gr->gr_gid)
+		return 1;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == gr->gr_gid)
+			return 1;
+	return 0;
+}
+
+static void on_accept(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	for (;;) {
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		struct api_conn *c = cs_calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->admin = peer_is_admin(fd);
+		if (loop_add_fd(csd->loop, fd, EPOLLIN, on_conn, c) < 0) {
+			close(fd);
+			cs_free(c);
+			continue;
+		}
+		c->next = csd->conns;
+		csd->conns = c;
+	}
+}
+
+int api_start(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = csd->cfg.socket_path;
+	struct group *gr;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_err("socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (listen_fd < 0)
+		return -1;
+	unlink(path);
+	mode_t old = umask(0117);
+	if (bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(listen_fd, 64) < 0) {
+		umask(old);
+		log_err("cannot listen on %s: %s", path, strerror(errno));
+		return -1;
+	}
+	umask(old);
+	if ((gr = getgrnam(ADMIN_GROUP)) && chown(path, 0, gr->gr_gid) < 0)
+		log_warn("cannot give %s to group %s: %s", path, ADMIN_GROUP, strerror(errno));
+	if (loop_add_fd(csd->loop, listen_fd, EPOLLIN, on_accept, NULL) < 0)
+		return -1;
+	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
+	log_info("listening on %s", path);
+	return 0;
+}
+
+void api_stop(void)
+{
+	while (csd->conns)
+		conn_close(csd->conns);
+	while (csd->pending)
+		pending_done(csd->pending);
+	if (tick)
+		loop_timer_cancel(csd->loop, tick);
+	tick = NULL;
+	if (listen_fd >= 0) {
+		loop_del_fd(csd->loop, listen_fd);
+		close(listen_fd);
+		unlink(csd->cfg.socket_path);
+		listen_fd = -1;
+	}
+}

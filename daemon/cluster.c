@@ -1,0 +1,563 @@
+/*
+ * cluster.c - clusterd on corosync: membership (CPG), quorum (votequorum),
+ * the node list (cmap), and the replicated database.
+ *
+ * Replication: every change is a MSG_OP multicast in CPG's agreed order and
+ * applied by every member when delivered (the sender included), then written
+ * to SQLite before the sender's client is answered.
+ *
+ * State transfer, after every configuration change (the idea of Proxmox's
+ * dfsm): each member multicasts MSG_STATE with its database version; once
+ * every member's state has been delivered, all of them know the leader (the
+ * highest version, then the lowest node id), which multicasts MSG_SNAPSHOT;
+ * every member loads it and the view is synced.  Messages that this node
+ * wants to send meanwhile are queued and sent after.
+ *
+ * Placement: the coordinator (lowest node id of the view) decides group
+ * owners (MOP_GROUP_OWNER) when the view is synced and quorate: groups that
+ * want to be online and have no owner, or whose owner left.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "csd.h"
+
+#include <corosync/cmap.h>
+#include <corosync/cpg.h>
+#include <corosync/votequorum.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/uio.h>
+
+#include "cs_alloc.h"
+#include "cs_bytes.h"
+#include "log.h"
+
+#define MSG_MAGIC 0x43534d31u /* "CSM1" */
+#define MSG_HEADER 32u
+#define MSG_MAX_PAYLOAD (32u * 1024u * 1024u)
+#define CPG_GROUP "cluster-server"
+
+static cpg_handle_t cpg;
+static votequorum_handle_t vq;
+static int cpg_fd = -1, vq_fd = -1;
+
+struct queued {
+	struct queued *next;
+	size_t len;
+	uint8_t data[];
+};
+static struct queued *queue_head, **queue_tail = &queue_head;
+
+int cluster_is_member(uint32_t id)
+{
+	for (size_t i = 0; i < csd->n_members; i++)
+		if (csd->members[i] == id)
+			return 1;
+	return 0;
+}
+
+uint32_t cluster_coordinator(void)
+{
+	uint32_t low = 0;
+
+	for (size_t i = 0; i < csd->n_members; i++)
+		if (!low || csd->members[i] < low)
+			low = csd->members[i];
+	return low;
+}
+
+static uint32_t mcast(const uint8_t *msg, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	cs_error_t err;
+
+	for (int tries = 0; tries < 100; tries++) {
+		err = cpg_mcast_joined(cpg, CPG_TYPE_AGREED, &iov, 1);
+		if (err != CS_ERR_TRY_AGAIN)
+			break;
+		/* flow control: let corosync drain */
+		cpg_dispatch(cpg, CS_DISPATCH_ONE_NONBLOCKING);
+	}
+	if (err != CS_OK) {
+		log_err("cpg_mcast_joined failed: %d", err);
+		return ERROR_HOST_NODE_NOT_AVAILABLE;
+	}
+	return ERROR_SUCCESS;
+}
+
+uint32_t cluster_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
+		      uint32_t status, const void *payload, size_t len)
+{
+	struct queued *q;
+	uint8_t *msg;
+	uint32_t rc;
+
+	if (len > MSG_MAX_PAYLOAD)
+		return ERROR_INVALID_PARAMETER;
+	q = cs_malloc(sizeof(*q) + MSG_HEADER + len);
+	if (!q)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	msg = q->data;
+	cs_put_le32(msg, MSG_MAGIC);
+	cs_put_le16(msg + 4, type);
+	cs_put_le16(msg + 6, op);
+	cs_put_le32(msg + 8, csd->local_id);
+	cs_put_le32(msg + 12, dest);
+	cs_put_le32(msg + 16, req_id);
+	cs_put_le32(msg + 20, status);
+	cs_put_le32(msg + 24, (uint32_t)len);
+	cs_put_le32(msg + 28, 0);
+	if (len)
+		memcpy(msg + MSG_HEADER, payload, len);
+	q->len = MSG_HEADER + len;
+
+	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT) {
+		q->next = NULL;
+		*queue_tail = q;
+		queue_tail = &q->next;
+		return ERROR_SUCCESS;
+	}
+	rc = mcast(msg, q->len);
+	cs_free(q);
+	return rc;
+}
+
+static void flush_queue(void)
+{
+	while (queue_head && csd->synced) {
+		struct queued *q = queue_head;
+		queue_head = q->next;
+		if (!queue_head)
+			queue_tail = &queue_head;
+		mcast(q->data, q->len);
+		cs_free(q);
+	}
+}
+
+uint32_t cluster_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id)
+{
+	clusprop_builder b;
+	uint32_t rc;
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	rc = cs_args_encode(&b, a);
+	if (rc == ERROR_SUCCESS)
+		rc = cluster_send(MSG_OP, (uint16_t)op, 0, req_id, 0, clusprop_builder_data(&b),
+				  clusprop_builder_size(&b));
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+/* ---- placement (coordinator only) ---- */
+
+static void place_groups(void)
+{
+	struct cs_model *m = &csd->model;
+
+	if (!csd->synced || !csd->quorate || cluster_coordinator() != csd->local_id)
+		return;
+	for (size_t i = 0; i < m->n_groups; i++) {
+		struct cs_group *g = m->groups[i];
+		uint32_t target;
+		if (g->placing)
+			continue;
+		if (g->owner && cluster_is_member(g->owner))
+			continue;
+		if (!g->owner && !model_group_wanted(m, g))
+			continue;
+		target = model_choose_node(m, g, csd->members, csd->n_members, 0);
+		if (!g->owner && !target)
+			continue;
+		if (g->owner && !target)
+			log_warn("group %s: owner %s is gone and no node can take it", g->name,
+				 model_node_name(m, g->owner));
+		struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
+		log_notice("placing group %s on %s", g->name, target ? model_node_name(m, target) : "(none)");
+		if (cluster_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
+			g->placing = 1;
+	}
+}
+
+static void after_change(void)
+{
+	place_groups();
+	rm_reconcile();
+	api_check_waiters();
+}
+
+/* ---- delivery ---- */
+
+static void sync_check(void)
+{
+	uint32_t leader = 0;
+	uint64_t best = 0;
+
+	if (csd->synced || csd->n_sync_states < csd->n_members)
+		return;
+	for (size_t i = 0; i < csd->n_sync_states; i++) {
+		uint32_t id = csd->sync_states[i];
+		uint64_t v = csd->sync_versions[i];
+		if (!leader || v > best || (v == best && id < leader)) {
+			leader = id;
+			best = v;
+		}
+	}
+	if (leader == csd->local_id) {
+		clusprop_builder b;
+		clusprop_builder_init_owned(&b);
+		if (model_encode_snapshot(&csd->model, &b) == ERROR_SUCCESS)
+			cluster_send(MSG_SNAPSHOT, 0, 0, 0, 0, clusprop_builder_data(&b),
+				     clusprop_builder_size(&b));
+		else
+			log_err("cannot encode the database snapshot");
+		clusprop_builder_free(&b);
+	}
+}
+
+static uint32_t sync_leader(void)
+{
+	uint32_t leader = 0;
+	uint64_t best = 0;
+
+	for (size_t i = 0; i < csd->n_sync_states; i++) {
+		uint32_t id = csd->sync_states[i];
+		uint64_t v = csd->sync_versions[i];
+		if (!leader || v > best || (v == best && id < leader)) {
+			leader = id;
+			best = v;
+		}
+	}
+	return leader;
+}
+
+static void on_state(uint32_t from, const uint8_t *p, size_t len)
+{
+	if (len != 8 || csd->synced || !cluster_is_member(from))
+		return;
+	for (size_t i = 0; i < csd->n_sync_states; i++)
+		if (csd->sync_states[i] == from)
+			return;
+	csd->sync_states[csd->n_sync_states] = from;
+	csd->sync_versions[csd->n_sync_states] = cs_le64(p);
+	csd->n_sync_states++;
+	sync_check();
+}
+
+static void on_snapshot(uint32_t from, const uint8_t *p, size_t len)
+{
+	uint32_t rc;
+
+	if (csd->synced || csd->n_sync_states < csd->n_members || from != sync_leader())
+		return;
+	if (from != csd->local_id) {
+		uint64_t old = csd->model.version;
+		rc = model_load(&csd->model, p, len, 1);
+		if (rc != ERROR_SUCCESS) {
+			log_err("state transfer from node %u failed: %s", from, cluster_strerror(rc));
+			return;
+		}
+		rc = store_replace(csd->store, &csd->model);
+		if (rc != ERROR_SUCCESS)
+			log_err("cannot persist the transferred database: %s", cluster_strerror(rc));
+		if (old != csd->model.version)
+			log_notice("database caught up from node %u: version %" PRIu64 " -> %" PRIu64,
+				   from, old, csd->model.version);
+	}
+	csd->synced = 1;
+	log_info("view synced: %zu member(s), leader %u, version %" PRIu64, csd->n_members, from,
+		 csd->model.version);
+	flush_queue();
+	after_change();
+}
+
+static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p, size_t len)
+{
+	struct cs_args a;
+	const char *why = NULL;
+	uint32_t rc;
+
+	rc = cs_args_parse(p, len, &a);
+	if (rc != ERROR_SUCCESS) {
+		log_warn("malformed op %u from node %u dropped: %s", op, from, cluster_strerror(rc));
+		if (from == csd->local_id)
+			api_op_applied(req_id, rc, "malformed request");
+		return;
+	}
+	rc = model_apply(&csd->model, op, &a, &why);
+	if (rc == ERROR_SUCCESS && op < MOP_CONFIG_MAX) {
+		uint32_t src = store_flush(csd->store, &csd->model);
+		if (src != ERROR_SUCCESS) {
+			log_err("cannot persist the database: %s", cluster_strerror(src));
+			rc = src;
+			why = "the change is applied in memory but could not be written to disk";
+		}
+	}
+	log_debug("op %u from node %u: %s", op, from, cluster_strerror(rc));
+	if (from == csd->local_id && req_id)
+		api_op_applied(req_id, rc, why);
+	cs_args_free(&a);
+	after_change();
+}
+
+static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid, uint32_t pid,
+		    void *msg, size_t msg_len)
+{
+	const uint8_t *p = msg;
+	uint32_t len, dest, req_id, status;
+	uint16_t type, op;
+
+	(void)h;
+	(void)group;
+	(void)pid;
+	if (msg_len < MSG_HEADER || cs_le32(p) != MSG_MAGIC) {
+		log_warn("dropped a malformed message (%zu bytes) from node %u", msg_len, nodeid);
+		return;
+	}
+	type = cs_le16(p + 4);
+	op = cs_le16(p + 6);
+	dest = cs_le32(p + 12);
+	req_id = cs_le32(p + 16);
+	status = cs_le32(p + 20);
+	len = cs_le32(p + 24);
+	if (len != msg_len - MSG_HEADER) {
+		log_warn("dropped a message with a wrong length from node %u", nodeid);
+		return;
+	}
+	p += MSG_HEADER;
+	switch (type) {
+	case MSG_STATE:
+		on_state(nodeid, p, len);
+		break;
+	case MSG_SNAPSHOT:
+		on_snapshot(nodeid, p, len);
+		break;
+	case MSG_OP:
+		if (!csd->synced) {
+			log_warn("op %u from node %u before the view was synced: dropped", op, nodeid);
+			if (nodeid == csd->local_id)
+				api_op_applied(req_id, ERROR_NOT_READY, "cluster view not synced");
+			break;
+		}
+		on_op(nodeid, op, req_id, p, len);
+		break;
+	case MSG_CONTROL_REQ:
+		if (dest == csd->local_id) {
+			struct cs_args a;
+			if (cs_args_parse(p, len, &a) == ERROR_SUCCESS) {
+				control_local(op, &a, nodeid, req_id);
+				cs_args_free(&a);
+			} else {
+				cluster_send(MSG_CONTROL_REPLY, op, nodeid, req_id, ERROR_INVALID_DATA,
+					     NULL, 0);
+			}
+		}
+		break;
+	case MSG_CONTROL_REPLY:
+		if (dest == csd->local_id) {
+			struct cs_args a;
+			if (cs_args_parse(p, len, &a) == ERROR_SUCCESS) {
+				control_reply(nodeid, req_id, status, a.in, a.out_size, a.in_size);
+				cs_args_free(&a);
+			}
+		}
+		break;
+	default:
+		log_warn("dropped a message of unknown type %u from node %u", type, nodeid);
+	}
+}
+
+static void confchg(cpg_handle_t h, const struct cpg_name *group,
+		    const struct cpg_address *members, size_t n_members,
+		    const struct cpg_address *left, size_t n_left,
+		    const struct cpg_address *joined, size_t n_joined)
+{
+	uint8_t v[8];
+
+	(void)h;
+	(void)group;
+	csd->n_members = 0;
+	for (size_t i = 0; i < n_members && i < CSD_MAX_NODES; i++) {
+		int dup = 0;
+		for (size_t k = 0; k < csd->n_members; k++)
+			if (csd->members[k] == members[i].nodeid)
+				dup = 1;
+		if (!dup)
+			csd->members[csd->n_members++] = members[i].nodeid;
+	}
+	for (size_t i = 0; i < n_left; i++)
+		log_notice("node %u (%s) left", left[i].nodeid,
+			   model_node_name(&csd->model, left[i].nodeid));
+	for (size_t i = 0; i < n_joined; i++)
+		log_notice("node %u joined", joined[i].nodeid);
+	for (size_t i = 0; i < csd->model.n_nodes; i++) {
+		struct cs_node *n = &csd->model.nodes[i];
+		n->state = cluster_is_member(n->id) ? ClusterNodeUp : ClusterNodeDown;
+	}
+	for (size_t i = 0; i < csd->n_members; i++) {
+		if (!model_node_by_id(&csd->model, csd->members[i])) {
+			char name[32];
+			snprintf(name, sizeof(name), "node%u", csd->members[i]);
+			model_set_node(&csd->model, csd->members[i], name, ClusterNodeUp);
+		}
+	}
+	csd->synced = 0;
+	csd->n_sync_states = 0;
+	cs_put_le64(v, csd->model.version);
+	cluster_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
+	control_reply(0, 0, 0, NULL, 0, 0); /* fail controls routed to nodes that left */
+}
+
+static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
+			  uint32_t n, votequorum_node_t *nodes)
+{
+	(void)h;
+	(void)ctx;
+	(void)n;
+	(void)nodes;
+	if (!!quorate == csd->quorate)
+		return;
+	csd->quorate = !!quorate;
+	log_notice("quorum %s", quorate ? "gained" : "lost");
+	if (!quorate)
+		rm_quorum_lost();
+	after_change();
+}
+
+static void on_cpg(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	if (cpg_dispatch(cpg, CS_DISPATCH_ALL) != CS_OK) {
+		log_err("lost the connection to corosync (CPG): exiting");
+		loop_stop(csd->loop);
+	}
+}
+
+static void on_vq(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	if (votequorum_dispatch(vq, CS_DISPATCH_ALL) != CS_OK) {
+		log_err("lost the connection to corosync (votequorum): exiting");
+		loop_stop(csd->loop);
+	}
+}
+
+/* Node names from corosync's nodelist (name, else ring0_addr). */
+static void read_nodelist(void)
+{
+	cmap_handle_t cmap;
+	char key[128], *name = NULL;
+
+	if (cmap_initialize(&cmap) != CS_OK) {
+		log_warn("cmap unavailable: node names default to node<ID>");
+		return;
+	}
+	if (cmap_get_string(cmap, "totem.cluster_name", &name) == CS_OK) {
+		cs_free(csd->model.cluster_name);
+		csd->model.cluster_name = cs_strdup(name);
+		free(name); /* allocated by libcmap */
+		name = NULL;
+	}
+	for (int i = 0; i < CSD_MAX_NODES; i++) {
+		uint32_t id;
+		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
+		if (cmap_get_uint32(cmap, key, &id) != CS_OK)
+			break;
+		snprintf(key, sizeof(key), "nodelist.node.%d.name", i);
+		if (cmap_get_string(cmap, key, &name) != CS_OK) {
+			snprintf(key, sizeof(key), "nodelist.node.%d.ring0_addr", i);
+			if (cmap_get_string(cmap, key, &name) != CS_OK)
+				name = NULL;
+		}
+		if (name) {
+			model_set_node(&csd->model, id, name, ClusterNodeDown);
+			free(name);
+			name = NULL;
+		}
+	}
+	cmap_finalize(cmap);
+}
+
+int cluster_start(void)
+{
+	cpg_model_v1_data_t model = {
+		.model = CPG_MODEL_V1,
+		.cpg_deliver_fn = deliver,
+		.cpg_confchg_fn = confchg,
+	};
+	votequorum_callbacks_t vcb = { .votequorum_quorum_notify_fn = quorum_notify };
+	struct cpg_name name;
+	cs_error_t err;
+	struct votequorum_info info;
+
+	read_nodelist();
+	err = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
+	if (err != CS_OK) {
+		log_err("cannot connect to corosync (CPG): error %d; is corosync running?", err);
+		return -1;
+	}
+	if (cpg_local_get(cpg, &csd->local_id) != CS_OK) {
+		log_err("cannot read the local node id from corosync");
+		return -1;
+	}
+	err = votequorum_initialize(&vq, &vcb);
+	if (err != CS_OK) {
+		log_err("cannot connect to corosync (votequorum): error %d", err);
+		return -1;
+	}
+	if (votequorum_getinfo(vq, csd->local_id, &info) == CS_OK)
+		csd->quorate = !!(info.flags & VOTEQUORUM_INFO_QUORATE);
+	votequorum_trackstart(vq, 0, CS_TRACK_CHANGES);
+	votequorum_fd_get(vq, &vq_fd);
+	cpg_fd_get(cpg, &cpg_fd);
+	if (loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
+	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
+		return -1;
+	memset(&name, 0, sizeof(name));
+	name.length = sizeof(CPG_GROUP) - 1;
+	memcpy(name.value, CPG_GROUP, name.length);
+	for (int tries = 0; tries < 50; tries++) {
+		err = cpg_join(cpg, &name);
+		if (err != CS_ERR_TRY_AGAIN)
+			break;
+	}
+	if (err != CS_OK) {
+		log_err("cannot join the CPG group: error %d", err);
+		return -1;
+	}
+	log_notice("node %u (%s) joined corosync; quorate: %s", csd->local_id,
+		   model_node_name(&csd->model, csd->local_id), csd->quorate ? "yes" : "no");
+	return 0;
+}
+
+void cluster_stop(void)
+{
+	struct cpg_name name;
+
+	while (queue_head) {
+		struct queued *q = queue_head;
+		queue_head = q->next;
+		cs_free(q);
+	}
+	queue_tail = &queue_head;
+	if (cpg_fd >= 0) {
+		memset(&name, 0, sizeof(name));
+		name.length = sizeof(CPG_GROUP) - 1;
+		memcpy(name.value, CPG_GROUP, name.length);
+		cpg_leave(cpg, &name);
+		loop_del_fd(csd->loop, cpg_fd);
+		cpg_finalize(cpg);
+		cpg_fd = -1;
+	}
+	if (vq_fd >= 0) {
+		loop_del_fd(csd->loop, vq_fd);
+		votequorum_finalize(vq);
+		vq_fd = -1;
+	}
+}

@@ -1,0 +1,183 @@
+/*
+ * main.c - clusterd: the cluster service of Cluster Server.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "csd.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clientproto.h"
+#include "cs_alloc.h"
+#include "log.h"
+
+#ifndef CS_PLUGIN_DIR
+#define CS_PLUGIN_DIR "/usr/lib/cluster-server/plugins"
+#endif
+#ifndef CS_RESHOST_PATH
+#define CS_RESHOST_PATH "/usr/libexec/cluster-server/cluster-reshost"
+#endif
+
+struct csd *csd;
+static int sig_fd = -1;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: clusterd [OPTION]...\n"
+"The Cluster Server cluster service: joins the corosync cluster, keeps the\n"
+"replicated cluster database and runs this node's resources.\n"
+"\n"
+"  --config-dir DIR   configuration (default /etc/cluster-server)\n"
+"  --state-dir DIR    database and state (default /var/lib/cluster-server)\n"
+"  --run-dir DIR      runtime files and the API socket (default /run/cluster-server)\n"
+"  --socket PATH      the API socket (default RUN-DIR/clusterd.sock)\n"
+"  --plugin-dir DIR   resource-type plugins (default $CS_PLUGIN_DIR or %s)\n"
+"  --host PATH        the resource host (default $CS_RESHOST_PATH or %s)\n"
+"  --foreground       stay in the foreground (the only mode; systemd runs it so)\n"
+"  --log-level LEVEL  error, warning, notice, info (default) or debug\n"
+"  --syslog           log to syslog/journal instead of stderr\n"
+"  --help             this text\n"
+"\n"
+"Exit status: 0 after SIGTERM/SIGINT, 1 on a start-up error, 2 on bad usage.\n",
+		CS_PLUGIN_DIR, CS_RESHOST_PATH);
+}
+
+static void on_signal(void *data, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	(void)data;
+	(void)events;
+	while (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			rm_sigchld();
+		} else {
+			log_notice("signal %u: shutting down", si.ssi_signo);
+			loop_stop(csd->loop);
+		}
+	}
+}
+
+static int make_dir(const char *dir)
+{
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		log_err("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "plugin-dir", required_argument, NULL, 'p' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct csd state;
+	char sock[4096];
+	const char *why = NULL;
+	sigset_t mask;
+	int c, rc = 1;
+
+	csd = &state;
+	csd->cfg.config_dir = "/etc/cluster-server";
+	csd->cfg.state_dir = "/var/lib/cluster-server";
+	csd->cfg.run_dir = "/run/cluster-server";
+	csd->cfg.plugin_dir = getenv("CS_PLUGIN_DIR") ? getenv("CS_PLUGIN_DIR") : CS_PLUGIN_DIR;
+	csd->cfg.host_path = getenv("CS_RESHOST_PATH") ? getenv("CS_RESHOST_PATH") : CS_RESHOST_PATH;
+	csd->cfg.log_level = LOG_LVL_INFO;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': csd->cfg.config_dir = optarg; break;
+		case 's': csd->cfg.state_dir = optarg; break;
+		case 'r': csd->cfg.run_dir = optarg; break;
+		case 'S': csd->cfg.socket_path = optarg; break;
+		case 'p': csd->cfg.plugin_dir = optarg; break;
+		case 'H': csd->cfg.host_path = optarg; break;
+		case 'f': csd->cfg.foreground = 1; break;
+		case 'y': csd->cfg.use_syslog = 1; break;
+		case 'l':
+			csd->cfg.log_level = log_level_parse(optarg);
+			if (csd->cfg.log_level < 0) {
+				fprintf(stderr, "clusterd: unknown log level '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "clusterd: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	log_setup(csd->cfg.log_level, csd->cfg.use_syslog, "clusterd");
+	if (!csd->cfg.socket_path) {
+		snprintf(sock, sizeof(sock), "%s/clusterd.sock", csd->cfg.run_dir);
+		csd->cfg.socket_path = sock;
+	}
+	if (make_dir(csd->cfg.state_dir) < 0 || make_dir(csd->cfg.run_dir) < 0)
+		return 1;
+
+	model_init(&csd->model);
+	if (loop_new(&csd->loop) < 0) {
+		log_err("cannot create the event loop");
+		goto out;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0 || loop_add_fd(csd->loop, sig_fd, EPOLLIN, on_signal, NULL) < 0) {
+		log_err("cannot watch signals");
+		goto out;
+	}
+	if (store_open(csd->cfg.state_dir, &csd->store, &why) != ERROR_SUCCESS) {
+		log_err("cannot open the cluster database in %s: %s", csd->cfg.state_dir,
+			why ? why : "error");
+		goto out;
+	}
+	uint32_t lrc = store_load(csd->store, &csd->model);
+	if (lrc != ERROR_SUCCESS) {
+		log_err("cannot load the cluster database: %s", cluster_strerror(lrc));
+		goto out;
+	}
+	log_info("database loaded: version %llu, %zu group(s), %zu resource(s)",
+		 (unsigned long long)csd->model.version, csd->model.n_groups, csd->model.n_resources);
+	if (rm_start() < 0 || cluster_start() < 0 || api_start() < 0)
+		goto out;
+	log_notice("clusterd running");
+	rc = loop_run(csd->loop) < 0 ? 1 : 0;
+out:
+	api_stop();
+	cluster_stop();
+	rm_stop();
+	store_close(csd->store);
+	model_free(&csd->model);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	loop_free(csd->loop);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/*
+ * model.h - the cluster database in memory: nodes, groups, resources and
+ * their configuration (replicated and persisted) plus their runtime state
+ * (replicated only).  Every change is an op applied in CPG's agreed order on
+ * every node, so every replica goes through the same states.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef CSD_MODEL_H
+#define CSD_MODEL_H
+
+#include <clusapi/clusapi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "args.h"
+
+struct cs_strv {
+	char **v;
+	size_t n;
+};
+
+struct cs_node {
+	char *name;
+	uint32_t id;
+	uint32_t state;          /* CLUSTER_NODE_STATE (runtime) */
+};
+
+struct cs_group {
+	char *name;
+	struct cs_strv preferred;   /* preferred owners, in order */
+	uint32_t persistent;        /* 1: should be online (survives a full restart) */
+	uint32_t failover_threshold, failover_period, autofailback;
+	/* runtime */
+	uint32_t owner;             /* node id, 0: none */
+	uint32_t state;             /* CLUSTER_GROUP_STATE, derived from resources */
+	uint32_t moving_to;         /* node id the owner is handing the group to, 0: none */
+	int placing;                /* (coordinator, local) an owner change is in flight */
+	uint32_t failovers;         /* failovers inside the current period */
+	uint64_t failover_window_start;
+	int dirty;
+};
+
+struct cs_resource {
+	char *name, *type, *group;
+	struct cs_strv deps;        /* names of resources this one depends on */
+	struct cs_strv owners;      /* possible owners; empty: every node */
+	void *priv;                 /* private properties (a property list) */
+	size_t priv_size;
+	uint32_t restart_action, restart_threshold, restart_period;
+	uint32_t looks_alive_ms, is_alive_ms, pending_timeout_ms;
+	uint32_t persistent;        /* 1: should be online (MSCS PersistentState) */
+	/* runtime */
+	uint32_t state;             /* CLUSTER_RESOURCE_STATE */
+	uint32_t restarts;
+	uint64_t restart_window_start;
+	int dirty;
+};
+
+/* Replicated ops: config (persisted) and runtime (not persisted). */
+enum cs_model_op {
+	MOP_GROUP_CREATE = 1, MOP_GROUP_DELETE, MOP_GROUP_RENAME, MOP_GROUP_SET_OWNERS,
+	MOP_GROUP_PERSIST,
+	MOP_RES_CREATE, MOP_RES_DELETE, MOP_RES_RENAME, MOP_RES_ADD_DEP, MOP_RES_DEL_DEP,
+	MOP_RES_ADD_OWNER, MOP_RES_DEL_OWNER, MOP_RES_SET_PRIVATE, MOP_RES_SET_COMMON,
+	MOP_RES_PERSIST,            /* Name, State: 1 = with its dependencies, 0 = with its dependents */
+	MOP_CONFIG_MAX = 63,
+	/* runtime */
+	MOP_RES_STATE = 64,         /* Name, State */
+	MOP_GROUP_OWNER,            /* Name, NodeId (0: none): resets its resources to Offline */
+	MOP_GROUP_MOVING,           /* Name, NodeId: the owner hands the group over */
+};
+
+struct cs_model {
+	char *cluster_name;
+	uint64_t version;           /* config ops applied */
+	struct cs_node *nodes;
+	size_t n_nodes;
+	struct cs_group **groups;
+	size_t n_groups;
+	struct cs_resource **resources;
+	size_t n_resources;
+	/* deleted object names since the last store flush */
+	struct cs_strv deleted_groups, deleted_resources;
+};
+
+void model_init(struct cs_model *m);
+void model_free(struct cs_model *m);
+
+struct cs_group *model_group(const struct cs_model *m, const char *name);
+struct cs_resource *model_resource(const struct cs_model *m, const char *name);
+struct cs_node *model_node(const struct cs_model *m, const char *name);
+struct cs_node *model_node_by_id(const struct cs_model *m, uint32_t id);
+const char *model_node_name(const struct cs_model *m, uint32_t id);
+
+/* Add or update a node (from corosync's nodelist). */
+uint32_t model_set_node(struct cs_model *m, uint32_t id, const char *name, uint32_t state);
+
+/* Apply one op.  Deterministic: the same model and op give the same result
+ * on every node.  *why gets a static explanation on error. */
+uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, const char **why);
+
+/* Group state derived from its resources' states. */
+uint32_t model_group_state(const struct cs_model *m, const struct cs_group *g);
+
+/* Resources of a group in dependency order (dependencies first); caller frees the array. */
+uint32_t model_group_order(const struct cs_model *m, const struct cs_group *g,
+			   struct cs_resource ***ret, size_t *ret_n);
+
+/* Does the group want to be online (any resource, or the empty group, persistent)? */
+int model_group_wanted(const struct cs_model *m, const struct cs_group *g);
+/* Deterministic placement: the first preferred owner, then the lowest node id,
+ * that is in `members`, Up, may own g and is not `exclude`; 0 if none. */
+uint32_t model_choose_node(const struct cs_model *m, const struct cs_group *g,
+			   const uint32_t *members, size_t n_members, uint32_t exclude);
+
+/* Whether node may own group g: a possible owner of each of its resources. */
+int model_node_can_own(const struct cs_model *m, const struct cs_group *g, const char *node);
+
+/* Encoding: one object as a property list entry; a whole snapshot; status. */
+uint32_t model_encode_group(clusprop_builder *b, const struct cs_group *g, int runtime);
+uint32_t model_encode_resource(clusprop_builder *b, const struct cs_resource *r, int runtime);
+uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b);
+/* Replace m's groups and resources (and runtime) with a snapshot's. */
+uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime);
+uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
+			     uint32_t local_id);
+
+/* string vectors */
+int strv_contains(const struct cs_strv *s, const char *x);
+uint32_t strv_add(struct cs_strv *s, const char *x);
+void strv_remove(struct cs_strv *s, const char *x);
+void strv_free(struct cs_strv *s);
+
+#endif

@@ -1,0 +1,571 @@
+/*
+ * rm.c - the resource manager: runs the groups this node owns through the
+ * resource host, in dependency order, and applies the failure policy.
+ *
+ * It is a reconciler: after every delivered change it compares what the
+ * replicated model wants (PersistentState, owner, moving_to) with what runs
+ * here, and starts at most one step per resource.  Results come back from
+ * the host asynchronously and are multicast as resource states, so every
+ * node sees the same states in the same order.
+ *
+ * Failure policy (MSCS): a failed resource is restarted in place up to
+ * RestartThreshold times per RestartPeriod; past that, with RestartAction
+ * "notify", its group fails over to the next node that may own it.  A host
+ * that crashes or hangs is killed and restarted; its resources count as
+ * failed.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "csd.h"
+
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "cs_alloc.h"
+#include "hostclient.h"
+#include "log.h"
+
+enum lstep { L_IDLE = 0, L_OPENING, L_ONLINING, L_OFFLINING, L_TERMINATING };
+
+struct lres {
+	struct lres *next;
+	char *name;
+	uint64_t id;
+	int opened;
+	enum lstep step;
+	int want_online_after_open;
+	int restart_pending;
+	uint32_t restarts;
+	uint64_t restart_window;
+};
+
+struct cookie {
+	int is_control;
+	uint64_t res_id;
+	uint32_t op, origin, req_id, code, out_size;
+	char *name;
+};
+
+static hostclient *hc;
+static struct lres *lres_list;
+static uint64_t next_id = 1;
+static struct loop_timer *rm_tick;
+static int host_fd = -1;
+static int stopping;
+
+static void on_host_io(void *data, uint32_t events);
+
+static struct lres *lres_find(const char *name)
+{
+	for (struct lres *l = lres_list; l; l = l->next)
+		if (!strcmp(l->name, name))
+			return l;
+	return NULL;
+}
+
+static struct lres *lres_by_id(uint64_t id)
+{
+	for (struct lres *l = lres_list; l; l = l->next)
+		if (l->id == id)
+			return l;
+	return NULL;
+}
+
+static struct lres *lres_get(const char *name)
+{
+	struct lres *l = lres_find(name);
+
+	if (l)
+		return l;
+	if (!(l = cs_calloc(1, sizeof(*l))))
+		return NULL;
+	if (!(l->name = cs_strdup(name))) {
+		cs_free(l);
+		return NULL;
+	}
+	l->id = next_id++;
+	l->next = lres_list;
+	lres_list = l;
+	return l;
+}
+
+static void send_state(const char *name, uint32_t state)
+{
+	struct cs_args a = { .name = (char *)name, .state = state, .has_state = 1 };
+
+	cluster_send_op(MOP_RES_STATE, &a, 0);
+}
+
+static void watch_host(void)
+{
+	int fd = hostclient_fd(hc);
+	uint32_t ev = EPOLLIN | (hostclient_wants_write(hc) ? EPOLLOUT : 0);
+
+	if (fd != host_fd) {
+		if (host_fd >= 0)
+			loop_del_fd(csd->loop, host_fd);
+		host_fd = -1;
+		if (fd >= 0 && loop_add_fd(csd->loop, fd, ev, on_host_io, NULL) == 0)
+			host_fd = fd;
+	}
+	if (host_fd >= 0)
+		loop_mod_fd(csd->loop, host_fd, ev);
+}
+
+static struct cookie *cookie_new(uint64_t res_id, const char *name)
+{
+	struct cookie *k = cs_calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->res_id = res_id;
+	if (name && !(k->name = cs_strdup(name))) {
+		cs_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void cookie_free(struct cookie *k)
+{
+	if (!k)
+		return;
+	cs_free(k->name);
+	cs_free(k);
+}
+
+/* Queue one host request for l; the failure of the submit is a resource failure. */
+static void start_step(struct lres *l, const struct cs_resource *r, enum lstep step)
+{
+	struct cookie *k = cookie_new(l->id, l->name);
+	uint32_t rc;
+
+	if (!k) {
+		log_err("resource %s: out of memory", l->name);
+		return;
+	}
+	switch (step) {
+	case L_OPENING:
+		rc = hostclient_open(hc, l->id, r->type, r->name, r->priv, r->priv_size,
+				     r->looks_alive_ms, r->is_alive_ms, r->pending_timeout_ms, k, NULL);
+		break;
+	case L_ONLINING:
+		rc = hostclient_online(hc, l->id, r->pending_timeout_ms, k, NULL);
+		break;
+	case L_OFFLINING:
+		rc = hostclient_offline(hc, l->id, r->pending_timeout_ms, k, NULL);
+		break;
+	case L_TERMINATING:
+		rc = hostclient_terminate(hc, l->id, 0, k, NULL);
+		break;
+	default:
+		rc = ERROR_INVALID_PARAMETER;
+	}
+	if (rc != ERROR_SUCCESS) {
+		cookie_free(k);
+		log_err("resource %s: cannot reach the resource host: %s", l->name,
+			cluster_strerror(rc));
+		return;
+	}
+	l->step = step;
+	watch_host();
+}
+
+static void bring_online(struct lres *l, const struct cs_resource *r)
+{
+	send_state(r->name, ClusterResourceOnlinePending);
+	if (!l->opened) {
+		l->want_online_after_open = 1;
+		start_step(l, r, L_OPENING);
+	} else {
+		start_step(l, r, L_ONLINING);
+	}
+}
+
+/* Failure policy for a resource of a group this node owns. */
+static void handle_failure(struct lres *l, const struct cs_resource *r)
+{
+	const struct cs_group *g = model_group(&csd->model, r->group);
+	uint64_t now = loop_now_ms();
+
+	send_state(r->name, ClusterResourceFailed);
+	if (!g || g->owner != csd->local_id || !r->persistent)
+		return;
+	if (now - l->restart_window > r->restart_period) {
+		l->restart_window = now;
+		l->restarts = 0;
+	}
+	if (r->restart_action != ClusterResourceDontRestart && l->restarts < r->restart_threshold) {
+		l->restarts++;
+		l->restart_pending = 1;
+		log_notice("resource %s failed: restart %u of %u", r->name, l->restarts,
+			   r->restart_threshold);
+		return;
+	}
+	if (r->restart_action == ClusterResourceRestartNotify) {
+		uint32_t target = model_choose_node(&csd->model, g, csd->members, csd->n_members,
+						    csd->local_id);
+		if (target) {
+			struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
+			log_notice("resource %s failed past its threshold: group %s fails over to %s",
+				   r->name, g->name, model_node_name(&csd->model, target));
+			cluster_send_op(MOP_GROUP_MOVING, &a, 0);
+			l->restarts = 0;
+			return;
+		}
+	}
+	log_warn("resource %s failed and stays failed", r->name);
+}
+
+static int all_deps_online(const struct cs_resource *r)
+{
+	for (size_t i = 0; i < r->deps.n; i++) {
+		const struct cs_resource *d = model_resource(&csd->model, r->deps.v[i]);
+		if (!d || d->state != ClusterResourceOnline)
+			return 0;
+	}
+	return 1;
+}
+
+static int dependents_down(const struct cs_resource *r)
+{
+	for (size_t i = 0; i < csd->model.n_resources; i++) {
+		const struct cs_resource *d = csd->model.resources[i];
+		if (strv_contains(&d->deps, r->name) && d->state != ClusterResourceOffline &&
+		    d->state != ClusterResourceFailed)
+			return 0;
+	}
+	return 1;
+}
+
+static void reconcile_group(struct cs_group *g)
+{
+	struct cs_resource **order = NULL;
+	size_t n = 0;
+	int moving = g->moving_to != 0 && g->moving_to != csd->local_id;
+	int all_down = 1;
+
+	if (model_group_order(&csd->model, g, &order, &n) != ERROR_SUCCESS)
+		return;
+	/* offline pass, dependents first */
+	for (size_t i = n; i-- > 0;) {
+		struct cs_resource *r = order[i];
+		struct lres *l = lres_find(r->name);
+		int want = r->persistent && !moving;
+		if (r->state != ClusterResourceOffline && r->state != ClusterResourceFailed)
+			all_down = 0;
+		if (want || (l && l->step != L_IDLE))
+			continue;
+		if (r->state == ClusterResourceOnline && dependents_down(r) && l) {
+			send_state(r->name, ClusterResourceOfflinePending);
+			start_step(l, r, L_OFFLINING);
+		} else if (r->state == ClusterResourceFailed && l && l->opened && moving) {
+			start_step(l, r, L_TERMINATING);
+		}
+	}
+	if (moving) {
+		if (all_down && !g->placing) {
+			struct cs_args a = { .name = g->name, .node_id = g->moving_to, .has_node_id = 1 };
+			log_notice("group %s is offline here: handing it to %s", g->name,
+				   model_node_name(&csd->model, g->moving_to));
+			if (cluster_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
+				g->placing = 1;
+		}
+		cs_free(order);
+		return;
+	}
+	/* online pass, dependencies first */
+	for (size_t i = 0; i < n; i++) {
+		struct cs_resource *r = order[i];
+		struct lres *l;
+		if (!r->persistent || !all_deps_online(r))
+			continue;
+		l = lres_find(r->name);
+		if (l && l->step != L_IDLE)
+			continue;
+		if (r->state == ClusterResourceOffline ||
+		    (r->state == ClusterResourceFailed && l && l->restart_pending)) {
+			if (!(l = lres_get(r->name)))
+				continue;
+			l->restart_pending = 0;
+			bring_online(l, r);
+		}
+	}
+	cs_free(order);
+}
+
+void rm_reconcile(void)
+{
+	if (stopping || !csd->synced)
+		return;
+	for (size_t i = 0; i < csd->model.n_groups; i++) {
+		struct cs_group *g = csd->model.groups[i];
+		if (g->owner == csd->local_id && csd->quorate)
+			reconcile_group(g);
+	}
+	/* what runs here but belongs elsewhere (or to nobody) is stopped */
+	for (struct lres *l = lres_list; l; l = l->next) {
+		const struct cs_resource *r = model_resource(&csd->model, l->name);
+		const struct cs_group *g = r ? model_group(&csd->model, r->group) : NULL;
+		if (l->opened && l->step == L_IDLE && (!g || g->owner != csd->local_id)) {
+			struct cookie *k = cookie_new(l->id, l->name);
+			if (k && hostclient_terminate(hc, l->id, 0, k, NULL) == ERROR_SUCCESS) {
+				l->step = L_TERMINATING;
+				l->want_online_after_open = 0;
+			} else {
+				cookie_free(k);
+			}
+		}
+	}
+	watch_host();
+}
+
+void rm_quorum_lost(void)
+{
+	for (struct lres *l = lres_list; l; l = l->next) {
+		if (!l->opened)
+			continue;
+		struct cookie *k = cookie_new(l->id, l->name);
+		if (k && hostclient_terminate(hc, l->id, 0, k, NULL) == ERROR_SUCCESS)
+			l->step = L_TERMINATING;
+		else
+			cookie_free(k);
+	}
+	log_warn("no quorum: every resource on this node was terminated");
+	watch_host();
+}
+
+/* ---- host callbacks ---- */
+
+static void on_completed(hostclient *h, const struct hostclient_result *res, void *ud)
+{
+	struct cookie *k = res->cookie;
+	struct lres *l;
+	const struct cs_resource *r;
+
+	(void)h;
+	(void)ud;
+	if (!k)
+		return;
+	if (k->is_control) {
+		if (res->status == ERROR_INVALID_FUNCTION)
+			control_default(k->op, k->name, k->code, NULL, 0, k->out_size, k->origin,
+					k->req_id);
+		else
+			control_finish(k->origin, k->req_id, res->status, res->out,
+				       res->bytes_returned, res->out_len);
+		cookie_free(k);
+		return;
+	}
+	l = lres_by_id(k->res_id);
+	cookie_free(k);
+	if (!l || stopping)
+		return;
+	r = model_resource(&csd->model, l->name);
+	switch (res->request_type) {
+	case HOSTPROTO_OPEN:
+		l->step = L_IDLE;
+		if (res->status == ERROR_SUCCESS) {
+			l->opened = 1;
+			if (l->want_online_after_open && r) {
+				l->want_online_after_open = 0;
+				start_step(l, r, L_ONLINING);
+			}
+		} else if (r) {
+			log_err("resource %s: open failed: %s", l->name, cluster_strerror(res->status));
+			handle_failure(l, r);
+		}
+		break;
+	case HOSTPROTO_ONLINE:
+		l->step = L_IDLE;
+		if (!r)
+			break;
+		if (res->status == ERROR_SUCCESS) {
+			send_state(r->name, ClusterResourceOnline);
+		} else {
+			log_err("resource %s: online failed: %s", r->name, cluster_strerror(res->status));
+			if (res->status == ERROR_RESOURCE_CALL_TIMED_OUT) {
+				log_err("resource host hung: killing it");
+				hostclient_kill(hc);
+			}
+			handle_failure(l, r);
+		}
+		break;
+	case HOSTPROTO_OFFLINE:
+		l->step = L_IDLE;
+		if (!r)
+			break;
+		if (res->status == ERROR_SUCCESS) {
+			send_state(r->name, ClusterResourceOffline);
+		} else {
+			log_err("resource %s: offline failed: %s", r->name, cluster_strerror(res->status));
+			start_step(l, r, L_TERMINATING);
+			send_state(r->name, ClusterResourceFailed);
+		}
+		break;
+	case HOSTPROTO_TERMINATE:
+		l->step = L_IDLE;
+		if (r && r->state != ClusterResourceFailed && r->state != ClusterResourceOffline)
+			send_state(r->name, ClusterResourceOffline);
+		break;
+	default:
+		l->step = L_IDLE;
+	}
+	rm_reconcile();
+}
+
+static void on_failed(hostclient *h, uint64_t id, uint32_t source, uint32_t status, void *ud)
+{
+	struct lres *l = lres_by_id(id);
+	const struct cs_resource *r;
+
+	(void)h;
+	(void)ud;
+	if (!l || !(r = model_resource(&csd->model, l->name)))
+		return;
+	log_warn("resource %s: health check %u failed: %s", l->name, source, cluster_strerror(status));
+	if (r->state == ClusterResourceOnline) {
+		start_step(l, r, L_TERMINATING);
+		handle_failure(l, r);
+	}
+}
+
+static void on_host_log(hostclient *h, uint64_t id, uint32_t level, const char *text, void *ud)
+{
+	struct lres *l = lres_by_id(id);
+
+	(void)h;
+	(void)ud;
+	log_msg(level >= LOG_LVL_ERR && level <= LOG_LVL_DEBUG ? (int)level : LOG_LVL_INFO,
+		"host%s%s: %s", l ? " " : "", l ? l->name : "", text);
+}
+
+static void on_host_exited(hostclient *h, const struct hostclient_exit *info, void *ud)
+{
+	(void)ud;
+	if (host_fd >= 0)
+		loop_del_fd(csd->loop, host_fd);
+	host_fd = -1;
+	if (stopping)
+		return;
+	log_err("resource host %d exited (reason %d, status 0x%x): restarting it", (int)info->pid,
+		(int)info->reason, info->wait_status);
+	for (struct lres *l = lres_list; l; l = l->next) {
+		const struct cs_resource *r = model_resource(&csd->model, l->name);
+		int was_up = r && (r->state == ClusterResourceOnline ||
+				   r->state == ClusterResourceOnlinePending ||
+				   r->state == ClusterResourceOfflinePending);
+		l->opened = 0;
+		l->step = L_IDLE;
+		l->want_online_after_open = 0;
+		if (was_up)
+			handle_failure(l, r);
+	}
+	if (hostclient_start(h) != ERROR_SUCCESS)
+		log_err("cannot restart the resource host");
+	watch_host();
+}
+
+static void on_host_io(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	hostclient_dispatch(hc);
+	watch_host();
+}
+
+static void on_rm_tick(void *data)
+{
+	(void)data;
+	hostclient_reap(hc);
+	hostclient_check_timeouts(hc, hostclient_now_ms());
+	watch_host();
+	rm_tick = loop_timer_add(csd->loop, 50, on_rm_tick, NULL);
+}
+
+void rm_sigchld(void)
+{
+	if (hc)
+		hostclient_reap(hc);
+}
+
+uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_t code,
+		    const void *in, size_t in_size, uint32_t out_size, uint32_t origin,
+		    uint32_t req_id)
+{
+	struct cookie *k;
+	struct lres *l = resource ? lres_find(resource) : NULL;
+	uint32_t rc;
+
+	if (resource && (!l || !l->opened))
+		return ERROR_INVALID_FUNCTION; /* not loaded here: clusterd answers */
+	if (!(k = cookie_new(l ? l->id : 0, resource ? resource : type)))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	k->is_control = 1;
+	k->op = op;
+	k->origin = origin;
+	k->req_id = req_id;
+	k->code = code;
+	k->out_size = out_size;
+	if (resource)
+		rc = hostclient_control(hc, l->id, code, in, in_size, out_size, 0, k, NULL);
+	else
+		rc = hostclient_type_control(hc, type, code, in, in_size, out_size, 0, k, NULL);
+	if (rc != ERROR_SUCCESS) {
+		cookie_free(k);
+		return rc;
+	}
+	watch_host();
+	return ERROR_IO_PENDING;
+}
+
+int rm_start(void)
+{
+	struct hostclient_config cfg = {
+		.host_path = csd->cfg.host_path,
+		.plugin_dir = csd->cfg.plugin_dir,
+		.verbose = csd->cfg.log_level >= LOG_LVL_DEBUG,
+	};
+	struct hostclient_callbacks cb = {
+		.completed = on_completed,
+		.resource_failed = on_failed,
+		.log = on_host_log,
+		.host_exited = on_host_exited,
+	};
+	uint32_t rc;
+
+	rc = hostclient_new(&cfg, &cb, NULL, &hc);
+	if (rc != ERROR_SUCCESS)
+		return -1;
+	rc = hostclient_start(hc);
+	if (rc != ERROR_SUCCESS) {
+		log_err("cannot start the resource host: %s", cluster_strerror(rc));
+		return -1;
+	}
+	host_fd = hostclient_fd(hc);
+	if (loop_add_fd(csd->loop, host_fd, EPOLLIN, on_host_io, NULL) < 0)
+		return -1;
+	rm_tick = loop_timer_add(csd->loop, 50, on_rm_tick, NULL);
+	return 0;
+}
+
+void rm_stop(void)
+{
+	stopping = 1;
+	if (rm_tick)
+		loop_timer_cancel(csd->loop, rm_tick);
+	rm_tick = NULL;
+	if (host_fd >= 0)
+		loop_del_fd(csd->loop, host_fd);
+	host_fd = -1;
+	if (hc)
+		hostclient_stop(hc, 5000);
+	hostclient_free(hc);
+	hc = NULL;
+	while (lres_list) {
+		struct lres *l = lres_list;
+		lres_list = l->next;
+		cs_free(l->name);
+		cs_free(l);
+	}
+}

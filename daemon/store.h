@@ -1,0 +1,25 @@
+/*
+ * store.h - the node's copy of the cluster database on disk (SQLite, WAL,
+ * synchronous=FULL): one row per group or resource, plus the version.
+ * A change is on disk before clusterd acknowledges it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef CSD_STORE_H
+#define CSD_STORE_H
+
+#include "model.h"
+
+struct cs_store;
+
+/* Open (creating) DIR/cluster.db.  ERROR_* with *why set on failure. */
+uint32_t store_open(const char *dir, struct cs_store **ret, const char **why);
+void store_close(struct cs_store *s);
+/* Load every object into m (configuration only; runtime state starts Offline). */
+uint32_t store_load(struct cs_store *s, struct cs_model *m);
+/* Write the objects marked dirty and delete the deleted ones, with the version. */
+uint32_t store_flush(struct cs_store *s, struct cs_model *m);
+/* Replace everything with m (after a state transfer). */
+uint32_t store_replace(struct cs_store *s, struct cs_model *m);
+
+#endif
