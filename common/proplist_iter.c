@@ -21,7 +21,11 @@ uint32_t clusprop_iter_init(clusprop_iter *it, enum clusprop_list_kind kind,
 {
 	uint32_t rc;
 
-	if (!it || (kind != CLUSPROP_VALUE_LIST && kind != CLUSPROP_PROPERTY_LIST))
+	if (!it)
+		return ERROR_INVALID_PARAMETER;
+	/* an iterator that failed to start holds nothing: ending it is safe */
+	memset(it, 0, sizeof(*it));
+	if (kind != CLUSPROP_VALUE_LIST && kind != CLUSPROP_PROPERTY_LIST)
 		return ERROR_INVALID_PARAMETER;
 	if (kind == CLUSPROP_VALUE_LIST)
 		rc = clusprop_validate_value_list(buf, size, diag);
@@ -30,7 +34,6 @@ uint32_t clusprop_iter_init(clusprop_iter *it, enum clusprop_list_kind kind,
 	if (rc != ERROR_SUCCESS)
 		return rc;
 
-	memset(it, 0, sizeof(*it));
 	it->buf = buf;
 	it->size = size;
 	it->kind = kind;

@@ -293,7 +293,8 @@ typedef struct clusprop_iter {
 /*
  * clusprop_iter_init - validate the whole list (kind CLUSPROP_VALUE_LIST or
  * CLUSPROP_PROPERTY_LIST) and get ready to read it.  On error (as for the
- * validators, with *diag) the iterator holds nothing and need not be ended;
+ * validators, with *diag) the iterator holds nothing: ending it is allowed
+ * but not needed;
  * on success it must be ended with clusprop_iter_done().  The list must stay
  * unchanged and alive while it is read.
  */
