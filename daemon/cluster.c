@@ -192,22 +192,33 @@ static void after_change(void)
 
 /* ---- delivery ---- */
 
-static void sync_check(void)
+/* The leader of a state transfer: the newest database, then a node whose
+ * runtime state is live (established and quorate, then established), then
+ * the lowest node id.  Every member computes the same from the same STATEs. */
+static uint32_t sync_leader(void)
 {
-	uint32_t leader = 0;
+	uint32_t leader = 0, lrank = 0;
 	uint64_t best = 0;
 
-	if (csd->synced || csd->n_sync_states < csd->n_members)
-		return;
 	for (size_t i = 0; i < csd->n_sync_states; i++) {
-		uint32_t id = csd->sync_states[i];
+		uint32_t id = csd->sync_states[i], f = csd->sync_flags[i];
 		uint64_t v = csd->sync_versions[i];
-		if (!leader || v > best || (v == best && id < leader)) {
+		uint32_t rank = (f & SYNC_ESTABLISHED) ? ((f & SYNC_QUORATE) ? 2u : 1u) : 0u;
+		if (!leader || v > best || (v == best && rank > lrank) ||
+		    (v == best && rank == lrank && id < leader)) {
 			leader = id;
 			best = v;
+			lrank = rank;
 		}
 	}
-	if (leader == csd->local_id) {
+	return leader;
+}
+
+static void sync_check(void)
+{
+	if (csd->synced || csd->n_sync_states < csd->n_members)
+		return;
+	if (sync_leader() == csd->local_id) {
 		clusprop_builder b;
 		clusprop_builder_init_owned(&b);
 		if (model_encode_snapshot(&csd->model, &b) == ERROR_SUCCESS)
@@ -219,31 +230,16 @@ static void sync_check(void)
 	}
 }
 
-static uint32_t sync_leader(void)
-{
-	uint32_t leader = 0;
-	uint64_t best = 0;
-
-	for (size_t i = 0; i < csd->n_sync_states; i++) {
-		uint32_t id = csd->sync_states[i];
-		uint64_t v = csd->sync_versions[i];
-		if (!leader || v > best || (v == best && id < leader)) {
-			leader = id;
-			best = v;
-		}
-	}
-	return leader;
-}
-
 static void on_state(uint32_t from, const uint8_t *p, size_t len)
 {
-	if (len != 8 || csd->synced || !cluster_is_member(from))
+	if (len != 12 || csd->synced || !cluster_is_member(from))
 		return;
 	for (size_t i = 0; i < csd->n_sync_states; i++)
 		if (csd->sync_states[i] == from)
 			return;
 	csd->sync_states[csd->n_sync_states] = from;
 	csd->sync_versions[csd->n_sync_states] = cs_le64(p);
+	csd->sync_flags[csd->n_sync_states] = cs_le32(p + 8);
 	csd->n_sync_states++;
 	sync_check();
 }
@@ -269,6 +265,7 @@ static void on_snapshot(uint32_t from, const uint8_t *p, size_t len)
 				   from, old, csd->model.version);
 	}
 	csd->synced = 1;
+	csd->ever_synced = 1;
 	log_info("view synced: %zu member(s), leader %u, version %" PRIu64, csd->n_members, from,
 		 csd->model.version);
 	flush_queue();
@@ -289,6 +286,14 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 		return;
 	}
 	rc = model_apply(&csd->model, op, &a, &why);
+	if (rc == ERROR_NOT_ENOUGH_MEMORY) {
+		/* Out of memory half-way through a replicated change: this replica
+		 * may now differ from the others.  Fail-stop: exit, and let the
+		 * restart catch up by state transfer, rather than run diverged. */
+		log_err("out of memory applying op %u: leaving the cluster to resync", op);
+		csd->exit_code = 1;
+		loop_stop(csd->loop);
+	}
 	if (rc == ERROR_SUCCESS && op < MOP_CONFIG_MAX) {
 		uint32_t src = store_flush(csd->store, &csd->model);
 		if (src != ERROR_SUCCESS) {
@@ -376,7 +381,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		    const struct cpg_address *left, size_t n_left,
 		    const struct cpg_address *joined, size_t n_joined)
 {
-	uint8_t v[8];
+	uint8_t v[12];
 
 	(void)h;
 	(void)group;
@@ -408,6 +413,8 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	csd->synced = 0;
 	csd->n_sync_states = 0;
 	cs_put_le64(v, csd->model.version);
+	cs_put_le32(v + 8, (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
+			   (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
 	cluster_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
 	control_reply(0, 0, 0, NULL, 0, 0); /* fail controls routed to nodes that left */
 }
@@ -434,6 +441,7 @@ static void on_cpg(void *data, uint32_t events)
 	(void)events;
 	if (cpg_dispatch(cpg, CS_DISPATCH_ALL) != CS_OK) {
 		log_err("lost the connection to corosync (CPG): exiting");
+		csd->exit_code = 1;
 		loop_stop(csd->loop);
 	}
 }
@@ -444,6 +452,7 @@ static void on_vq(void *data, uint32_t events)
 	(void)events;
 	if (votequorum_dispatch(vq, CS_DISPATCH_ALL) != CS_OK) {
 		log_err("lost the connection to corosync (votequorum): exiting");
+		csd->exit_code = 1;
 		loop_stop(csd->loop);
 	}
 }

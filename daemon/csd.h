@@ -20,9 +20,13 @@
 
 #define CSD_MAX_NODES 64
 
+/* Flags of a MSG_STATE: whose runtime state is the truth. */
+#define SYNC_ESTABLISHED 1u      /* the sender completed a state transfer before */
+#define SYNC_QUORATE     2u      /* ... and was quorate when the view changed */
+
 /* Message types on CPG. */
 enum csd_msg {
-	MSG_STATE = 1,      /* state transfer: my version (payload: u64) */
+	MSG_STATE = 1,      /* state transfer: my version (u64) and SYNC_* flags (u32) */
 	MSG_SNAPSHOT,       /* state transfer: the leader's database */
 	MSG_OP,             /* a model op (hdr.op), payload: args */
 	MSG_MOVE,           /* group move request, payload: Name, NodeId (target) */
@@ -67,8 +71,11 @@ struct csd {
 	int synced;                  /* state transfer finished for this view */
 	uint32_t sync_states[CSD_MAX_NODES];  /* node ids whose STATE arrived */
 	uint64_t sync_versions[CSD_MAX_NODES];
+	uint32_t sync_flags[CSD_MAX_NODES];   /* SYNC_* */
+	int ever_synced;             /* this process has completed a state transfer */
 	size_t n_sync_states;
 
+	int exit_code;               /* set before loop_stop() on a fatal error */
 	uint32_t next_req;           /* request ids for MSG_* sent by this node */
 	struct pending *pending;
 	struct api_conn *conns;

@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 	if (rm_start() < 0 || cluster_start() < 0 || api_start() < 0)
 		goto out;
 	log_notice("clusterd running");
-	rc = loop_run(csd->loop) < 0 ? 1 : 0;
+	rc = loop_run(csd->loop) < 0 || csd->exit_code ? 1 : 0;
 out:
 	api_stop();
 	cluster_stop();

@@ -52,6 +52,9 @@ static uint64_t next_id = 1;
 static struct loop_timer *rm_tick;
 static int host_fd = -1;
 static int stopping;
+static struct loop_timer *restart_timer;
+static unsigned quick_restarts;        /* host restarts close together */
+static uint64_t last_restart;
 
 static void on_host_io(void *data, uint32_t events);
 
@@ -134,15 +137,15 @@ static void cookie_free(struct cookie *k)
 	cs_free(k);
 }
 
-/* Queue one host request for l; the failure of the submit is a resource failure. */
-static void start_step(struct lres *l, const struct cs_resource *r, enum lstep step)
+/* Queue one host request for l. */
+static uint32_t start_step(struct lres *l, const struct cs_resource *r, enum lstep step)
 {
 	struct cookie *k = cookie_new(l->id, l->name);
 	uint32_t rc;
 
 	if (!k) {
 		log_err("resource %s: out of memory", l->name);
-		return;
+		return ERROR_NOT_ENOUGH_MEMORY;
 	}
 	switch (step) {
 	case L_OPENING:
@@ -165,21 +168,28 @@ static void start_step(struct lres *l, const struct cs_resource *r, enum lstep s
 		cookie_free(k);
 		log_err("resource %s: cannot reach the resource host: %s", l->name,
 			cluster_strerror(rc));
-		return;
+		return rc;
 	}
 	l->step = step;
 	watch_host();
+	return ERROR_SUCCESS;
 }
+
+static void handle_failure(struct lres *l, const struct cs_resource *r);
 
 static void bring_online(struct lres *l, const struct cs_resource *r)
 {
+	uint32_t rc;
+
 	send_state(r->name, ClusterResourceOnlinePending);
 	if (!l->opened) {
 		l->want_online_after_open = 1;
-		start_step(l, r, L_OPENING);
+		rc = start_step(l, r, L_OPENING);
 	} else {
-		start_step(l, r, L_ONLINING);
+		rc = start_step(l, r, L_ONLINING);
 	}
+	if (rc != ERROR_SUCCESS)
+		handle_failure(l, r);
 }
 
 /* Failure policy for a resource of a group this node owns. */
@@ -440,6 +450,18 @@ static void on_host_log(hostclient *h, uint64_t id, uint32_t level, const char *
 		"host%s%s: %s", l ? " " : "", l ? l->name : "", text);
 }
 
+static void restart_host(void *data)
+{
+	(void)data;
+	restart_timer = NULL;
+	if (stopping || hostclient_running(hc))
+		return;
+	if (hostclient_start(hc) != ERROR_SUCCESS)
+		log_err("cannot restart the resource host");
+	watch_host();
+	rm_reconcile();
+}
+
 static void on_host_exited(hostclient *h, const struct hostclient_exit *info, void *ud)
 {
 	(void)ud;
@@ -461,9 +483,19 @@ static void on_host_exited(hostclient *h, const struct hostclient_exit *info, vo
 		if (was_up)
 			handle_failure(l, r);
 	}
-	if (hostclient_start(h) != ERROR_SUCCESS)
-		log_err("cannot restart the resource host");
-	watch_host();
+	/* restart at once the first time, then back off (100 ms doubling to 5 s)
+	 * so that a host that cannot start does not spin */
+	uint64_t now = loop_now_ms(), delay = 0;
+	if (now - last_restart < 10000)
+		quick_restarts++;
+	else
+		quick_restarts = 0;
+	last_restart = now;
+	if (quick_restarts)
+		delay = quick_restarts > 6 ? 5000 : 100u << (quick_restarts - 1);
+	(void)h;
+	if (!restart_timer)
+		restart_timer = loop_timer_add(csd->loop, delay, restart_host, NULL);
 }
 
 static void on_host_io(void *data, uint32_t events)
@@ -555,6 +587,9 @@ void rm_stop(void)
 	if (rm_tick)
 		loop_timer_cancel(csd->loop, rm_tick);
 	rm_tick = NULL;
+	if (restart_timer)
+		loop_timer_cancel(csd->loop, restart_timer);
+	restart_timer = NULL;
 	if (host_fd >= 0)
 		loop_del_fd(csd->loop, host_fd);
 	host_fd = -1;

@@ -1,0 +1,253 @@
+/*
+ * test_model.c - the cluster database core: ops applied in order, their
+ * refusals, dependency order, placement, snapshots and the SQLite store
+ * (a real database file in a temporary directory).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cs_alloc.h"
+#include "model.h"
+#include "store.h"
+
+static uint32_t apply(struct cs_model *m, uint32_t op, const char *name, const char *other)
+{
+	struct cs_args a = { 0 };
+	const char *why;
+
+	a.name = (char *)name;
+	switch (op) {
+	case MOP_RES_CREATE:
+		a.type = (char *)"Dummy";
+		a.group = (char *)other;
+		break;
+	case MOP_RES_ADD_DEP:
+	case MOP_RES_DEL_DEP:
+		a.depends_on = (char *)other;
+		break;
+	case MOP_GROUP_RENAME:
+	case MOP_RES_RENAME:
+		a.new_name = (char *)other;
+		break;
+	case MOP_RES_ADD_OWNER:
+	case MOP_RES_DEL_OWNER:
+		a.node = (char *)other;
+		break;
+	case MOP_GROUP_PERSIST:
+	case MOP_RES_PERSIST:
+		a.state = other && !strcmp(other, "1");
+		a.has_state = 1;
+		break;
+	}
+	return model_apply(m, op, &a, &why);
+}
+
+/* g1: r1 <- r2 <- r3 (r3 depends on r2, r2 on r1), r4 alone */
+static void build(struct cs_model *m)
+{
+	model_init(m);
+	assert_int_equal(model_set_node(m, 2, "n2", ClusterNodeUp), ERROR_SUCCESS);
+	assert_int_equal(model_set_node(m, 1, "n1", ClusterNodeUp), ERROR_SUCCESS);
+	assert_int_equal(model_set_node(m, 3, "n3", ClusterNodeDown), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_GROUP_CREATE, "g1", NULL), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_RES_CREATE, "r3", "g1"), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_RES_CREATE, "r2", "g1"), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_RES_CREATE, "r1", "g1"), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_RES_CREATE, "r4", "g1"), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_RES_ADD_DEP, "r3", "r2"), ERROR_SUCCESS);
+	assert_int_equal(apply(m, MOP_RES_ADD_DEP, "r2", "r1"), ERROR_SUCCESS);
+}
+
+static void test_refusals(void **state)
+{
+	struct cs_model m;
+
+	(void)state;
+	build(&m);
+	assert_int_equal(apply(&m, MOP_GROUP_CREATE, "g1", NULL), ERROR_OBJECT_ALREADY_EXISTS);
+	assert_int_equal(apply(&m, MOP_GROUP_CREATE, "r1", NULL), ERROR_OBJECT_ALREADY_EXISTS);
+	assert_int_equal(apply(&m, MOP_GROUP_CREATE, "", NULL), ERROR_INVALID_NAME);
+	assert_int_equal(apply(&m, MOP_GROUP_CREATE, "a/b", NULL), ERROR_INVALID_NAME);
+	assert_int_equal(apply(&m, MOP_RES_CREATE, "r9", "nogroup"), ERROR_GROUP_NOT_FOUND);
+	assert_int_equal(apply(&m, MOP_RES_ADD_DEP, "r1", "r3"), ERROR_CIRCULAR_DEPENDENCY);
+	assert_int_equal(apply(&m, MOP_RES_ADD_DEP, "r1", "r1"), ERROR_CIRCULAR_DEPENDENCY);
+	assert_int_equal(apply(&m, MOP_RES_ADD_DEP, "r3", "r2"), ERROR_DEPENDENCY_ALREADY_EXISTS);
+	assert_int_equal(apply(&m, MOP_RES_DEL_DEP, "r1", "r4"), ERROR_DEPENDENCY_NOT_FOUND);
+	assert_int_equal(apply(&m, MOP_RES_DELETE, "r1", NULL), ERROR_DEPENDENT_RESOURCE_EXISTS);
+	assert_int_equal(apply(&m, MOP_GROUP_DELETE, "g1", NULL), ERROR_DIR_NOT_EMPTY);
+	assert_int_equal(apply(&m, MOP_RES_ADD_OWNER, "r1", "n9"), ERROR_CLUSTER_NODE_NOT_FOUND);
+	assert_int_equal(apply(&m, 999, "r1", NULL), ERROR_INVALID_FUNCTION);
+	/* refusals change nothing */
+	assert_int_equal(m.version, 7);
+	model_free(&m);
+}
+
+static void test_dependency_order_and_persist(void **state)
+{
+	struct cs_model m;
+	struct cs_resource **order;
+	size_t n;
+
+	(void)state;
+	build(&m);
+	assert_int_equal(model_group_order(&m, model_group(&m, "g1"), &order, &n), ERROR_SUCCESS);
+	assert_int_equal(n, 4);
+	/* r1 before r2 before r3 */
+	int p1 = -1, p2 = -1, p3 = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(order[i]->name, "r1")) p1 = (int)i;
+		if (!strcmp(order[i]->name, "r2")) p2 = (int)i;
+		if (!strcmp(order[i]->name, "r3")) p3 = (int)i;
+	}
+	assert_true(p1 < p2 && p2 < p3);
+	cs_free(order);
+
+	/* online r3 wants its dependencies too; offline r1 takes its dependents */
+	assert_int_equal(apply(&m, MOP_RES_PERSIST, "r3", "1"), ERROR_SUCCESS);
+	assert_int_equal(model_resource(&m, "r1")->persistent, 1);
+	assert_int_equal(model_resource(&m, "r2")->persistent, 1);
+	assert_int_equal(model_resource(&m, "r4")->persistent, 0);
+	assert_true(model_group_wanted(&m, model_group(&m, "g1")));
+	assert_int_equal(apply(&m, MOP_RES_PERSIST, "r1", "0"), ERROR_SUCCESS);
+	assert_int_equal(model_resource(&m, "r3")->persistent, 0);
+	assert_int_equal(model_resource(&m, "r2")->persistent, 0);
+	assert_false(model_group_wanted(&m, model_group(&m, "g1")));
+	model_free(&m);
+}
+
+static void test_placement(void **state)
+{
+	struct cs_model m;
+	struct cs_group *g;
+	const uint32_t members[] = { 1, 2 };
+	struct cs_args a = { 0 };
+	char *owners[] = { (char *)"n3", (char *)"n2", (char *)"n1" };
+
+	(void)state;
+	build(&m);
+	g = model_group(&m, "g1");
+	assert_int_equal(model_choose_node(&m, g, members, 2, 0), 1); /* lowest id */
+	a.name = (char *)"g1";
+	a.nodes = owners;
+	a.n_nodes = 3;
+	assert_int_equal(model_apply(&m, MOP_GROUP_SET_OWNERS, &a, NULL), ERROR_SUCCESS);
+	/* n3 is down: the next preferred owner */
+	assert_int_equal(model_choose_node(&m, g, members, 2, 0), 2);
+	assert_int_equal(model_choose_node(&m, g, members, 2, 2), 1);
+	/* a possible-owner list restricts it */
+	assert_int_equal(apply(&m, MOP_RES_ADD_OWNER, "r4", "n1"), ERROR_SUCCESS);
+	assert_int_equal(model_choose_node(&m, g, members, 2, 0), 1);
+	assert_int_equal(model_choose_node(&m, g, members, 2, 1), 0);
+	a.nodes = NULL;
+	a.n_nodes = 0;
+	model_free(&m);
+}
+
+static void test_rename_keeps_references(void **state)
+{
+	struct cs_model m;
+
+	(void)state;
+	build(&m);
+	assert_int_equal(apply(&m, MOP_RES_RENAME, "r2", "disk"), ERROR_SUCCESS);
+	assert_true(strv_contains(&model_resource(&m, "r3")->deps, "disk"));
+	assert_int_equal(apply(&m, MOP_GROUP_RENAME, "g1", "grp"), ERROR_SUCCESS);
+	assert_string_equal(model_resource(&m, "r1")->group, "grp");
+	model_free(&m);
+}
+
+static void test_snapshot_round_trip(void **state)
+{
+	struct cs_model m, m2;
+	clusprop_builder b;
+
+	(void)state;
+	build(&m);
+	apply(&m, MOP_RES_PERSIST, "r3", "1");
+	model_group(&m, "g1")->owner = 2;
+	model_resource(&m, "r1")->state = ClusterResourceOnline;
+	clusprop_builder_init_owned(&b);
+	assert_int_equal(model_encode_snapshot(&m, &b), ERROR_SUCCESS);
+	model_init(&m2);
+	assert_int_equal(model_load(&m2, clusprop_builder_data(&b), clusprop_builder_size(&b), 1),
+			 ERROR_SUCCESS);
+	assert_int_equal(m2.version, m.version);
+	assert_int_equal(m2.n_groups, 1);
+	assert_int_equal(m2.n_resources, 4);
+	assert_int_equal(model_group(&m2, "g1")->owner, 2);
+	assert_int_equal(model_resource(&m2, "r1")->state, ClusterResourceOnline);
+	assert_int_equal(model_resource(&m2, "r2")->persistent, 1);
+	assert_true(strv_contains(&model_resource(&m2, "r3")->deps, "r2"));
+	/* a corrupt snapshot is refused and leaves the model as it was */
+	uint8_t *raw = (uint8_t *)clusprop_builder_data(&b);
+	raw[clusprop_builder_size(&b) / 2] ^= 0x5A;
+	uint32_t rc = model_load(&m2, raw, clusprop_builder_size(&b), 1);
+	if (rc != ERROR_SUCCESS)
+		assert_int_equal(m2.n_resources, 4);
+	clusprop_builder_free(&b);
+	model_free(&m2);
+	model_free(&m);
+}
+
+static void test_store_persists(void **state)
+{
+	char dir[] = "/tmp/csd-store-XXXXXX", path[64];
+	struct cs_store *s;
+	struct cs_model m, m2;
+	const char *why = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	build(&m);
+	assert_int_equal(store_flush(s, &m), ERROR_SUCCESS);
+	assert_int_equal(apply(&m, MOP_RES_DEL_DEP, "r3", "r2"), ERROR_SUCCESS);
+	assert_int_equal(apply(&m, MOP_RES_DELETE, "r3", NULL), ERROR_SUCCESS);
+	assert_int_equal(apply(&m, MOP_RES_RENAME, "r4", "r5"), ERROR_SUCCESS);
+	assert_int_equal(store_flush(s, &m), ERROR_SUCCESS);
+	store_close(s);
+
+	/* a new process would see exactly this */
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	model_init(&m2);
+	assert_int_equal(store_load(s, &m2), ERROR_SUCCESS);
+	assert_int_equal(m2.version, m.version);
+	assert_int_equal(m2.n_resources, 3);
+	assert_null(model_resource(&m2, "r3"));
+	assert_null(model_resource(&m2, "r4"));
+	assert_non_null(model_resource(&m2, "r5"));
+	assert_true(strv_contains(&model_resource(&m2, "r2")->deps, "r1"));
+	/* runtime state is not persisted */
+	assert_int_equal(model_resource(&m2, "r1")->state, ClusterResourceOffline);
+	assert_int_equal(store_replace(s, &m2), ERROR_SUCCESS);
+	store_close(s);
+	model_free(&m2);
+	model_free(&m);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_dependency_order_and_persist),
+		cmocka_unit_test(test_placement),
+		cmocka_unit_test(test_rename_keeps_references),
+		cmocka_unit_test(test_snapshot_round_trip),
+		cmocka_unit_test(test_store_persists),
+	};
+	int rc = cmocka_run_group_tests_name("model", tests, NULL, NULL);
+	assert_int_equal(cs_alloc_live(), 0);
+	return rc;
+}
