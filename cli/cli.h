@@ -1,0 +1,121 @@
+/*
+ * cli.h - the parts of the `cluster` command that are not main(): JSON
+ * output, --priv parsing, decoding of control outputs and of the status.
+ * They use only the public libclusapi API (and allocate through
+ * cluster_alloc/cluster_free), so the unit tests can link them as they are.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <clusapi/clusapi.h>
+
+/* ---- json.c: a small streaming JSON writer (pretty, 2-space indent) ---- */
+
+#define JW_MAX_DEPTH 32
+
+struct jw {
+	FILE *f;
+	int depth;
+	int after_key;
+	unsigned count[JW_MAX_DEPTH];
+};
+
+void jw_init(struct jw *w, FILE *f);
+void jw_obj_begin(struct jw *w);
+void jw_obj_end(struct jw *w);
+void jw_arr_begin(struct jw *w);
+void jw_arr_end(struct jw *w);
+void jw_key(struct jw *w, const char *key);
+void jw_str(struct jw *w, const char *s);            /* NULL writes null */
+void jw_str_n(struct jw *w, const char *s, size_t n);
+void jw_u64(struct jw *w, uint64_t v);
+void jw_i64(struct jw *w, int64_t v);
+void jw_bool(struct jw *w, int v);
+void jw_null(struct jw *w);
+void jw_hex(struct jw *w, const void *data, size_t n); /* a string of hex digits */
+void jw_finish(struct jw *w);                         /* the final newline */
+
+/*
+ * json_write_string - s (n bytes) as a JSON string with its quotes: '"',
+ * '\\' and control characters escaped (\n, \t, ..., else \u00XX; also DEL),
+ * U+2028/U+2029 escaped, other valid UTF-8 copied as is, and each byte of
+ * an invalid UTF-8 sequence written as \ufffd.
+ */
+void json_write_string(FILE *f, const char *s, size_t n);
+
+/* ---- priv.c: --priv KEY[:TYPE]=VALUE ---- */
+
+enum cli_priv_kind {
+	CLI_PRIV_SZ = 1,
+	CLI_PRIV_EXPAND_SZ,
+	CLI_PRIV_DWORD,
+	CLI_PRIV_LONG,
+	CLI_PRIV_ULARGE,
+	CLI_PRIV_MULTI_SZ,
+	CLI_PRIV_BINARY,
+};
+
+struct cli_priv {
+	char *key;                 /* cluster_alloc'ed */
+	enum cli_priv_kind kind;
+	const char *value;         /* points into the argument */
+	uint64_t num;              /* DWORD, ULARGE */
+	int64_t snum;              /* LONG */
+};
+
+/*
+ * cli_priv_parse - one argument: KEY=VALUE (a DWORD if VALUE is a decimal
+ * number of at most 4294967295, else an SZ), or KEY:TYPE=VALUE with TYPE one
+ * of sz, expand_sz, dword, long, ularge, multi_sz (values separated by
+ * commas), binary (hex digits).  0 on success (*out filled; free with
+ * cli_priv_clear), -1 with a message in err.
+ */
+int cli_priv_parse(const char *arg, struct cli_priv *out, char *err, size_t errlen);
+void cli_priv_clear(struct cli_priv *p);
+
+/* Append one parsed property to a property-list builder. */
+uint32_t cli_priv_append(clusprop_builder *b, const struct cli_priv *p);
+
+/*
+ * cli_priv_build - a whole property list from n arguments (a key given twice
+ * is an error).  0 with *ret_buf (free with clusprop_free) and *ret_size, or
+ * -1 with a message in err.
+ */
+int cli_priv_build(const char *const *args, size_t n, void **ret_buf, size_t *ret_size,
+		   char *err, size_t errlen);
+
+/* ---- decode.c: control outputs ---- */
+
+enum cli_fmt {
+	CLI_FMT_TEXT = 1,
+	CLI_FMT_JSON = 2,
+};
+
+/* What a control code's output is, as far as this tool knows. */
+enum cli_shape {
+	CLI_SHAPE_UNKNOWN = 0,   /* try property list, then value list, else hex */
+	CLI_SHAPE_DWORD,
+	CLI_SHAPE_SZ,
+	CLI_SHAPE_MULTI_SZ,
+	CLI_SHAPE_CLASS_INFO,
+	CLI_SHAPE_PROPERTY_LIST,
+	CLI_SHAPE_VALUE_LIST,
+};
+
+enum cli_shape cli_control_shape(uint32_t code);
+
+/* Print a control's output (len bytes) decoded as text or JSON. */
+void cli_print_control_output(FILE *f, uint32_t code, const void *buf, size_t len,
+			      enum cli_fmt fmt);
+
+/* ---- show.c: the status ---- */
+
+void cli_print_status(FILE *f, const cluster_status *s, enum cli_fmt fmt);
+
+#endif /* CLI_H */

@@ -1,0 +1,492 @@
+/*
+ * objects.c - node, group and resource handles, and the requests that
+ * create, change and delete those objects.
+ *
+ * A handle is a name and a reference on its cluster handle.  Each request
+ * is a property list naming the object (and its arguments) sent with one
+ * CS_OP_*; the reply's status is the call's result.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "client.h"
+
+#include <string.h>
+
+#include "cs_alloc.h"
+
+uint32_t cs_obj_add_name(clusprop_builder *b, const struct cs_obj *o, const char *prop)
+{
+	uint32_t rc;
+
+	pthread_mutex_lock(&o->h->name_lock);
+	rc = clusprop_add_sz(b, prop, o->name);
+	pthread_mutex_unlock(&o->h->name_lock);
+	return rc;
+}
+
+static int name_ok(const char *name)
+{
+	return name && *name;
+}
+
+/* ---- open / close ---- */
+
+static uint32_t obj_new(cluster_handle *h, const char *name, enum cs_obj_kind kind,
+			size_t size, struct cs_obj **ret)
+{
+	struct cs_obj *o = cs_calloc(1, size);
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (!o)
+		goto out;
+	o->name = cs_strdup(name);
+	if (!o->name)
+		goto out;
+	o->kind = kind;
+	o->h = h;
+	cs_handle_ref(h);   /* the last step: nothing can fail after it */
+	*ret = o;
+	o = NULL;
+	rc = ERROR_SUCCESS;
+out:
+	if (o) {
+		cs_free(o->name);
+		cs_free(o);
+	}
+	return rc;
+}
+
+static void obj_free(struct cs_obj *o)
+{
+	if (!o)
+		return;
+	cs_handle_unref(o->h);
+	cs_free(o->name);
+	cs_free(o);
+}
+
+/* Whether the object exists, by one status request. */
+static uint32_t obj_check(cluster_handle *h, const char *name, enum cs_obj_kind kind)
+{
+	cluster_status *s = NULL;
+	uint32_t rc;
+
+	rc = cluster_get_status(h, &s);
+	if (rc != ERROR_SUCCESS)
+		return rc;
+	switch (kind) {
+	case CS_OBJ_NODE:
+		rc = ERROR_CLUSTER_NODE_NOT_FOUND;
+		for (size_t i = 0; i < s->n_nodes; i++)
+			if (strcmp(s->nodes[i].name, name) == 0)
+				rc = ERROR_SUCCESS;
+		break;
+	case CS_OBJ_GROUP:
+		rc = ERROR_GROUP_NOT_FOUND;
+		for (size_t i = 0; i < s->n_groups; i++)
+			if (strcmp(s->groups[i].name, name) == 0)
+				rc = ERROR_SUCCESS;
+		break;
+	case CS_OBJ_RESOURCE:
+		rc = ERROR_RESOURCE_NOT_FOUND;
+		for (size_t i = 0; i < s->n_resources; i++)
+			if (strcmp(s->resources[i].name, name) == 0)
+				rc = ERROR_SUCCESS;
+		break;
+	}
+	cluster_status_free(s);
+	return rc;
+}
+
+static uint32_t obj_open(cluster_handle *h, const char *name, uint32_t flags,
+			 enum cs_obj_kind kind, size_t size, struct cs_obj **ret)
+{
+	uint32_t rc;
+
+	if (!h || !name_ok(name) || !ret || (flags & ~CLUSTER_OPEN_NO_CHECK))
+		return ERROR_INVALID_PARAMETER;
+	if (!(flags & CLUSTER_OPEN_NO_CHECK)) {
+		rc = obj_check(h, name, kind);
+		if (rc != ERROR_SUCCESS)
+			return rc;
+	}
+	return obj_new(h, name, kind, size, ret);
+}
+
+uint32_t cluster_node_open_ex(cluster_handle *h, const char *name, uint32_t flags,
+			      cluster_node **ret)
+{
+	struct cs_obj *o;
+	uint32_t rc = obj_open(h, name, flags, CS_OBJ_NODE, sizeof(cluster_node), &o);
+
+	if (rc == ERROR_SUCCESS)
+		*ret = (cluster_node *)o;
+	return rc;
+}
+
+uint32_t cluster_group_open_ex(cluster_handle *h, const char *name, uint32_t flags,
+			       cluster_group **ret)
+{
+	struct cs_obj *o;
+	uint32_t rc = obj_open(h, name, flags, CS_OBJ_GROUP, sizeof(cluster_group), &o);
+
+	if (rc == ERROR_SUCCESS)
+		*ret = (cluster_group *)o;
+	return rc;
+}
+
+uint32_t cluster_resource_open_ex(cluster_handle *h, const char *name, uint32_t flags,
+				  cluster_resource **ret)
+{
+	struct cs_obj *o;
+	uint32_t rc = obj_open(h, name, flags, CS_OBJ_RESOURCE, sizeof(cluster_resource), &o);
+
+	if (rc == ERROR_SUCCESS)
+		*ret = (cluster_resource *)o;
+	return rc;
+}
+
+uint32_t cluster_node_open(cluster_handle *h, const char *name, cluster_node **ret)
+{
+	return cluster_node_open_ex(h, name, 0, ret);
+}
+
+uint32_t cluster_group_open(cluster_handle *h, const char *name, cluster_group **ret)
+{
+	return cluster_group_open_ex(h, name, 0, ret);
+}
+
+uint32_t cluster_resource_open(cluster_handle *h, const char *name, cluster_resource **ret)
+{
+	return cluster_resource_open_ex(h, name, 0, ret);
+}
+
+void cluster_node_close(cluster_node *n)
+{
+	obj_free(n ? &n->o : NULL);
+}
+
+void cluster_group_close(cluster_group *g)
+{
+	obj_free(g ? &g->o : NULL);
+}
+
+void cluster_resource_close(cluster_resource *r)
+{
+	obj_free(r ? &r->o : NULL);
+}
+
+const char *cluster_node_name(const cluster_node *n)
+{
+	return n ? n->o.name : NULL;
+}
+
+const char *cluster_group_name(const cluster_group *g)
+{
+	return g ? g->o.name : NULL;
+}
+
+const char *cluster_resource_name(const cluster_resource *r)
+{
+	return r ? r->o.name : NULL;
+}
+
+/* ---- requests ---- */
+
+/* Send the built request and return the daemon's status. */
+static uint32_t send_simple(cluster_handle *h, uint16_t op, clusprop_builder *b,
+			    unsigned flags, uint32_t extra_ms)
+{
+	struct cs_reply reply = { 0 };
+	uint32_t rc;
+
+	rc = cs_call_plist(h, op, b, flags, extra_ms, &reply);
+	if (rc == ERROR_SUCCESS)
+		rc = reply.status;
+	cs_reply_free(&reply);
+	return rc;
+}
+
+/* A request naming one object, with an optional second SZ property and an
+ * optional WaitMs. */
+static uint32_t obj_request(const struct cs_obj *o, uint16_t op, const char *prop2,
+			    const char *val2, int with_wait, uint32_t wait_ms)
+{
+	clusprop_builder b;
+	uint32_t rc;
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	cs_obj_add_name(&b, o, "Name");
+	if (prop2 && val2)
+		clusprop_add_sz(&b, prop2, val2);
+	if (with_wait)
+		clusprop_add_dword(&b, "WaitMs", wait_ms);
+	rc = send_simple(o->h, op, &b, 0, with_wait ? wait_ms : 0);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+/* The same, with a second object's current name as prop2. */
+static uint32_t obj_request2(const struct cs_obj *o, uint16_t op, const char *prop2,
+			     const struct cs_obj *o2, int with_wait, uint32_t wait_ms)
+{
+	clusprop_builder b;
+	uint32_t rc;
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	cs_obj_add_name(&b, o, "Name");
+	if (o2)
+		cs_obj_add_name(&b, o2, prop2);
+	if (with_wait)
+		clusprop_add_dword(&b, "WaitMs", wait_ms);
+	rc = send_simple(o->h, op, &b, 0, with_wait ? wait_ms : 0);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+/* Rename through o; on success the handle takes the new name. */
+static uint32_t obj_rename(struct cs_obj *o, uint16_t op, const char *new_name)
+{
+	char *copy;
+	uint32_t rc;
+
+	if (!name_ok(new_name))
+		return ERROR_INVALID_PARAMETER;
+	copy = cs_strdup(new_name);
+	if (!copy)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	rc = obj_request(o, op, "NewName", new_name, 0, 0);
+	if (rc == ERROR_SUCCESS) {
+		pthread_mutex_lock(&o->h->name_lock);
+		cs_free(o->name);
+		o->name = copy;
+		copy = NULL;
+		pthread_mutex_unlock(&o->h->name_lock);
+	}
+	cs_free(copy);
+	return rc;
+}
+
+/* ---- nodes ---- */
+
+uint32_t cluster_node_pause(cluster_node *n)
+{
+	if (!n)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&n->o, CS_OP_NODE_PAUSE, NULL, NULL, 0, 0);
+}
+
+uint32_t cluster_node_resume(cluster_node *n)
+{
+	if (!n)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&n->o, CS_OP_NODE_RESUME, NULL, NULL, 0, 0);
+}
+
+/* ---- groups ---- */
+
+uint32_t cluster_group_create(cluster_handle *h, const char *name, cluster_group **ret)
+{
+	struct cs_obj *o = NULL;
+	clusprop_builder b;
+	uint32_t rc;
+
+	if (!h || !name_ok(name))
+		return ERROR_INVALID_PARAMETER;
+	clusprop_builder_init_owned(&b);
+	if (ret) {
+		/* Made first, so that success cannot be followed by a failure. */
+		rc = obj_new(h, name, CS_OBJ_GROUP, sizeof(cluster_group), &o);
+		if (rc != ERROR_SUCCESS)
+			goto out;
+	}
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Name", name);
+	rc = send_simple(h, CS_OP_GROUP_CREATE, &b, 0, 0);
+	if (rc != ERROR_SUCCESS)
+		goto out;
+	if (ret) {
+		*ret = (cluster_group *)o;
+		o = NULL;
+	}
+out:
+	obj_free(o);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+uint32_t cluster_group_delete(cluster_group *g)
+{
+	if (!g)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&g->o, CS_OP_GROUP_DELETE, NULL, NULL, 0, 0);
+}
+
+uint32_t cluster_group_rename(cluster_group *g, const char *new_name)
+{
+	if (!g)
+		return ERROR_INVALID_PARAMETER;
+	return obj_rename(&g->o, CS_OP_GROUP_RENAME, new_name);
+}
+
+uint32_t cluster_group_online(cluster_group *g, cluster_node *node, uint32_t wait_ms)
+{
+	if (!g)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request2(&g->o, CS_OP_GROUP_ONLINE, "Node", node ? &node->o : NULL, 1,
+			    wait_ms);
+}
+
+uint32_t cluster_group_offline(cluster_group *g, uint32_t wait_ms)
+{
+	if (!g)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&g->o, CS_OP_GROUP_OFFLINE, NULL, NULL, 1, wait_ms);
+}
+
+uint32_t cluster_group_move(cluster_group *g, cluster_node *node, uint32_t wait_ms)
+{
+	if (!g)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request2(&g->o, CS_OP_GROUP_MOVE, "Node", node ? &node->o : NULL, 1,
+			    wait_ms);
+}
+
+uint32_t cluster_group_set_preferred_owners(cluster_group *g, cluster_node *const nodes[],
+					    size_t n)
+{
+	const char **names = NULL;
+	clusprop_builder b;
+	uint32_t rc;
+
+	if (!g || (n && !nodes))
+		return ERROR_INVALID_PARAMETER;
+	for (size_t i = 0; i < n; i++)
+		if (!nodes[i])
+			return ERROR_INVALID_PARAMETER;
+	clusprop_builder_init_owned(&b);
+	names = cs_calloc(n + 1, sizeof(*names));
+	if (!names) {
+		rc = ERROR_NOT_ENOUGH_MEMORY;
+		goto out;
+	}
+	clusprop_builder_begin_plist(&b);
+	cs_obj_add_name(&b, &g->o, "Name");
+	/* Node names never change (nodes cannot be renamed through this API). */
+	for (size_t i = 0; i < n; i++)
+		names[i] = nodes[i]->o.name;
+	clusprop_add_multi_sz(&b, "Nodes", names, n);
+	rc = send_simple(g->o.h, CS_OP_GROUP_SET_OWNERS, &b, 0, 0);
+out:
+	cs_free(names);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+/* ---- resources ---- */
+
+uint32_t cluster_resource_create(cluster_handle *h, const char *name, const char *type,
+				 const char *group, const void *priv_plist, size_t priv_size,
+				 cluster_resource **ret)
+{
+	struct cs_obj *o = NULL;
+	clusprop_builder b;
+	uint32_t rc;
+
+	if (!h || !name_ok(name) || !name_ok(type) || !name_ok(group) ||
+	    (priv_size && !priv_plist))
+		return ERROR_INVALID_PARAMETER;
+	clusprop_builder_init_owned(&b);
+	if (priv_size) {
+		rc = clusprop_validate_property_list(priv_plist, priv_size, NULL);
+		if (rc != ERROR_SUCCESS)
+			goto out;
+	}
+	if (ret) {
+		rc = obj_new(h, name, CS_OBJ_RESOURCE, sizeof(cluster_resource), &o);
+		if (rc != ERROR_SUCCESS)
+			goto out;
+	}
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Name", name);
+	clusprop_add_sz(&b, "Type", type);
+	clusprop_add_sz(&b, "Group", group);
+	if (priv_size)
+		clusprop_add_binary(&b, "Private", priv_plist, priv_size);
+	rc = send_simple(h, CS_OP_RESOURCE_CREATE, &b, 0, 0);
+	if (rc != ERROR_SUCCESS)
+		goto out;
+	if (ret) {
+		*ret = (cluster_resource *)o;
+		o = NULL;
+	}
+out:
+	obj_free(o);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+uint32_t cluster_resource_delete(cluster_resource *r)
+{
+	if (!r)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&r->o, CS_OP_RESOURCE_DELETE, NULL, NULL, 0, 0);
+}
+
+uint32_t cluster_resource_rename(cluster_resource *r, const char *new_name)
+{
+	if (!r)
+		return ERROR_INVALID_PARAMETER;
+	return obj_rename(&r->o, CS_OP_RESOURCE_RENAME, new_name);
+}
+
+uint32_t cluster_resource_online(cluster_resource *r, uint32_t wait_ms)
+{
+	if (!r)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&r->o, CS_OP_RESOURCE_ONLINE, NULL, NULL, 1, wait_ms);
+}
+
+uint32_t cluster_resource_offline(cluster_resource *r, uint32_t wait_ms)
+{
+	if (!r)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&r->o, CS_OP_RESOURCE_OFFLINE, NULL, NULL, 1, wait_ms);
+}
+
+uint32_t cluster_resource_fail(cluster_resource *r)
+{
+	if (!r)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&r->o, CS_OP_RESOURCE_FAIL, NULL, NULL, 0, 0);
+}
+
+uint32_t cluster_resource_add_dependency(cluster_resource *r, cluster_resource *dep)
+{
+	if (!r || !dep)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request2(&r->o, CS_OP_RESOURCE_ADD_DEP, "DependsOn", &dep->o, 0, 0);
+}
+
+uint32_t cluster_resource_remove_dependency(cluster_resource *r, cluster_resource *dep)
+{
+	if (!r || !dep)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request2(&r->o, CS_OP_RESOURCE_DEL_DEP, "DependsOn", &dep->o, 0, 0);
+}
+
+uint32_t cluster_resource_add_possible_owner(cluster_resource *r, cluster_node *node)
+{
+	if (!r || !node)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request2(&r->o, CS_OP_RESOURCE_ADD_OWNER, "Node", &node->o, 0, 0);
+}
+
+uint32_t cluster_resource_remove_possible_owner(cluster_resource *r, cluster_node *node)
+{
+	if (!r || !node)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request2(&r->o, CS_OP_RESOURCE_DEL_OWNER, "Node", &node->o, 0, 0);
+}

@@ -1,0 +1,544 @@
+/*
+ * test_cli.c - the `cluster` command's helpers: --priv parsing, JSON
+ * escaping of odd strings, the JSON writer, decoding of control outputs
+ * (text and JSON) and the status as JSON.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "client.h"
+
+/* ---- capture ---- */
+
+struct cap {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void cap_open(struct cap *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->f);
+}
+
+/* Close and return the text (free() it). */
+static char *cap_close(struct cap *c)
+{
+	fclose(c->f);
+	return c->buf;
+}
+
+/* ======================================================================
+ * --priv
+ * ====================================================================== */
+
+static void priv_ok(const char *arg, const char *key, enum cli_priv_kind kind,
+		    const char *value, uint64_t num)
+{
+	struct cli_priv p;
+	char err[256] = "";
+
+	if (cli_priv_parse(arg, &p, err, sizeof(err)) != 0)
+		fail_msg("'%s' refused: %s", arg, err);
+	assert_string_equal(p.key, key);
+	assert_int_equal(p.kind, kind);
+	assert_string_equal(p.value, value);
+	if (kind == CLI_PRIV_DWORD || kind == CLI_PRIV_ULARGE)
+		assert_true(p.num == num);
+	if (kind == CLI_PRIV_LONG)
+		assert_true(p.snum == (int64_t)num);
+	cli_priv_clear(&p);
+}
+
+static void priv_bad(const char *arg, const char *fragment)
+{
+	struct cli_priv p = { 0 };
+	char err[256] = "";
+
+	assert_int_equal(cli_priv_parse(arg, &p, err, sizeof(err)), -1);
+	assert_null(p.key);
+	if (!strstr(err, fragment))
+		fail_msg("'%s': message '%s' lacks '%s'", arg, err, fragment);
+}
+
+static void test_priv_parse(void **state)
+{
+	(void)state;
+	/* untyped: decimal numbers are DWORDs, everything else SZ */
+	priv_ok("Path=/srv/data", "Path", CLI_PRIV_SZ, "/srv/data", 0);
+	priv_ok("Delay=30", "Delay", CLI_PRIV_DWORD, "30", 30);
+	priv_ok("Zero=0", "Zero", CLI_PRIV_DWORD, "0", 0);
+	priv_ok("Lead=007", "Lead", CLI_PRIV_DWORD, "007", 7);
+	priv_ok("Max=4294967295", "Max", CLI_PRIV_DWORD, "4294967295", 4294967295u);
+	priv_ok("Neg=-5", "Neg", CLI_PRIV_SZ, "-5", 0);
+	priv_ok("Hex=0x10", "Hex", CLI_PRIV_SZ, "0x10", 0);
+	priv_ok("Space= 5", "Space", CLI_PRIV_SZ, " 5", 0);
+	priv_ok("Frac=1.5", "Frac", CLI_PRIV_SZ, "1.5", 0);
+	priv_ok("Empty=", "Empty", CLI_PRIV_SZ, "", 0);
+	priv_ok("Eq=a=b", "Eq", CLI_PRIV_SZ, "a=b", 0);
+	priv_ok("Caf\xc3\xa9=\xe2\x82\xac", "Caf\xc3\xa9", CLI_PRIV_SZ, "\xe2\x82\xac", 0);
+	priv_bad("Huge=4294967296", "too large for a DWORD");
+	/* typed */
+	priv_ok("K:sz=123", "K", CLI_PRIV_SZ, "123", 0);
+	priv_ok("K:expand_sz=%PATH%", "K", CLI_PRIV_EXPAND_SZ, "%PATH%", 0);
+	priv_ok("K:dword=0x10", "K", CLI_PRIV_DWORD, "0x10", 16);
+	priv_ok("K:dword=4294967295", "K", CLI_PRIV_DWORD, "4294967295", 4294967295u);
+	priv_ok("K:long=-5", "K", CLI_PRIV_LONG, "-5", (uint64_t)(int64_t)-5);
+	priv_ok("K:ularge=18446744073709551615", "K", CLI_PRIV_ULARGE, "18446744073709551615",
+		UINT64_MAX);
+	priv_ok("K:binary=0a0B", "K", CLI_PRIV_BINARY, "0a0B", 0);
+	priv_ok("K:binary=", "K", CLI_PRIV_BINARY, "", 0);
+	priv_ok("K:multi_sz=a,b c", "K", CLI_PRIV_MULTI_SZ, "a,b c", 0);
+	priv_ok("K:multi_sz=", "K", CLI_PRIV_MULTI_SZ, "", 0);
+	priv_ok("a:b:sz=x", "a:b", CLI_PRIV_SZ, "x", 0);
+	priv_bad("K:dword=abc", "not a DWORD");
+	priv_bad("K:dword=4294967296", "not a DWORD");
+	priv_bad("K:dword=-1", "not a DWORD");
+	priv_bad("K:long=2147483648", "not a LONG");
+	priv_bad("K:long=", "not a LONG");
+	priv_bad("K:ularge=18446744073709551616", "not an unsigned");
+	priv_bad("K:binary=abc", "hex digits");
+	priv_bad("K:binary=zz", "hex digits");
+	priv_bad("K:multi_sz=a,,b", "empty string");
+	priv_bad("K:multi_sz=a,", "empty string");
+	priv_bad("K:bogus=1", "unknown type 'bogus'");
+	priv_bad("a:b=x", "unknown type 'b'");
+	priv_bad("=x", "empty property name");
+	priv_bad(":sz=x", "empty property name");
+	priv_bad("noequals", "expected KEY=VALUE");
+}
+
+static void test_priv_build(void **state)
+{
+	static const char *const args[] = {
+		"Path=/srv", "Delay=30", "Tags:multi_sz=a,b", "Blob:binary=0x01ff", "Neg:long=-2",
+		"Big:ularge=5000000000",
+	};
+	void *buf = NULL;
+	size_t size = 0;
+	char err[256];
+	clusprop_iter it;
+	clusprop_value v;
+
+	(void)state;
+	assert_int_equal(cli_priv_build(args, 6, &buf, &size, err, sizeof(err)), 0);
+	assert_int_equal(clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, size, NULL), 0);
+	assert_int_equal(clusprop_iter_next(&it, &v), 0);
+	assert_string_equal(v.name, "Path");
+	assert_int_equal(v.syntax, CLUSPROP_SYNTAX_LIST_VALUE_SZ);
+	assert_string_equal(v.str, "/srv");
+	assert_int_equal(clusprop_iter_next(&it, &v), 0);
+	assert_string_equal(v.name, "Delay");
+	assert_int_equal(v.syntax, CLUSPROP_SYNTAX_LIST_VALUE_DWORD);
+	assert_int_equal(v.num.dw, 30);
+	assert_int_equal(clusprop_iter_next(&it, &v), 0);
+	assert_string_equal(v.name, "Tags");
+	assert_int_equal(v.syntax, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ);
+	assert_int_equal(v.str_count, 2);
+	assert_string_equal(clusprop_value_multi_sz_at(&v, 1), "b");
+	assert_int_equal(clusprop_iter_next(&it, &v), 0);
+	assert_string_equal(v.name, "Blob");
+	assert_int_equal(v.syntax, CLUSPROP_SYNTAX_LIST_VALUE_BINARY);
+	assert_int_equal(v.length, 2);
+	assert_memory_equal(v.data, "\x01\xff", 2);
+	assert_int_equal(clusprop_iter_next(&it, &v), 0);
+	assert_string_equal(v.name, "Neg");
+	assert_int_equal(v.syntax, CLUSPROP_SYNTAX_LIST_VALUE_LONG);
+	assert_int_equal(v.num.l, -2);
+	assert_int_equal(clusprop_iter_next(&it, &v), 0);
+	assert_string_equal(v.name, "Big");
+	assert_int_equal(v.syntax, CLUSPROP_SYNTAX_LIST_VALUE_ULARGE_INTEGER);
+	assert_true(v.num.u64 == 5000000000ull);
+	assert_int_equal(clusprop_iter_next(&it, &v), ERROR_NO_MORE_ITEMS);
+	clusprop_iter_done(&it);
+	clusprop_free(buf);
+
+	/* a key twice */
+	static const char *const twice[] = { "A=1", "B=2", "A=x" };
+	buf = NULL;
+	assert_int_equal(cli_priv_build(twice, 3, &buf, &size, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'A' given twice"));
+	assert_null(buf);
+	/* a value that is not UTF-8 */
+	static const char *const bad_utf8[] = { "A=\xff\xfe" };
+	assert_int_equal(cli_priv_build(bad_utf8, 1, &buf, &size, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot encode"));
+	/* a bad one among good ones */
+	static const char *const mixed[] = { "A=1", "B:dword=x" };
+	assert_int_equal(cli_priv_build(mixed, 2, &buf, &size, err, sizeof(err)), -1);
+	assert_null(buf);
+	/* none: an empty list */
+	assert_int_equal(cli_priv_build(NULL, 0, &buf, &size, err, sizeof(err)), 0);
+	assert_int_equal(size, 4);
+	clusprop_free(buf);
+}
+
+/* ======================================================================
+ * JSON
+ * ====================================================================== */
+
+static void esc(const char *in, size_t n, const char *want)
+{
+	struct cap c;
+	char *got;
+
+	cap_open(&c);
+	json_write_string(c.f, in, n);
+	got = cap_close(&c);
+	if (strcmp(got, want) != 0)
+		fail_msg("escaping gave %s, want %s", got, want);
+	free(got);
+}
+
+#define ESC(s, want) esc((s), sizeof(s) - 1, (want))
+
+static void test_json_escape(void **state)
+{
+	(void)state;
+	ESC("plain", "\"plain\"");
+	ESC("", "\"\"");
+	ESC("a\"b\\c/d", "\"a\\\"b\\\\c/d\"");
+	ESC("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
+	ESC("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
+	ESC("a\0b", "\"a\\u0000b\"");
+	/* valid UTF-8 passes through */
+	ESC("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	ESC("\xef\xbf\xbf\xf4\x8f\xbf\xbf", "\"\xef\xbf\xbf\xf4\x8f\xbf\xbf\"");
+	/* line and paragraph separators are escaped (JavaScript) */
+	ESC("a\xe2\x80\xa8" "b\xe2\x80\xa9", "\"a\\u2028b\\u2029\"");
+	/* invalid UTF-8: each bad byte becomes U+FFFD */
+	ESC("\xff", "\"\\ufffd\"");
+	ESC("x\xc3", "\"x\\ufffd\"");
+	ESC("\xc3(", "\"\\ufffd(\"");
+	ESC("\xc0\xaf", "\"\\ufffd\\ufffd\"");
+	ESC("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");
+	ESC("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	ESC("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	ESC("\xf8\x88\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	ESC("\x80z", "\"\\ufffdz\"");
+}
+
+static void test_json_writer(void **state)
+{
+	struct cap c;
+	struct jw w;
+	char *got;
+
+	(void)state;
+	cap_open(&c);
+	jw_init(&w, c.f);
+	jw_obj_begin(&w);
+	jw_key(&w, "a");
+	jw_u64(&w, 1);
+	jw_key(&w, "b");
+	jw_arr_begin(&w);
+	jw_str(&w, "x");
+	jw_null(&w);
+	jw_bool(&w, 1);
+	jw_i64(&w, -3);
+	jw_arr_end(&w);
+	jw_key(&w, "e");
+	jw_arr_begin(&w);
+	jw_arr_end(&w);
+	jw_key(&w, "o");
+	jw_obj_begin(&w);
+	jw_obj_end(&w);
+	jw_key(&w, "h");
+	jw_hex(&w, "\x00\xab", 2);
+	jw_key(&w, "s");
+	jw_str(&w, NULL);
+	jw_obj_end(&w);
+	jw_finish(&w);
+	got = cap_close(&c);
+	assert_string_equal(got,
+		"{\n"
+		"  \"a\": 1,\n"
+		"  \"b\": [\n"
+		"    \"x\",\n"
+		"    null,\n"
+		"    true,\n"
+		"    -3\n"
+		"  ],\n"
+		"  \"e\": [],\n"
+		"  \"o\": {},\n"
+		"  \"h\": \"00ab\",\n"
+		"  \"s\": null\n"
+		"}\n");
+	free(got);
+}
+
+/* ======================================================================
+ * Control outputs
+ * ====================================================================== */
+
+static char *decode(uint32_t code, const void *buf, size_t len, enum cli_fmt fmt)
+{
+	struct cap c;
+
+	cap_open(&c);
+	cli_print_control_output(c.f, code, buf, len, fmt);
+	return cap_close(&c);
+}
+
+static void expect_decode(uint32_t code, const void *buf, size_t len, enum cli_fmt fmt,
+			  const char *want)
+{
+	char *got = decode(code, buf, len, fmt);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("code 0x%08x gave\n%s\nwant\n%s", code, got, want);
+	free(got);
+}
+
+static void test_decode_simple(void **state)
+{
+	static const uint8_t chars[] = { 5, 0, 0, 0 };
+	static const uint8_t name[] = { 'd', 0, 'i', 0, 's', 0, 'k', 0, 0xe9, 0, 0, 0 };
+	static const uint8_t multi[] = { 'A', 0, 0, 0, 'B', 0, 'c', 0, 0, 0, 0, 0 };
+	static const uint8_t cls[] = { 1, 0, 0, 0, 0, 0, 0, 0x80 };
+	static const uint8_t odd[] = { 1, 2, 3 };
+
+	(void)state;
+	expect_decode(CLUSCTL_RESOURCE_GET_CHARACTERISTICS, chars, 4, CLI_FMT_TEXT,
+		      "5 (0x00000005) Quorum|LocalQuorum\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_CHARACTERISTICS, chars, 4, CLI_FMT_JSON, "5\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_FLAGS, "\x01\0\0\0", 4, CLI_FMT_TEXT,
+		      "1 (0x00000001) Core\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_NAME, name, sizeof(name), CLI_FMT_TEXT,
+		      "disk\xc3\xa9\n");
+	expect_decode(CLUSCTL_NODE_GET_NAME, name, sizeof(name), CLI_FMT_JSON,
+		      "\"disk\xc3\xa9\"\n");
+	expect_decode(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
+		      CLI_FMT_TEXT, "A\nBc\n");
+	expect_decode(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
+		      CLI_FMT_JSON, "[\n  \"A\",\n  \"Bc\"\n]\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_CLASS_INFO, cls, sizeof(cls), CLI_FMT_JSON,
+		      "{\n  \"class\": 1,\n  \"subclass\": 2147483648\n}\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_CLASS_INFO, cls, sizeof(cls), CLI_FMT_TEXT,
+		      "class 1 (storage), subclass 0x80000000 (shared)\n");
+	/* nothing at all */
+	expect_decode(CLUSCTL_RESOURCE_GET_FLAGS, NULL, 0, CLI_FMT_JSON, "null\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_FLAGS, NULL, 0, CLI_FMT_TEXT, "(no output)\n");
+	/* a DWORD of the wrong size falls back to hex */
+	expect_decode(CLUSCTL_RESOURCE_GET_CHARACTERISTICS, odd, sizeof(odd), CLI_FMT_JSON,
+		      "{\n  \"hex\": \"010203\"\n}\n");
+	expect_decode(CLUSCTL_USER_CODE(5, CLUS_OBJECT_RESOURCE), "AB\x01", 3, CLI_FMT_TEXT,
+		      "00000000  41 42 01                                         AB.\n");
+}
+
+static void test_decode_property_list(void **state)
+{
+	static const char *const two[] = { "x", "y" };
+	clusprop_builder b;
+	char *got;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Path", "/srv \"q\"");
+	clusprop_add_dword(&b, "Delay", 30);
+	clusprop_add_multi_sz(&b, "Tags", two, 2);
+	clusprop_add_long(&b, "Neg", -4);
+	clusprop_add_binary(&b, "Blob", "\x01\x02", 2);
+	clusprop_put_name(&b, "Two");
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 2);
+	clusprop_put_endmark(&b);
+	assert_int_equal(clusprop_builder_status(&b), 0);
+
+	expect_decode(CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES, clusprop_builder_data(&b),
+		      clusprop_builder_size(&b), CLI_FMT_JSON,
+		      "{\n"
+		      "  \"Path\": \"/srv \\\"q\\\"\",\n"
+		      "  \"Delay\": 30,\n"
+		      "  \"Tags\": [\n    \"x\",\n    \"y\"\n  ],\n"
+		      "  \"Neg\": -4,\n"
+		      "  \"Blob\": \"0102\",\n"
+		      "  \"Two\": [\n    1,\n    2\n  ]\n"
+		      "}\n");
+	got = decode(CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_TEXT);
+	assert_non_null(strstr(got, "NAME   FORMAT         VALUE\n"));
+	assert_non_null(strstr(got, "Path   SZ             /srv \"q\"\n"));
+	assert_non_null(strstr(got, "Delay  DWORD          30 (0x0000001e)\n"));
+	assert_non_null(strstr(got, "Tags   MULTI_SZ       x, y\n"));
+	assert_non_null(strstr(got, "Two    DWORD          1 (0x00000001)\n"
+				    "       DWORD          2 (0x00000002)\n"));
+	free(got);
+	/* a code this tool does not know: a property list is tried first ... */
+	got = decode(CLUSCTL_USER_CODE(1, CLUS_OBJECT_RESOURCE), clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_JSON);
+	assert_non_null(strstr(got, "\"Delay\": 30,\n"));
+	free(got);
+	/* ... and a cut one is neither list: hex */
+	got = decode(CLUSCTL_USER_CODE(1, CLUS_OBJECT_RESOURCE), clusprop_builder_data(&b), 40,
+		     CLI_FMT_JSON);
+	assert_non_null(strstr(got, "{\n  \"hex\": \"06000000030004000a000000"));
+	free(got);
+	clusprop_builder_free(&b);
+
+	/* an empty property list */
+	expect_decode(CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES, "\0\0\0\0", 4, CLI_FMT_JSON,
+		      "{}\n");
+}
+
+static void test_decode_value_list(void **state)
+{
+	clusprop_builder b;
+	CLUS_SCSI_ADDRESS sa = { .PortNumber = 1, .PathId = 0, .TargetId = 2, .Lun = 3 };
+	clusprop_partition part = {
+		.flags = CLUSPROP_PIFLAG_USABLE, .device_name = "/dev/loop0p1",
+		.volume_label = "data", .serial_number = 0x1234abcd,
+		.max_component_length = 255, .file_system = "ext4",
+	};
+	char *got;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_put_disk_signature(&b, 0xdeadbeef);
+	clusprop_put_scsi_address(&b, &sa);
+	clusprop_put_disk_number(&b, 7);
+	clusprop_put_disk_size(&b, 1073741824ull);
+	clusprop_put_partition_info(&b, &part);
+	clusprop_put_endmark(&b);
+	assert_int_equal(clusprop_builder_status(&b), 0);
+
+	got = decode(CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_JSON);
+	assert_non_null(strstr(got, "\"type\": \"DiskSignature\",\n    \"format\": \"DWORD\",\n"
+				    "    \"value\": 3735928559\n"));
+	assert_non_null(strstr(got, "\"type\": \"ScsiAddress\""));
+	assert_non_null(strstr(got, "\"port\": 1,\n      \"path\": 0,\n      \"target\": 2,\n"
+				    "      \"lun\": 3\n"));
+	assert_non_null(strstr(got, "\"type\": \"DiskNumber\""));
+	assert_non_null(strstr(got, "\"value\": 1073741824\n"));
+	assert_non_null(strstr(got, "\"device\": \"/dev/loop0p1\""));
+	assert_non_null(strstr(got, "\"label\": \"data\""));
+	assert_non_null(strstr(got, "\"filesystem\": \"ext4\""));
+	assert_non_null(strstr(got, "\"serial\": 305441741"));
+	assert_int_equal(got[0], '[');
+	free(got);
+
+	got = decode(CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_TEXT);
+	assert_non_null(strstr(got, "DiskSignature      3735928559 (0xdeadbeef)\n"));
+	assert_non_null(strstr(got, "ScsiAddress        port=1 path=0 target=2 lun=3\n"));
+	assert_non_null(strstr(got, "DiskSize           1073741824\n"));
+	assert_non_null(strstr(got, "PartitionInfo      device=/dev/loop0p1 label=data fs=ext4 "
+				    "serial=0x1234abcd flags=0x4 maxcomponent=255\n"));
+	free(got);
+
+	/* a value list where the code is unknown: property list fails, value list works */
+	got = decode(0x01234567u, clusprop_builder_data(&b), clusprop_builder_size(&b),
+		     CLI_FMT_JSON);
+	assert_int_equal(got[0], '[');
+	free(got);
+	clusprop_builder_free(&b);
+}
+
+/* ======================================================================
+ * Status
+ * ====================================================================== */
+
+static void test_status_json(void **state)
+{
+	static const char *const owners[] = { "n1" };
+	clusprop_builder b;
+	cluster_status *s = NULL;
+	char *got;
+	struct cap c;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_put_name(&b, "Cluster");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "demo");
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
+	clusprop_put_endmark(&b);
+	clusprop_put_name(&b, "Node");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterNodeUp);
+	clusprop_put_endmark(&b);
+	clusprop_put_name(&b, "Group");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "g\tx");
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterGroupPartialOnline);
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "");
+	clusprop_put_multi_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, owners, 1);
+	clusprop_put_endmark(&b);
+	clusprop_put_name(&b, "Resource");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "r");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "Dummy");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "g\tx");
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterResourceOfflinePending);
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
+	clusprop_put_multi_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, NULL, 0);
+	clusprop_put_multi_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, owners, 1);
+	clusprop_put_endmark(&b);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 0);
+	clusprop_builder_free(&b);
+
+	cap_open(&c);
+	cli_print_status(c.f, s, CLI_FMT_JSON);
+	got = cap_close(&c);
+	assert_string_equal(got,
+		"{\n"
+		"  \"cluster\": \"demo\",\n"
+		"  \"quorate\": true,\n"
+		"  \"local_node\": {\n    \"name\": \"n1\",\n    \"id\": 1\n  },\n"
+		"  \"nodes\": [\n"
+		"    {\n      \"name\": \"n1\",\n      \"id\": 1,\n      \"state\": \"Up\"\n    }\n"
+		"  ],\n"
+		"  \"groups\": [\n"
+		"    {\n      \"name\": \"g\\tx\",\n      \"state\": \"PartialOnline\",\n"
+		"      \"owner\": null,\n      \"preferred_owners\": [\n        \"n1\"\n      ]\n    }\n"
+		"  ],\n"
+		"  \"resources\": [\n"
+		"    {\n      \"name\": \"r\",\n      \"type\": \"Dummy\",\n      \"group\": \"g\\tx\",\n"
+		"      \"state\": \"OfflinePending\",\n      \"owner\": \"n1\",\n"
+		"      \"dependencies\": [],\n      \"possible_owners\": [\n        \"n1\"\n      ]\n"
+		"    }\n"
+		"  ]\n"
+		"}\n");
+	free(got);
+
+	cap_open(&c);
+	cli_print_status(c.f, s, CLI_FMT_TEXT);
+	got = cap_close(&c);
+	assert_non_null(strstr(got, "Cluster: demo   Quorum: yes   Local node: n1 (id 1)\n"));
+	assert_non_null(strstr(got, "PartialOnline"));
+	assert_non_null(strstr(got, "OfflinePending"));
+	free(got);
+	cluster_status_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_priv_parse),
+		cmocka_unit_test(test_priv_build),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_decode_simple),
+		cmocka_unit_test(test_decode_property_list),
+		cmocka_unit_test(test_decode_value_list),
+		cmocka_unit_test(test_status_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

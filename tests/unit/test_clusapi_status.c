@@ -1,0 +1,320 @@
+/*
+ * test_clusapi_status.c - decoding of the CS_OP_STATUS reply into a
+ * cluster_status, from property lists built here with the codec in the
+ * layout of common/clientproto.h; malformed replies; every allocation of a
+ * decode failing in turn.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "client.h"
+#include "cs_alloc.h"
+
+/* Values of one property of the reply, in order. */
+enum vk { V_END = 0, V_SZ, V_DW, V_MULTI };
+
+struct v {
+	enum vk kind;
+	const char *sz;
+	uint32_t dw;
+	const char *const *multi;
+	size_t n;
+};
+
+#define SZ(s) { V_SZ, (s), 0, NULL, 0 }
+#define DW(d) { V_DW, NULL, (d), NULL, 0 }
+#define MULTI(a, n) { V_MULTI, NULL, 0, (a), (n) }
+#define END { V_END, NULL, 0, NULL, 0 }
+
+static void put_prop(clusprop_builder *b, const char *name, const struct v *vals)
+{
+	clusprop_put_name(b, name);
+	for (const struct v *v = vals; v->kind != V_END; v++) {
+		if (v->kind == V_SZ)
+			clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, v->sz);
+		else if (v->kind == V_DW)
+			clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, v->dw);
+		else
+			clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, v->multi, v->n);
+	}
+	clusprop_put_endmark(b);
+}
+
+static const char *const both[] = { "node1", "node2" };
+static const char *const just2[] = { "node2" };
+static const char *const dep_ip[] = { "ip" };
+
+/* A reply of 2 nodes, 2 groups, 3 resources; extra: forward-compatible extras. */
+static void build_reply(clusprop_builder *b, int extra)
+{
+	clusprop_builder_init_owned(b);
+	clusprop_builder_begin_plist(b);
+	if (extra)
+		put_prop(b, "Future", (const struct v[]){ DW(1), END });
+	put_prop(b, "Cluster", (const struct v[]){ SZ("demo"), DW(1), DW(2), SZ("node2"),
+						   END });
+	put_prop(b, "Node", (const struct v[]){ SZ("node1"), DW(1), DW(ClusterNodeUp), END });
+	put_prop(b, "Node", (const struct v[]){ SZ("node2"), DW(2), DW(ClusterNodePaused),
+						END });
+	put_prop(b, "Group", (const struct v[]){ SZ("web"), DW(ClusterGroupOnline), SZ("node1"),
+						 MULTI(both, 2), END });
+	put_prop(b, "Group", (const struct v[]){ SZ("idle"), DW(ClusterGroupOffline), SZ(""),
+						 MULTI(NULL, 0), END });
+	if (extra)
+		put_prop(b, "Resource", (const struct v[]){ SZ("ip"), SZ("IP Address"), SZ("web"),
+				DW(ClusterResourceOnline), SZ("node1"), MULTI(NULL, 0),
+				MULTI(both, 2), DW(42), SZ("later"), END });
+	else
+		put_prop(b, "Resource", (const struct v[]){ SZ("ip"), SZ("IP Address"), SZ("web"),
+				DW(ClusterResourceOnline), SZ("node1"), MULTI(NULL, 0),
+				MULTI(both, 2), END });
+	put_prop(b, "Resource", (const struct v[]){ SZ("app"), SZ("Generic Application"),
+			SZ("web"), DW(ClusterResourceOnlinePending), SZ("node1"), MULTI(dep_ip, 1),
+			MULTI(just2, 1), END });
+	put_prop(b, "Resource", (const struct v[]){ SZ("disk \xc3\xa9\"x"), SZ("Physical Disk"),
+			SZ("idle"), DW(0xFFFFFFFFu), SZ(""), MULTI(NULL, 0), MULTI(NULL, 0),
+			END });
+	assert_int_equal(clusprop_builder_status(b), ERROR_SUCCESS);
+}
+
+static void check_status(const cluster_status *s)
+{
+	assert_string_equal(s->cluster_name, "demo");
+	assert_int_equal(s->quorate, 1);
+	assert_int_equal(s->local_node_id, 2);
+	assert_string_equal(s->local_node_name, "node2");
+
+	assert_int_equal(s->n_nodes, 2);
+	assert_string_equal(s->nodes[0].name, "node1");
+	assert_int_equal(s->nodes[0].id, 1);
+	assert_int_equal(s->nodes[0].state, ClusterNodeUp);
+	assert_string_equal(s->nodes[1].name, "node2");
+	assert_int_equal(s->nodes[1].state, ClusterNodePaused);
+
+	assert_int_equal(s->n_groups, 2);
+	assert_string_equal(s->groups[0].name, "web");
+	assert_int_equal(s->groups[0].state, ClusterGroupOnline);
+	assert_string_equal(s->groups[0].owner, "node1");
+	assert_int_equal(s->groups[0].n_preferred_owners, 2);
+	assert_string_equal(s->groups[0].preferred_owners[0], "node1");
+	assert_string_equal(s->groups[0].preferred_owners[1], "node2");
+	assert_null(s->groups[0].preferred_owners[2]);
+	assert_string_equal(s->groups[1].name, "idle");
+	assert_null(s->groups[1].owner);
+	assert_int_equal(s->groups[1].n_preferred_owners, 0);
+	assert_non_null(s->groups[1].preferred_owners);
+	assert_null(s->groups[1].preferred_owners[0]);
+
+	assert_int_equal(s->n_resources, 3);
+	assert_string_equal(s->resources[0].name, "ip");
+	assert_string_equal(s->resources[0].type, "IP Address");
+	assert_string_equal(s->resources[0].group, "web");
+	assert_int_equal(s->resources[0].state, ClusterResourceOnline);
+	assert_string_equal(s->resources[0].owner, "node1");
+	assert_int_equal(s->resources[0].n_dependencies, 0);
+	assert_int_equal(s->resources[0].n_possible_owners, 2);
+	assert_string_equal(s->resources[1].name, "app");
+	assert_int_equal(s->resources[1].state, ClusterResourceOnlinePending);
+	assert_int_equal(s->resources[1].n_dependencies, 1);
+	assert_string_equal(s->resources[1].dependencies[0], "ip");
+	assert_null(s->resources[1].dependencies[1]);
+	assert_string_equal(s->resources[1].possible_owners[0], "node2");
+	assert_string_equal(s->resources[2].name, "disk \xc3\xa9\"x");
+	assert_int_equal(s->resources[2].state, ClusterResourceStateUnknown);
+	assert_string_equal(cluster_resource_state_name(s->resources[2].state), "Unknown");
+	assert_null(s->resources[2].owner);
+}
+
+static void test_decode(void **state)
+{
+	clusprop_builder b;
+	cluster_status *s = NULL;
+
+	(void)state;
+	build_reply(&b, 0);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 ERROR_SUCCESS);
+	check_status(s);
+	cluster_status_free(s);
+	clusprop_builder_free(&b);
+}
+
+/* Properties of other names and values past the known ones are ignored. */
+static void test_forward_compatible(void **state)
+{
+	clusprop_builder b;
+	cluster_status *s = NULL;
+
+	(void)state;
+	build_reply(&b, 1);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 ERROR_SUCCESS);
+	check_status(s);
+	cluster_status_free(s);
+	clusprop_builder_free(&b);
+}
+
+/* A cluster with nothing in it yet. */
+static void test_empty_cluster(void **state)
+{
+	clusprop_builder b;
+	cluster_status *s = NULL;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	put_prop(&b, "Cluster", (const struct v[]){ SZ(""), DW(0), DW(0), SZ(""), END });
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 ERROR_SUCCESS);
+	assert_string_equal(s->cluster_name, "");
+	assert_int_equal(s->quorate, 0);
+	assert_int_equal(s->n_nodes + s->n_groups + s->n_resources, 0);
+	assert_null(s->nodes);
+	cluster_status_free(s);
+	clusprop_builder_free(&b);
+	cluster_status_free(NULL);
+}
+
+static void expect_bad(clusprop_builder *b)
+{
+	cluster_status *s = (cluster_status *)0x1;
+
+	assert_int_equal(clusprop_builder_status(b), ERROR_SUCCESS);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(b), clusprop_builder_size(b), &s),
+			 ERROR_INVALID_DATA);
+	assert_ptr_equal(s, (cluster_status *)0x1); /* untouched */
+	clusprop_builder_free(b);
+}
+
+static void test_malformed(void **state)
+{
+	static const uint8_t garbage[] = { 1, 0, 0, 0, 3, 0, 4, 0, 99, 0, 0, 0 };
+	cluster_status *s = (cluster_status *)0x1;
+	clusprop_builder b;
+	int64_t live = cs_alloc_live();
+
+	(void)state;
+	/* no "Cluster" property */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	put_prop(&b, "Node", (const struct v[]){ SZ("n"), DW(1), DW(0), END });
+	expect_bad(&b);
+
+	/* two of them */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
+	put_prop(&b, "Cluster", (const struct v[]){ SZ("b"), DW(1), DW(1), SZ("n"), END });
+	expect_bad(&b);
+
+	/* a node with a value missing */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
+	put_prop(&b, "Node", (const struct v[]){ SZ("n"), DW(1), END });
+	expect_bad(&b);
+
+	/* a value of the wrong format (state as a string) */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
+	put_prop(&b, "Group", (const struct v[]){ SZ("g"), SZ("Online"), SZ(""), MULTI(NULL, 0),
+						  END });
+	expect_bad(&b);
+
+	/* a resource whose owners are an SZ, not a MULTI_SZ */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
+	put_prop(&b, "Resource", (const struct v[]){ SZ("r"), SZ("t"), SZ("g"), DW(2), SZ(""),
+						     MULTI(NULL, 0), SZ("n1"), END });
+	expect_bad(&b);
+
+	/* not a property list at all, and an empty payload */
+	assert_int_equal(cs_status_decode(garbage, sizeof(garbage), &s), ERROR_INVALID_DATA);
+	assert_int_equal(cs_status_decode(NULL, 0, &s), ERROR_INVALID_DATA);
+	assert_int_equal(cs_status_decode(garbage, sizeof(garbage), NULL), ERROR_INVALID_PARAMETER);
+	assert_ptr_equal(s, (cluster_status *)0x1);
+	assert_int_equal(cs_alloc_live(), live);
+}
+
+/* Each allocation of a decode fails in turn: an error, nothing leaked, and
+ * the output untouched. */
+static void test_allocation_failures(void **state)
+{
+	clusprop_builder b;
+	uint64_t n;
+	int64_t live;
+	int done = 0;
+
+	(void)state;
+	build_reply(&b, 1);
+	live = cs_alloc_live();
+	for (n = 1; n < 10000 && !done; n++) {
+		cluster_status *s = (cluster_status *)0x1;
+		uint32_t rc;
+
+		cs_alloc_fail_at(n);
+		rc = cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s);
+		if (!cs_alloc_failed()) {
+			assert_int_equal(rc, ERROR_SUCCESS);
+			check_status(s);
+			cluster_status_free(s);
+			done = 1;
+		} else {
+			assert_int_not_equal(rc, ERROR_SUCCESS);
+			assert_ptr_equal(s, (cluster_status *)0x1);
+		}
+		cs_alloc_reset();
+		assert_int_equal(cs_alloc_live(), live);
+	}
+	assert_true(done);
+	assert_true(n > 20); /* the decode does allocate, so this did test something */
+	clusprop_builder_free(&b);
+}
+
+static void test_strv(void **state)
+{
+	static const char *const three[] = { "a", "", "ccc" };
+	char **v;
+
+	(void)state;
+	v = cs_strv_from_multi("x\0yz\0", 5, 2);
+	assert_non_null(v);
+	assert_string_equal(v[0], "x");
+	assert_string_equal(v[1], "yz");
+	assert_null(v[2]);
+	cs_free(v);
+
+	v = cs_strv_from_multi("", 0, 0);
+	assert_non_null(v);
+	assert_null(v[0]);
+	cs_free(v);
+
+	v = cs_strv_from_array(three, 3);
+	assert_non_null(v);
+	assert_string_equal(v[0], "a");
+	assert_string_equal(v[1], "");
+	assert_string_equal(v[2], "ccc");
+	assert_null(v[3]);
+	cs_free(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_forward_compatible),
+		cmocka_unit_test(test_empty_cluster),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_allocation_failures),
+		cmocka_unit_test(test_strv),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
