@@ -38,6 +38,23 @@
 #define CS_DEFAULT_SOCKET     "/run/cluster-server/clusterd.sock"
 #define CS_SOCKET_ENV         "CLUSTER_SOCKET"
 
+/* Object kinds for CS_OP_LOOKUP. */
+enum cs_kind { CS_KIND_NODE = 1, CS_KIND_GROUP = 2, CS_KIND_RESOURCE = 3 };
+
+/*
+ * Replies to changes: ERROR_SUCCESS once the change is applied and on disk
+ * on this node (with WaitMs: once the object reached the state asked for;
+ * ERROR_TIMEOUT if it did not in time - the change still stands).  With no
+ * quorum, or while the cluster view is being synced, changes get
+ * ERROR_NOT_READY.  An error reply may carry a property "Error" (SZ): a one-
+ * line explanation for people.
+ *
+ * Control replies: "BytesReturned" (DWORD) always - bytes written, or with
+ * ERROR_MORE_DATA the size needed; "Out" (BINARY) only on success.
+ * SET_COMMON_PROPERTIES and SET_PRIVATE_PROPERTIES are changes like the
+ * others: replicated, and answered with no payload.
+ */
+
 /*
  * Property names (SZ unless marked):
  *   "Name"      object name              "Node"      node name
@@ -83,6 +100,8 @@ enum cs_op {
 	CS_OP_CLUSTER_CONTROL,   /* [Node], Code, [In], OutSize -> same */
 	CS_OP_NODE_PAUSE,        /* Name */
 	CS_OP_NODE_RESUME,       /* Name */
+	CS_OP_LOOKUP,            /* Name, State (enum cs_kind) -> ERROR_SUCCESS if it exists,
+	                          * else the kind's not-found error; no payload */
 	CS_OP_MAX
 };
 

@@ -304,6 +304,7 @@ const char *cluster_strerror(uint32_t code)
 	case ERROR_CLUSCFG_SYSTEM_DISK_DRIVE_LETTER_CONFLICT: return "a shared disk uses the same drive letter as a system disk";
 	case ERROR_CLUSTER_OLD_VERSION:         return "a node runs too old a version to join";
 	case ERROR_CLUSTER_MISMATCHED_COMPUTER_ACCT_NAME: return "computer account name does not match the network name";
+	case ERROR_RESOURCE_CALL_TIMED_OUT:     return "a call into a resource plugin did not finish in time";
 	}
 	return "unknown error";
 }

@@ -312,7 +312,7 @@ static int plugin_exists(const char *type)
 
 static int is_change(uint32_t op)
 {
-	return op != CS_OP_STATUS && op != CS_OP_RESOURCE_CONTROL && op != CS_OP_TYPE_CONTROL &&
+	return op != CS_OP_STATUS && op != CS_OP_LOOKUP && op != CS_OP_RESOURCE_CONTROL && op != CS_OP_TYPE_CONTROL &&
 	       op != CS_OP_GROUP_CONTROL && op != CS_OP_NODE_CONTROL && op != CS_OP_CLUSTER_CONTROL;
 }
 
@@ -579,6 +579,27 @@ static void handle(struct api_conn *c)
 		}
 		do_control(c, op, id, &a);
 		break;
+	case CS_OP_NODE_PAUSE:
+	case CS_OP_NODE_RESUME:
+		if (!model_node(&csd->model, a.name)) {
+			api_reply_error(c, op, id, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+			break;
+		}
+		a.state = op == CS_OP_NODE_PAUSE;
+		a.has_state = 1;
+		submit(c, op, id, MOP_NODE_PAUSE, &a, NULL, 0, 0);
+		break;
+	case CS_OP_LOOKUP: {
+		int found = 0;
+		switch (a.state) {
+		case CS_KIND_NODE: found = model_node(&csd->model, a.name) != NULL; rc = ERROR_CLUSTER_NODE_NOT_FOUND; break;
+		case CS_KIND_GROUP: found = model_group(&csd->model, a.name) != NULL; rc = ERROR_GROUP_NOT_FOUND; break;
+		case CS_KIND_RESOURCE: found = model_resource(&csd->model, a.name) != NULL; rc = ERROR_RESOURCE_NOT_FOUND; break;
+		default: rc = ERROR_INVALID_PARAMETER;
+		}
+		api_reply(c, op, id, found ? ERROR_SUCCESS : rc, NULL, 0);
+		break;
+	}
 	case CS_OP_TYPE_CONTROL:
 	case CS_OP_GROUP_CONTROL:
 	case CS_OP_NODE_CONTROL:

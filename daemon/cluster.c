@@ -401,7 +401,8 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		log_notice("node %u joined", joined[i].nodeid);
 	for (size_t i = 0; i < csd->model.n_nodes; i++) {
 		struct cs_node *n = &csd->model.nodes[i];
-		n->state = cluster_is_member(n->id) ? ClusterNodeUp : ClusterNodeDown;
+		n->state = !cluster_is_member(n->id) ? ClusterNodeDown :
+			   n->paused ? ClusterNodePaused : ClusterNodeUp;
 	}
 	for (size_t i = 0; i < csd->n_members; i++) {
 		if (!model_node_by_id(&csd->model, csd->members[i])) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cs_alloc.h"
+#include "cs_bytes.h"
 
 /* MSCS's documented defaults. */
 #define DEF_RESTART_ACTION     ClusterResourceRestartNotify
@@ -160,6 +161,14 @@ struct cs_resource *model_resource(const struct cs_model *m, const char *name)
 {
 	for (size_t i = 0; name && i < m->n_resources; i++)
 		if (!strcmp(m->resources[i]->name, name))
+			return m->resources[i];
+	return NULL;
+}
+
+struct cs_resource *model_resource_by_uid(const struct cs_model *m, uint64_t uid)
+{
+	for (size_t i = 0; i < m->n_resources; i++)
+		if (m->resources[i]->uid == uid)
 			return m->resources[i];
 	return NULL;
 }
@@ -487,6 +496,7 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 			FAIL(ERROR_INVALID_DATA, "malformed private property list");
 		if (!(r = resource_new(a->name, a->type, a->group)))
 			return ERROR_NOT_ENOUGH_MEMORY;
+		r->uid = m->version + 1; /* the same on every replica */
 		if (a->has_priv && a->priv_size) {
 			if (!(r->priv = cs_malloc(a->priv_size))) {
 				resource_free(r);
@@ -586,19 +596,21 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		break;
 	case MOP_RES_SET_PRIVATE: {
 		void *p = NULL;
+		size_t size = 0;
 		if (!(r = model_resource(m, a->name)))
 			FAIL(ERROR_RESOURCE_NOT_FOUND, "no such resource");
-		if (a->priv_size &&
+		if (!a->priv_size ||
 		    clusprop_validate_property_list(a->priv, a->priv_size, NULL) != ERROR_SUCCESS)
 			FAIL(ERROR_INVALID_DATA, "malformed private property list");
-		if (a->priv_size) {
-			if (!(p = cs_malloc(a->priv_size)))
-				return ERROR_NOT_ENOUGH_MEMORY;
-			memcpy(p, a->priv, a->priv_size);
-		}
+		/* MSCS semantics: the properties given replace those of the same
+		 * name; the others stay */
+		if ((rc = model_plist_merge(r->priv, r->priv_size, a->priv, a->priv_size, &p,
+					    &size)) != ERROR_SUCCESS)
+			return rc;
 		cs_free(r->priv);
 		r->priv = p;
-		r->priv_size = a->priv_size;
+		r->priv_size = size;
+		r->priv_gen++;
 		r->dirty = 1;
 		break;
 	}
@@ -631,6 +643,15 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		}
 		g->state = model_group_state(m, g);
 		return ERROR_SUCCESS;
+	case MOP_NODE_PAUSE: {
+		struct cs_node *n = model_node(m, a->name);
+		if (!n)
+			FAIL(ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+		n->paused = a->state ? 1 : 0;
+		if (n->state == ClusterNodeUp || n->state == ClusterNodePaused)
+			n->state = n->paused ? ClusterNodePaused : ClusterNodeUp;
+		return ERROR_SUCCESS;
+	}
 	case MOP_GROUP_MOVING:
 		if (!(g = model_group(m, a->name)))
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
@@ -759,6 +780,89 @@ int model_node_can_own(const struct cs_model *m, const struct cs_group *g, const
 	return 1;
 }
 
+/* ---- private property lists ---- */
+
+/* The byte range of each property of a validated property list. */
+struct prop_span {
+	const uint8_t *start;
+	size_t len;
+	const uint8_t *name;     /* UTF-16LE name with its NUL */
+	uint32_t name_len;
+};
+
+static size_t plist_spans(const uint8_t *p, size_t size, struct prop_span *out, size_t max)
+{
+	size_t off = 4, n = 0;
+	uint32_t count = size >= 4 ? cs_le32(p) : 0;
+
+	for (uint32_t i = 0; i < count && n < max; i++) {
+		struct prop_span sp = { .start = p + off };
+		sp.name_len = cs_le32(p + off + 4);
+		sp.name = p + off + 8;
+		off += 8 + cs_pad4(sp.name_len);
+		while (cs_le32(p + off) != CLUSPROP_SYNTAX_ENDMARK)
+			off += 8 + cs_pad4(cs_le32(p + off + 4));
+		off += 4;
+		sp.len = (size_t)(p + off - sp.start);
+		out[n++] = sp;
+	}
+	return n;
+}
+
+uint32_t model_plist_merge(const void *old, size_t old_size, const void *upd, size_t upd_size,
+			   void **ret, size_t *ret_size)
+{
+	struct prop_span *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0, total = 4, count = 0;
+	uint8_t *out = NULL, *w;
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
+
+	/* both are validated: every property takes at least 24 bytes */
+	if (old_size && !(a = cs_calloc(old_size / 24 + 1, sizeof(*a))))
+		goto out;
+	if (!(b = cs_calloc(upd_size / 24 + 1, sizeof(*b))))
+		goto out;
+	if (old_size)
+		na = plist_spans(old, old_size, a, old_size / 24 + 1);
+	nb = plist_spans(upd, upd_size, b, upd_size / 24 + 1);
+	for (size_t i = 0; i < na; i++) {
+		int replaced = 0;
+		for (size_t k = 0; k < nb && !replaced; k++)
+			replaced = a[i].name_len == b[k].name_len &&
+				   !memcmp(a[i].name, b[k].name, a[i].name_len);
+		if (replaced) {
+			a[i].len = 0;
+			continue;
+		}
+		total += a[i].len;
+		count++;
+	}
+	for (size_t k = 0; k < nb; k++)
+		total += b[k].len;
+	count += nb;
+	if (!(out = cs_malloc(total)))
+		goto out;
+	cs_put_le32(out, (uint32_t)count);
+	w = out + 4;
+	for (size_t i = 0; i < na; i++) {
+		memcpy(w, a[i].start, a[i].len);
+		w += a[i].len;
+	}
+	for (size_t k = 0; k < nb; k++) {
+		memcpy(w, b[k].start, b[k].len);
+		w += b[k].len;
+	}
+	*ret = out;
+	*ret_size = total;
+	out = NULL;
+	rc = ERROR_SUCCESS;
+out:
+	cs_free(out);
+	cs_free(a);
+	cs_free(b);
+	return rc;
+}
+
 /* ---- encoding ---- */
 
 static uint32_t put_strv(clusprop_builder *b, const struct cs_strv *s)
@@ -803,6 +907,7 @@ uint32_t model_encode_resource(clusprop_builder *b, const struct cs_resource *r,
 	DW(b, r->is_alive_ms);
 	DW(b, r->pending_timeout_ms);
 	DW(b, r->persistent);
+	clusprop_put_ularge(b, CLUSPROP_SYNTAX_LIST_VALUE_ULARGE_INTEGER, r->uid);
 	if (runtime)
 		DW(b, r->state);
 	return clusprop_put_endmark(b);
@@ -816,6 +921,16 @@ uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b)
 		model_encode_group(b, m->groups[i], 1);
 	for (size_t i = 0; i < m->n_resources; i++)
 		model_encode_resource(b, m->resources[i], 1);
+	struct cs_strv paused = { 0 };
+	for (size_t i = 0; i < m->n_nodes; i++)
+		if (m->nodes[i].paused && strv_add(&paused, m->nodes[i].name) != ERROR_SUCCESS) {
+			strv_free(&paused);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+	clusprop_put_name(b, "Paused");
+	put_strv(b, &paused);
+	clusprop_put_endmark(b);
+	strv_free(&paused);
 	return clusprop_builder_status(b);
 }
 
@@ -933,7 +1048,8 @@ static uint32_t resource_from_rec(struct rec *rec, int runtime, struct cs_resour
 			return ERROR_INVALID_DATA;
 	if (!rec_is(rec, 3, CLUSPROP_FORMAT_MULTI_SZ) || !rec_is(rec, 4, CLUSPROP_FORMAT_MULTI_SZ) ||
 	    !rec_is(rec, 5, CLUSPROP_FORMAT_BINARY) || !rec_is(rec, 12, CLUSPROP_FORMAT_DWORD) ||
-	    (runtime && !rec_is(rec, 13, CLUSPROP_FORMAT_DWORD)))
+	    !rec_is(rec, 13, CLUSPROP_FORMAT_ULARGE_INTEGER) ||
+	    (runtime && !rec_is(rec, 14, CLUSPROP_FORMAT_DWORD)))
 		return ERROR_INVALID_DATA;
 	if (!(r = resource_new(rec->v[0].str, rec->v[1].str, rec->v[2].str)))
 		return ERROR_NOT_ENOUGH_MEMORY;
@@ -951,8 +1067,9 @@ static uint32_t resource_from_rec(struct rec *rec, int runtime, struct cs_resour
 	r->is_alive_ms = (uint32_t)rec->v[10].num;
 	r->pending_timeout_ms = (uint32_t)rec->v[11].num;
 	r->persistent = (uint32_t)rec->v[12].num;
+	r->uid = rec->v[13].num;
 	if (runtime)
-		r->state = (uint32_t)rec->v[13].num;
+		r->state = (uint32_t)rec->v[14].num;
 	*ret = r;
 	return ERROR_SUCCESS;
 }
@@ -963,7 +1080,8 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	clusprop_iter it;
 	clusprop_value pending;
 	struct rec rec;
-	int has_pending = 0, open = 0;
+	struct cs_strv paused = { 0 };
+	int has_pending = 0, open = 0, have_paused = 0;
 	uint32_t rc;
 
 	memset(&rec, 0, sizeof(rec));
@@ -975,6 +1093,11 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	while ((rc = rec_next(&it, &pending, &has_pending, &rec)) == ERROR_SUCCESS) {
 		if (!strcmp(rec.name, "Version") && rec_is(&rec, 0, CLUSPROP_FORMAT_ULARGE_INTEGER)) {
 			t.version = rec.v[0].num;
+		} else if (!strcmp(rec.name, "Paused") && rec_is(&rec, 0, CLUSPROP_FORMAT_MULTI_SZ)) {
+			strv_free(&paused);
+			paused = rec.v[0].multi;
+			memset(&rec.v[0].multi, 0, sizeof(rec.v[0].multi));
+			have_paused = 1;
 		} else if (!strcmp(rec.name, "Group")) {
 			struct cs_group *g = NULL;
 			if ((rc = group_from_rec(&rec, runtime, &g)) != ERROR_SUCCESS)
@@ -1009,7 +1132,14 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	t.n_groups = t.n_resources = 0;
 	for (size_t i = 0; i < m->n_groups; i++)
 		m->groups[i]->state = model_group_state(m, m->groups[i]);
+	for (size_t i = 0; have_paused && runtime && i < m->n_nodes; i++) {
+		struct cs_node *n = &m->nodes[i];
+		n->paused = strv_contains(&paused, n->name);
+		if (n->state == ClusterNodeUp || n->state == ClusterNodePaused)
+			n->state = n->paused ? ClusterNodePaused : ClusterNodeUp;
+	}
 out:
+	strv_free(&paused);
 	rec_clear(&rec);
 	if (open)
 		clusprop_iter_done(&it);

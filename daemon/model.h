@@ -24,6 +24,7 @@ struct cs_node {
 	char *name;
 	uint32_t id;
 	uint32_t state;          /* CLUSTER_NODE_STATE (runtime) */
+	int paused;              /* (runtime, replicated) no new groups come here */
 };
 
 struct cs_group {
@@ -42,6 +43,7 @@ struct cs_group {
 };
 
 struct cs_resource {
+	uint64_t uid;               /* unique for the cluster's life, kept across renames */
 	char *name, *type, *group;
 	struct cs_strv deps;        /* names of resources this one depends on */
 	struct cs_strv owners;      /* possible owners; empty: every node */
@@ -50,6 +52,7 @@ struct cs_resource {
 	uint32_t restart_action, restart_threshold, restart_period;
 	uint32_t looks_alive_ms, is_alive_ms, pending_timeout_ms;
 	uint32_t persistent;        /* 1: should be online (MSCS PersistentState) */
+	uint32_t priv_gen;          /* (local) bumped when the private properties change */
 	/* runtime */
 	uint32_t state;             /* CLUSTER_RESOURCE_STATE */
 	uint32_t restarts;
@@ -69,6 +72,7 @@ enum cs_model_op {
 	MOP_RES_STATE = 64,         /* Name, State */
 	MOP_GROUP_OWNER,            /* Name, NodeId (0: none): resets its resources to Offline */
 	MOP_GROUP_MOVING,           /* Name, NodeId: the owner hands the group over */
+	MOP_NODE_PAUSE,             /* Name, State: 1 pause, 0 resume */
 };
 
 struct cs_model {
@@ -89,6 +93,7 @@ void model_free(struct cs_model *m);
 
 struct cs_group *model_group(const struct cs_model *m, const char *name);
 struct cs_resource *model_resource(const struct cs_model *m, const char *name);
+struct cs_resource *model_resource_by_uid(const struct cs_model *m, uint64_t uid);
 struct cs_node *model_node(const struct cs_model *m, const char *name);
 struct cs_node *model_node_by_id(const struct cs_model *m, uint32_t id);
 const char *model_node_name(const struct cs_model *m, uint32_t id);
@@ -125,6 +130,11 @@ uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b);
 uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime);
 uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
 			     uint32_t local_id);
+
+/* Merge two validated property lists: upd's properties replace old's of
+ * the same name, the rest of old stays.  *ret is the caller's (cs_free). */
+uint32_t model_plist_merge(const void *old, size_t old_size, const void *upd, size_t upd_size,
+			   void **ret, size_t *ret_size);
 
 /* string vectors */
 int strv_contains(const struct cs_strv *s, const char *x);

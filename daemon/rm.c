@@ -25,12 +25,14 @@
 #include "hostclient.h"
 #include "log.h"
 
-enum lstep { L_IDLE = 0, L_OPENING, L_ONLINING, L_OFFLINING, L_TERMINATING };
+enum lstep { L_IDLE = 0, L_OPENING, L_ONLINING, L_OFFLINING, L_TERMINATING, L_CLOSING };
 
 struct lres {
 	struct lres *next;
-	char *name;
-	uint64_t id;
+	char *name;                 /* for messages; the model may rename it */
+	uint64_t uid;               /* the model's resource uid */
+	uint64_t id;                /* the host's resource id */
+	uint32_t priv_gen;          /* private properties the plugin has */
 	int opened;
 	enum lstep step;
 	int want_online_after_open;
@@ -58,12 +60,27 @@ static uint64_t last_restart;
 
 static void on_host_io(void *data, uint32_t events);
 
-static struct lres *lres_find(const char *name)
+static struct lres *lres_find(const struct cs_resource *r)
 {
 	for (struct lres *l = lres_list; l; l = l->next)
-		if (!strcmp(l->name, name))
+		if (l->uid == r->uid)
 			return l;
 	return NULL;
+}
+
+/* The model's resource of l (following renames), or NULL if deleted. */
+static struct cs_resource *lres_model(struct lres *l)
+{
+	struct cs_resource *r = model_resource_by_uid(&csd->model, l->uid);
+
+	if (r && strcmp(r->name, l->name)) {
+		char *n = cs_strdup(r->name);
+		if (n) {
+			cs_free(l->name);
+			l->name = n;
+		}
+	}
+	return r;
 }
 
 static struct lres *lres_by_id(uint64_t id)
@@ -74,28 +91,42 @@ static struct lres *lres_by_id(uint64_t id)
 	return NULL;
 }
 
-static struct lres *lres_get(const char *name)
+static struct lres *lres_get(const struct cs_resource *r)
 {
-	struct lres *l = lres_find(name);
+	struct lres *l = lres_find(r);
 
 	if (l)
 		return l;
 	if (!(l = cs_calloc(1, sizeof(*l))))
 		return NULL;
-	if (!(l->name = cs_strdup(name))) {
+	if (!(l->name = cs_strdup(r->name))) {
 		cs_free(l);
 		return NULL;
 	}
+	l->uid = r->uid;
+	l->priv_gen = r->priv_gen;
 	l->id = next_id++;
 	l->next = lres_list;
 	lres_list = l;
 	return l;
 }
 
+static int owned_here(const struct cs_resource *r)
+{
+	const struct cs_group *g = model_group(&csd->model, r->group);
+
+	return g && g->owner == csd->local_id;
+}
+
+/* Publish a resource's state: only the owner of its group speaks for it. */
 static void send_state(const char *name, uint32_t state)
 {
 	struct cs_args a = { .name = (char *)name, .state = state, .has_state = 1 };
+	const struct cs_resource *r = model_resource(&csd->model, name);
+	const struct cs_group *g = r ? model_group(&csd->model, r->group) : NULL;
 
+	if (!g || g->owner != csd->local_id)
+		return;
 	cluster_send_op(MOP_RES_STATE, &a, 0);
 }
 
@@ -260,7 +291,7 @@ static void reconcile_group(struct cs_group *g)
 	/* offline pass, dependents first */
 	for (size_t i = n; i-- > 0;) {
 		struct cs_resource *r = order[i];
-		struct lres *l = lres_find(r->name);
+		struct lres *l = lres_find(r);
 		int want = r->persistent && !moving;
 		if (r->state != ClusterResourceOffline && r->state != ClusterResourceFailed)
 			all_down = 0;
@@ -290,12 +321,12 @@ static void reconcile_group(struct cs_group *g)
 		struct lres *l;
 		if (!r->persistent || !all_deps_online(r))
 			continue;
-		l = lres_find(r->name);
+		l = lres_find(r);
 		if (l && l->step != L_IDLE)
 			continue;
 		if (r->state == ClusterResourceOffline ||
 		    (r->state == ClusterResourceFailed && l && l->restart_pending)) {
-			if (!(l = lres_get(r->name)))
+			if (!(l = lres_get(r)))
 				continue;
 			l->restart_pending = 0;
 			bring_online(l, r);
@@ -313,9 +344,21 @@ void rm_reconcile(void)
 		if (g->owner == csd->local_id && csd->quorate)
 			reconcile_group(g);
 	}
+	/* private properties changed: tell the plugin of an open resource */
+	for (struct lres *l = lres_list; l; l = l->next) {
+		const struct cs_resource *r = lres_model(l);
+		if (!r || !l->opened || l->priv_gen == r->priv_gen || !r->priv_size)
+			continue;
+		struct cookie *k = cookie_new(0, NULL);
+		if (k && hostclient_control(hc, l->id, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES,
+					    r->priv, r->priv_size, 0, 0, k, NULL) == ERROR_SUCCESS)
+			l->priv_gen = r->priv_gen;
+		else
+			cookie_free(k);
+	}
 	/* what runs here but belongs elsewhere (or to nobody) is stopped */
 	for (struct lres *l = lres_list; l; l = l->next) {
-		const struct cs_resource *r = model_resource(&csd->model, l->name);
+		const struct cs_resource *r = lres_model(l);
 		const struct cs_group *g = r ? model_group(&csd->model, r->group) : NULL;
 		if (l->opened && l->step == L_IDLE && (!g || g->owner != csd->local_id)) {
 			struct cookie *k = cookie_new(l->id, l->name);
@@ -371,7 +414,7 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 	cookie_free(k);
 	if (!l || stopping)
 		return;
-	r = model_resource(&csd->model, l->name);
+	r = lres_model(l);
 	switch (res->request_type) {
 	case HOSTPROTO_OPEN:
 		l->step = L_IDLE;
@@ -417,6 +460,18 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		l->step = L_IDLE;
 		if (r && r->state != ClusterResourceFailed && r->state != ClusterResourceOffline)
 			send_state(r->name, ClusterResourceOffline);
+		if (!r || !owned_here(r)) {
+			/* not ours any more: unload it from the host */
+			struct cookie *c = cookie_new(l->id, l->name);
+			if (c && hostclient_close(hc, l->id, 0, c, NULL) == ERROR_SUCCESS)
+				l->step = L_CLOSING;
+			else
+				cookie_free(c);
+		}
+		break;
+	case HOSTPROTO_CLOSE:
+		l->step = L_IDLE;
+		l->opened = 0;
 		break;
 	default:
 		l->step = L_IDLE;
@@ -431,7 +486,7 @@ static void on_failed(hostclient *h, uint64_t id, uint32_t source, uint32_t stat
 
 	(void)h;
 	(void)ud;
-	if (!l || !(r = model_resource(&csd->model, l->name)))
+	if (!l || !(r = lres_model(l)))
 		return;
 	log_warn("resource %s: health check %u failed: %s", l->name, source, cluster_strerror(status));
 	if (r->state == ClusterResourceOnline) {
@@ -473,7 +528,7 @@ static void on_host_exited(hostclient *h, const struct hostclient_exit *info, vo
 	log_err("resource host %d exited (reason %d, status 0x%x): restarting it", (int)info->pid,
 		(int)info->reason, info->wait_status);
 	for (struct lres *l = lres_list; l; l = l->next) {
-		const struct cs_resource *r = model_resource(&csd->model, l->name);
+		const struct cs_resource *r = lres_model(l);
 		int was_up = r && (r->state == ClusterResourceOnline ||
 				   r->state == ClusterResourceOnlinePending ||
 				   r->state == ClusterResourceOfflinePending);
@@ -526,7 +581,8 @@ uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_
 		    uint32_t req_id)
 {
 	struct cookie *k;
-	struct lres *l = resource ? lres_find(resource) : NULL;
+	const struct cs_resource *r = resource ? model_resource(&csd->model, resource) : NULL;
+	struct lres *l = r ? lres_find(r) : NULL;
 	uint32_t rc;
 
 	if (resource && (!l || !l->opened))

@@ -65,36 +65,23 @@ static void obj_free(struct cs_obj *o)
 	cs_free(o);
 }
 
-/* Whether the object exists, by one status request. */
+/* Whether the object exists: one CS_OP_LOOKUP round trip. */
 static uint32_t obj_check(cluster_handle *h, const char *name, enum cs_obj_kind kind)
 {
-	cluster_status *s = NULL;
+	clusprop_builder b;
+	struct cs_reply reply;
 	uint32_t rc;
 
-	rc = cluster_get_status(h, &s);
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Name", name);
+	clusprop_add_dword(&b, "State", (uint32_t)kind); /* cs_obj_kind == cs_kind */
+	rc = cs_call_plist(h, CS_OP_LOOKUP, &b, CS_CALL_IDEMPOTENT, 0, &reply);
+	clusprop_builder_free(&b);
 	if (rc != ERROR_SUCCESS)
 		return rc;
-	switch (kind) {
-	case CS_OBJ_NODE:
-		rc = ERROR_CLUSTER_NODE_NOT_FOUND;
-		for (size_t i = 0; i < s->n_nodes; i++)
-			if (strcmp(s->nodes[i].name, name) == 0)
-				rc = ERROR_SUCCESS;
-		break;
-	case CS_OBJ_GROUP:
-		rc = ERROR_GROUP_NOT_FOUND;
-		for (size_t i = 0; i < s->n_groups; i++)
-			if (strcmp(s->groups[i].name, name) == 0)
-				rc = ERROR_SUCCESS;
-		break;
-	case CS_OBJ_RESOURCE:
-		rc = ERROR_RESOURCE_NOT_FOUND;
-		for (size_t i = 0; i < s->n_resources; i++)
-			if (strcmp(s->resources[i].name, name) == 0)
-				rc = ERROR_SUCCESS;
-		break;
-	}
-	cluster_status_free(s);
+	rc = reply.status;
+	cs_reply_free(&reply);
 	return rc;
 }
 

@@ -313,6 +313,7 @@ extern "C" {
 #define ERROR_CLUSCFG_SYSTEM_DISK_DRIVE_LETTER_CONFLICT  5903u
 #define ERROR_CLUSTER_OLD_VERSION                        5904u
 #define ERROR_CLUSTER_MISMATCHED_COMPUTER_ACCT_NAME      5905u
+#define ERROR_RESOURCE_CALL_TIMED_OUT                    5910u
 
 /*
  * cluster_strerror - a one-line English explanation of an error code.

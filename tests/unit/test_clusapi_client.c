@@ -313,6 +313,36 @@ static void answer(struct peer *p, int fd, const struct cs_frame_header *h,
 	r = p->last;
 	pthread_mutex_unlock(&p->lock);
 
+	if (h->op == CS_OP_LOOKUP) {
+		/* the objects of build_status(), as clusterd would look them up */
+		static const char *const names[3][3] = {
+			{ "n1", "n2", NULL }, { "web", "idle", NULL }, { "ip", "app", NULL },
+		};
+		static const uint32_t missing[3] = {
+			ERROR_CLUSTER_NODE_NOT_FOUND, ERROR_GROUP_NOT_FOUND, ERROR_RESOURCE_NOT_FOUND,
+		};
+		clusprop_iter it;
+		clusprop_value v;
+		char name[64] = "";
+		uint32_t kind = 0, status = ERROR_INVALID_PARAMETER;
+		PEER_CHECK(clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, payload, h->length,
+					      NULL) == ERROR_SUCCESS);
+		while (clusprop_iter_next(&it, &v) == ERROR_SUCCESS) {
+			if (!strcmp(v.name, "Name") && v.str)
+				snprintf(name, sizeof(name), "%s", v.str);
+			else if (!strcmp(v.name, "State"))
+				kind = v.num.dw;
+		}
+		clusprop_iter_done(&it);
+		if (kind >= 1 && kind <= 3) {
+			status = missing[kind - 1];
+			for (int i = 0; names[kind - 1][i]; i++)
+				if (!strcmp(names[kind - 1][i], name))
+					status = ERROR_SUCCESS;
+		}
+		send_frame(fd, h->op, h->id, status, NULL, 0);
+		return;
+	}
 	if (h->op == CS_OP_STATUS) {
 		build_status(&b);
 		send_frame(fd, h->op, h->id, ERROR_SUCCESS, clusprop_builder_data(&b),
