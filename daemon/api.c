@@ -288,26 +288,27 @@ static void submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint
 	p->client_id = client_id;
 }
 
+/* Whether a plugin for the type is installed: the host's file-name rule,
+ * lower case with spaces as '-' ("Physical Disk" -> physical-disk.so). */
 static int plugin_exists(const char *type)
 {
-	char path[4096];
+	char path[4096], file[256];
+	size_t i;
 	int n;
 
 	if (!csd->cfg.plugin_dir)
 		return 1;
-	for (const char *s = type; *s; s++)
-		if (*s == '/' || *s == '.')
+	for (i = 0; type[i] && i + 1 < sizeof(file); i++) {
+		char ch = type[i];
+		if (ch == '/' || ch == '.')
 			return 0;
-	n = snprintf(path, sizeof(path), "%s/%s.so", csd->cfg.plugin_dir, type);
-	if (n < 0 || (size_t)n >= sizeof(path))
+		file[i] = ch == ' ' ? '-' : (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+	}
+	if (type[i])
 		return 0;
-	if (access(path, R_OK) == 0)
-		return 1;
-	/* also the lower-case file name ("Dummy" -> dummy.so) */
-	for (char *s = path + strlen(csd->cfg.plugin_dir) + 1; *s && *s != '.'; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-	return access(path, R_OK) == 0;
+	file[i] = '\0';
+	n = snprintf(path, sizeof(path), "%s/%s.so", csd->cfg.plugin_dir, file);
+	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
 }
 
 static int is_change(uint32_t op)

@@ -1,0 +1,115 @@
+# tests/e2e/lib.sh - shared helpers for the end-to-end tests (bash; source it).
+#
+# Each test runs its own sandbox (tools/cluster-sandbox) in a fresh
+# CLUSTER_SANDBOX_DIR, against the build in $CLUSTER_BUILD_DIR (default
+# <repo>/build), and tears it down on exit, also on failure, printing the
+# nodes' logs when it failed.  Exit status: 0 pass, 1 fail, 77 skip.
+set -euo pipefail
+
+E2E_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export CLUSTER_BUILD_DIR=${CLUSTER_BUILD_DIR:-$E2E_REPO/build}
+SB=$E2E_REPO/tools/cluster-sandbox
+E2E_NAME=$(basename "$0" .sh)
+
+if [[ $EUID -ne 0 ]]; then
+	echo "$E2E_NAME: SKIP (needs root)"
+	exit 77
+fi
+if ! command -v corosync >/dev/null 2>&1; then
+	echo "$E2E_NAME: SKIP (corosync not installed)"
+	exit 77
+fi
+if [[ ! -x $CLUSTER_BUILD_DIR/daemon/clusterd || ! -x $CLUSTER_BUILD_DIR/cli/cluster ]]; then
+	echo "$E2E_NAME: FAIL (no clusterd or cluster in $CLUSTER_BUILD_DIR)" >&2
+	exit 1
+fi
+
+export CLUSTER_SANDBOX_DIR
+CLUSTER_SANDBOX_DIR=$(mktemp -d "/tmp/cs-e2e-$E2E_NAME.XXXXXX")
+rmdir "$CLUSTER_SANDBOX_DIR"   # the sandbox creates it
+E2E_TMP=$(mktemp -d "/tmp/cs-e2e-$E2E_NAME-files.XXXXXX")
+E2E_T0=$(date +%s.%N)
+
+e2e_cleanup() {
+	local rc=$?
+	if [[ $rc -ne 0 && $rc -ne 77 ]]; then
+		echo "---- $E2E_NAME failed (exit $rc): node logs ----" >&2
+		for f in "$CLUSTER_SANDBOX_DIR"/n*/log/clusterd.log; do
+			[[ -f $f ]] || continue
+			echo "== $f (last 40 lines)" >&2
+			tail -n 40 "$f" >&2 || true
+		done
+	fi
+	"$SB" down >/dev/null 2>&1 || "$SB" down --kill >/dev/null 2>&1 || true
+	rm -rf "$E2E_TMP"
+	exit "$rc"
+}
+trap e2e_cleanup EXIT
+
+fail() {
+	echo "$E2E_NAME: FAIL: $*" >&2
+	exit 1
+}
+
+note() {
+	printf '%s [%6.2fs] %s\n' "$E2E_NAME" "$(awk -v a="$(date +%s.%N)" -v b="$E2E_T0" 'BEGIN{print a-b}')" "$*"
+}
+
+# cl NODE ARGS...: the cluster CLI inside NODE.
+cl() {
+	local node=$1
+	shift
+	"$SB" exec "$node" -- cluster "$@"
+}
+
+# status_json NODE: `cluster status --json` on NODE.
+status_json() {
+	cl "$1" status --json
+}
+
+# jq_py NODE EXPR: evaluate a Python expression over NODE's status JSON (as `s`).
+jq_py() {
+	local json
+	json=$(status_json "$1") || return 1
+	python3 -c 'import json,sys; s=json.loads(sys.argv[1]); r=eval(sys.argv[2]); print(r if not isinstance(r,bool) else ("true" if r else "false"))' "$json" "$2"
+}
+
+# res_field NODE RES FIELD (state, owner, group, type)
+res_field() {
+	jq_py "$1" "[r['$3'] for r in s['resources'] if r['name']=='$2'][0]"
+}
+
+# group_field NODE GROUP FIELD (state, owner)
+group_field() {
+	jq_py "$1" "[g['$3'] for g in s['groups'] if g['name']=='$2'][0]"
+}
+
+# wait_for SECONDS DESCRIPTION CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	local secs=$1 what=$2 end
+	shift 2
+	end=$(($(date +%s) + secs))
+	until "$@" >/dev/null 2>&1; do
+		if (($(date +%s) >= end)); then
+			fail "timed out after ${secs}s waiting for: $what"
+		fi
+		sleep 0.2
+	done
+}
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+	[[ "$1" == "$2" ]] || fail "$3: expected '$2', got '$1'"
+}
+
+# is_eq CMD... -- VALUE: true if CMD prints VALUE
+is_eq() {
+	local want=${*: -1} out
+	out=$("${@:1:$#-1}" 2>/dev/null) || return 1
+	[[ $out == "$want" ]]
+}
+
+# sandbox_up N: bring up N nodes with a short token.
+sandbox_up() {
+	"$SB" up "$1" --token "${E2E_TOKEN:-500}" >/dev/null
+}
