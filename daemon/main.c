@@ -44,6 +44,8 @@ static void usage(FILE *f)
 "  --plugin-dir DIR   resource-type plugins (default $CS_PLUGIN_DIR or %s)\n"
 "  --host PATH        the resource host (default $CS_RESHOST_PATH or %s)\n"
 "  --foreground       stay in the foreground (the only mode; systemd runs it so)\n"
+"  --deadlock-timeout MS  a resource health poll running longer is a hung\n"
+"                     plugin: the resource host is restarted (default 60000)\n"
 "  --log-level LEVEL  error, warning, notice, info (default) or debug\n"
 "  --syslog           log to syslog/journal instead of stderr\n"
 "  --help             this text\n"
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "deadlock-timeout", required_argument, NULL, 'D' },
 		{ "syslog", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -122,6 +125,16 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'D': {
+			char *end = NULL;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!end || *end || v == 0 || v > 3600000) {
+				fprintf(stderr, "clusterd: bad --deadlock-timeout '%s'\n", optarg);
+				return 2;
+			}
+			setenv("CS_RESHOST_DEADLOCK_MS", optarg, 1); /* the host reads it */
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

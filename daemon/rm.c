@@ -25,6 +25,9 @@
 #include "hostclient.h"
 #include "log.h"
 
+/* A control call into a plugin past this is hung (below the API's 30 s). */
+#define CONTROL_TIMEOUT_MS 20000
+
 enum lstep { L_IDLE = 0, L_OPENING, L_ONLINING, L_OFFLINING, L_TERMINATING, L_CLOSING };
 
 struct lres {
@@ -401,6 +404,10 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 	if (!k)
 		return;
 	if (k->is_control) {
+		if (res->status == ERROR_RESOURCE_CALL_TIMED_OUT && !stopping) {
+			log_err("a control call into the resource host hung: killing the host");
+			hostclient_kill(hc);
+		}
 		if (res->status == ERROR_INVALID_FUNCTION)
 			control_default(k->op, k->name, k->code, NULL, 0, k->out_size, k->origin,
 					k->req_id);
@@ -596,9 +603,11 @@ uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_
 	k->code = code;
 	k->out_size = out_size;
 	if (resource)
-		rc = hostclient_control(hc, l->id, code, in, in_size, out_size, 0, k, NULL);
+		rc = hostclient_control(hc, l->id, code, in, in_size, out_size, CONTROL_TIMEOUT_MS, k,
+					NULL);
 	else
-		rc = hostclient_type_control(hc, type, code, in, in_size, out_size, 0, k, NULL);
+		rc = hostclient_type_control(hc, type, code, in, in_size, out_size,
+					     CONTROL_TIMEOUT_MS, k, NULL);
 	if (rc != ERROR_SUCCESS) {
 		cookie_free(k);
 		return rc;

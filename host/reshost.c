@@ -41,6 +41,9 @@
 #define HASH_BUCKETS 1024u
 #define MAX_QUEUED_LOGS 1024u
 #define SHUTDOWN_TIMEOUT_MS 10000
+/* A LooksAlive/IsAlive call that runs longer than this is a deadlock (MSCS's
+ * resource monitor has the same check); $CS_RESHOST_DEADLOCK_MS overrides. */
+#define DEFAULT_DEADLOCK_MS 60000
 
 /* An item handed from a worker to the main thread. */
 struct outitem {
@@ -57,6 +60,7 @@ struct host {
 	const char *plugin_dir;
 	bool verbose;
 	bool shutting_down;
+	int64_t deadlock_ms;
 	int64_t shutdown_deadline;
 	int exit_code;
 
@@ -623,6 +627,8 @@ static void run_poll(struct host *h, struct resource *r, struct job *j)
 {
 	pthread_mutex_lock(&r->q.mu);
 	bool go = r->state == RS_ONLINE;
+	if (go)
+		r->poll_started = now_ms();
 	pthread_mutex_unlock(&r->q.mu);
 	uint32_t source = 0;
 	if (go) {
@@ -635,6 +641,7 @@ static void run_poll(struct host *h, struct resource *r, struct job *j)
 	}
 	pthread_mutex_lock(&r->q.mu);
 	r->poll_queued = false;
+	r->poll_started = 0;
 	if (source && r->state == RS_ONLINE) {
 		r->state = RS_FAILED;
 		post_failed(h, r->id, source, ERROR_RESOURCE_FAILED);
@@ -1202,6 +1209,34 @@ static bool read_socket(struct host *h)
 	return true;
 }
 
+/*
+ * A health poll stuck past the deadlock timeout: the plugin is hung and its
+ * thread cannot be taken back.  Report the resource as failed, push out what
+ * is queued, and exit (status 3) so that clusterd restarts the host and
+ * recovers its resources by policy.  Returns only if nothing is stuck.
+ */
+static void check_deadlock(struct host *h, int64_t now)
+{
+	for (struct resource *r = h->all; r; r = r->anext) {
+		pthread_mutex_lock(&r->q.mu);
+		int64_t started = r->poll_started;
+		pthread_mutex_unlock(&r->q.mu);
+		if (!started || now - started < h->deadlock_ms)
+			continue;
+		fprintf(stderr, "cluster-reshost[%ld]: resource \"%s\": a health poll has run "
+				"for %lld ms: deadlock, exiting\n", (long)getpid(), r->name,
+			(long long)(now - started));
+		post_failed(h, r->id, HOSTPROTO_FAIL_IS_ALIVE, ERROR_RESOURCE_CALL_TIMED_OUT);
+		drain_outbox(h);
+		if (h->sock >= 0) {
+			for (int i = 0; i < 100 && !hostproto_txq_empty(&h->txq); i++)
+				if (hostproto_txq_flush(&h->txq, h->sock) < 0)
+					break;
+		}
+		_exit(3);
+	}
+}
+
 static int run(struct host *h)
 {
 	while (!h->shutting_down || h->nresources > 0) {
@@ -1210,6 +1245,11 @@ static int run(struct host *h)
 		int timeout = -1;
 		if (next >= 0)
 			timeout = next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
+		if (!h->shutting_down) {
+			check_deadlock(h, now);
+			if (h->nresources && (timeout < 0 || timeout > 500))
+				timeout = 500; /* look for stuck polls twice a second */
+		}
 		if (h->shutting_down) {
 			if (now >= h->shutdown_deadline) {
 				fprintf(stderr, "cluster-reshost[%ld]: %zu resource(s) did not close "
@@ -1302,6 +1342,12 @@ int main(int argc, char **argv)
 	host.plugin_dir = dir;
 	host.verbose = verbose;
 	host.wake_fd = -1;
+	host.deadlock_ms = DEFAULT_DEADLOCK_MS;
+	if (getenv("CS_RESHOST_DEADLOCK_MS")) {
+		long long v = strtoll(getenv("CS_RESHOST_DEADLOCK_MS"), NULL, 10);
+		if (v > 0)
+			host.deadlock_ms = v;
+	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
 	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
 		perror("cluster-reshost: fcntl");

@@ -93,6 +93,7 @@ struct resource {
 	uint32_t is_ms;
 	int64_t next_looks;
 	int64_t next_is;
+	int64_t poll_started;       /* when the running LooksAlive/IsAlive began, 0: none */
 };
 
 #endif /* CS_RESHOST_H */

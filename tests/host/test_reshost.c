@@ -585,6 +585,32 @@ static void test_crash_online(void **state)
 	ctx_free(c);
 }
 
+/* A health poll that never returns is a deadlock: the host reports the
+ * resource failed and exits (status 3) so that clusterd restarts it. */
+static void test_hang_is_alive_deadlock(void **state)
+{
+	(void)state;
+	setenv("CS_RESHOST_DEADLOCK_MS", "1000", 1);
+	struct ctx *c = ctx_new_ex(true);
+	unsetenv("CS_RESHOST_DEADLOCK_MS");
+	struct prop p[] = { { "HangIsAlive", 1, NULL } };
+	assert_int_equal(do_open(c, 31, p, 1, 0, 100), ERROR_SUCCESS);
+	pid_t old = hostclient_pid(c->hc);
+	int64_t t0 = hostclient_now_ms();
+	assert_int_equal(do_simple(c, hostclient_online, 31, 5000), ERROR_SUCCESS);
+	assert_true(run_until(c, pred_exited, NULL, 15000));
+	int64_t took = hostclient_now_ms() - t0;
+	assert_true(took >= 1000);
+	assert_int_equal(c->exit_info.pid, old);
+	assert_true(WIFEXITED(c->exit_info.wait_status));
+	assert_int_equal(WEXITSTATUS(c->exit_info.wait_status), 3);
+	/* the failure was reported before the host went */
+	assert_true(c->nfailed >= 1);
+	assert_int_equal(c->failed[0].resource_id, 31);
+	assert_int_equal(c->failed[0].status, ERROR_RESOURCE_CALL_TIMED_OUT);
+	ctx_free(c);
+}
+
 static void test_hang_online_timeout(void **state)
 {
 	(void)state;
@@ -1181,6 +1207,7 @@ int main(void)
 		cmocka_unit_test(test_fail_after_seconds),
 		cmocka_unit_test(test_crash_online),
 		cmocka_unit_test(test_hang_online_timeout),
+		cmocka_unit_test(test_hang_is_alive_deadlock),
 		cmocka_unit_test(test_control_buffer_contract),
 		cmocka_unit_test(test_corrupt_messages),
 		cmocka_unit_test(test_many_resources),
