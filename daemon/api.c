@@ -228,6 +228,19 @@ void api_check_waiters(void)
 	}
 }
 
+void api_members_changed(void)
+{
+	for (struct pending *p = csd->pending, *next; p; p = next) {
+		next = p->next;
+		if (p->kind != PEND_CONTROL || p->target == csd->local_id ||
+		    cluster_is_member(p->target))
+			continue;
+		api_reply_error(p->conn, p->op, p->client_id, ERROR_HOST_NODE_NOT_AVAILABLE,
+				"the node answering the control left the cluster");
+		pending_done(p);
+	}
+}
+
 static void on_tick(void *data)
 {
 	(void)data;
@@ -355,6 +368,7 @@ static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_a
 		return;
 	}
 	p->client_id = id;
+	p->target = target;
 	if (target == csd->local_id) {
 		control_local(op, a, csd->local_id, rid);
 		return;
@@ -377,10 +391,6 @@ void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void
 		   size_t bytes_returned, size_t out_len)
 {
 	(void)origin;
-	if (!req_id) {
-		/* membership changed: fail controls routed to nodes that left */
-		return;
-	}
 	for (struct pending *p = csd->pending; p; p = p->next) {
 		if (p->kind != PEND_CONTROL || p->req_id != req_id)
 			continue;

@@ -417,7 +417,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	cs_put_le32(v + 8, (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
 			   (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
 	cluster_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
-	control_reply(0, 0, 0, NULL, 0, 0); /* fail controls routed to nodes that left */
+	api_members_changed(); /* controls routed to nodes that left fail now */
 }
 
 static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,

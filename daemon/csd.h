@@ -48,6 +48,7 @@ struct pending {
 	struct api_conn *conn;       /* NULL once the client has gone */
 	uint32_t req_id, op;
 	uint32_t client_id;           /* the client's request id */
+	uint32_t target;              /* PEND_CONTROL: the node answering it */
 	uint32_t kind;               /* PEND_* */
 	char *object;                /* group or resource name */
 	uint32_t want_state;
@@ -108,6 +109,8 @@ void pending_done(struct pending *p);
 void api_op_applied(uint32_t req_id, uint32_t status, const char *why);
 /* Something changed: waiters on states may be satisfied. */
 void api_check_waiters(void);
+/* The membership changed: controls waiting on a node that left fail. */
+void api_members_changed(void);
 
 /* rm.c */
 int rm_start(void);
