@@ -126,7 +126,8 @@ static uint32_t check_data(uint32_t syntax, const uint8_t *d, size_t len, size_t
 	uint16_t type = CLUSPROP_SYNTAX_TYPE(syntax);
 
 	if (type == CLUSPROP_TYPE_PARTITION_INFO) {
-		if (len != sizeof(CLUS_PARTITION_INFO))
+		if (CLUSPROP_SYNTAX_FORMAT(syntax) != CLUSPROP_FORMAT_BINARY ||
+		    len != sizeof(CLUS_PARTITION_INFO))
 			return fault(diag, CLUSPROP_FAULT_BAD_LENGTH, off);
 		return check_partition_info(d, off, diag);
 	}
@@ -203,7 +204,7 @@ static uint32_t check_values(const uint8_t *p, size_t size, size_t off, size_t *
 		uint32_t syntax = cs_le32(p + off);
 		if (syntax == CLUSPROP_SYNTAX_ENDMARK)
 			break;
-		if (syntax == CLUSPROP_SYNTAX_NAME)
+		if (CLUSPROP_SYNTAX_TYPE(syntax) == CLUSPROP_TYPE_NAME)
 			return fault(diag, CLUSPROP_FAULT_UNEXPECTED_NAME, off);
 		rc = check_entry(p, size, off, &off, diag);
 		if (rc != ERROR_SUCCESS)

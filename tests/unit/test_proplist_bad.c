@@ -246,7 +246,7 @@ static void check_prefixes(enum clusprop_list_kind kind, const struct w *w)
 		case CLUSPROP_FAULT_COUNT_TOO_LARGE:
 			if (kind == CLUSPROP_PROPERTY_LIST)
 				break;
-			/* fall through */
+			__attribute__((fallthrough));
 		default:
 			fail_msg("prefix of %zu/%zu bytes: fault %d (%s)", n, w->n, (int)diag.fault,
 				 clusprop_fault_str(diag.fault));
@@ -1212,6 +1212,26 @@ static void test_invalid_utf16(void **state)
 	}
 }
 
+/* A partition entry must be BINARY; no entry of type NAME may stand among values. */
+static void test_type_format_mismatch(void **state)
+{
+	static uint8_t pi[8 + 1120 + 4];
+	static uint8_t name_bin[8 + 4 + 4] = { 0x01, 0x00, 0x04, 0x00, 4, 0, 0, 0, 'a', 'b', 'c', 'd' };
+	clusprop_diag d;
+
+	(void)state;
+	memset(pi, 0, sizeof(pi));
+	pi[0] = 0x02; pi[2] = 0x08;                /* syntax 0x00080002: PARTITION_INFO, DWORD */
+	pi[4] = 0x60; pi[5] = 0x04;                /* length 1120 */
+	assert_int_equal(clusprop_validate_value_list(pi, sizeof(pi), &d), ERROR_INVALID_DATA);
+	assert_int_equal(d.fault, CLUSPROP_FAULT_BAD_LENGTH);
+	pi[0] = 0x01;                              /* 0x00080001: accepted (empty strings) */
+	assert_int_equal(clusprop_validate_value_list(pi, sizeof(pi), &d), ERROR_SUCCESS);
+	assert_int_equal(clusprop_validate_value_list(name_bin, sizeof(name_bin), &d),
+			 ERROR_INVALID_DATA);
+	assert_int_equal(d.fault, CLUSPROP_FAULT_UNEXPECTED_NAME);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1232,6 +1252,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_valid_utf8_edges),
 		cmocka_unit_test(test_invalid_utf16),
+		cmocka_unit_test(test_type_format_mismatch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
