@@ -155,6 +155,7 @@ void pending_done(struct pending *p)
 		}
 	}
 	cs_free(p->object);
+	cs_free(p->then_priv);
 	cs_free(p);
 }
 
@@ -330,19 +331,25 @@ static int is_change(uint32_t op)
 	       op != CS_OP_GROUP_CONTROL && op != CS_OP_NODE_CONTROL && op != CS_OP_CLUSTER_CONTROL;
 }
 
-static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_args *a)
+/* Route a control to the node that answers it.  then_priv (taken over,
+ * may be NULL): a SET_PRIVATE_PROPERTIES list to replicate once this
+ * control - its VALIDATE_PRIVATE_PROPERTIES - succeeded. */
+static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_args *a,
+		       void *then_priv, size_t then_priv_size)
 {
 	uint32_t target = csd->local_id, rid;
 	struct pending *p;
 
 	if (!a->has_code) {
 		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
+		cs_free(then_priv);
 		return;
 	}
 	if (a->node) {
 		const struct cs_node *n = model_node(&csd->model, a->node);
 		if (!n) {
 			api_reply_error(c, op, id, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+			cs_free(then_priv);
 			return;
 		}
 		target = n->id;
@@ -359,16 +366,20 @@ static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_a
 	}
 	if (target != csd->local_id && !cluster_is_member(target)) {
 		api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE, "that node is not up");
+		cs_free(then_priv);
 		return;
 	}
 	rid = next_req_id();
-	p = pending_add(c, op, rid, PEND_CONTROL, NULL, 30000);
+	p = pending_add(c, op, rid, PEND_CONTROL, then_priv ? a->name : NULL, 30000);
 	if (!p) {
 		api_reply(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		cs_free(then_priv);
 		return;
 	}
 	p->client_id = id;
 	p->target = target;
+	p->then_priv = then_priv;
+	p->then_priv_size = then_priv_size;
 	if (target == csd->local_id) {
 		control_local(op, a, csd->local_id, rid);
 		return;
@@ -387,6 +398,21 @@ static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_a
 	}
 }
 
+/* The owner answered the VALIDATE_PRIVATE_PROPERTIES of a
+ * SET_PRIVATE_PROPERTIES: replicate the list if it passed. */
+static void finish_set_private(struct pending *p, uint32_t status)
+{
+	struct cs_args s = { .name = p->object, .priv = p->then_priv,
+			     .priv_size = p->then_priv_size, .has_priv = 1 };
+
+	if (status == ERROR_SUCCESS)
+		submit(p->conn, p->op, p->client_id, MOP_RES_SET_PRIVATE, &s, NULL, 0, 0);
+	else
+		api_reply_error(p->conn, p->op, p->client_id, status,
+				"the resource type refused these private properties");
+	pending_done(p);
+}
+
 void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
 		   size_t bytes_returned, size_t out_len)
 {
@@ -394,6 +420,10 @@ void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void
 	for (struct pending *p = csd->pending; p; p = p->next) {
 		if (p->kind != PEND_CONTROL || p->req_id != req_id)
 			continue;
+		if (p->then_priv) {
+			finish_set_private(p, status);
+			return;
+		}
 		clusprop_builder b;
 		clusprop_builder_init_owned(&b);
 		clusprop_builder_begin_plist(&b);
@@ -575,20 +605,32 @@ static void handle(struct api_conn *c)
 				break;
 			}
 			if (a.code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
-				a.priv = a.in;
-				a.priv_size = a.in_size;
-				a.in = NULL;
-				a.in_size = 0;
-				a.has_priv = 1;
-				a.has_in = 0;
+				/* As in MSCS, the resource's type checks private
+				 * properties before they are stored: VALIDATE on the
+				 * owner (by its plugin where the resource is open),
+				 * then replicate (finish_set_private).  Storing names
+				 * the plugin refuses would make it refuse every later
+				 * update pushed to it. */
+				void *list = a.in_size ? cs_malloc(a.in_size) : NULL;
+				if (!list) {
+					api_reply_error(c, op, id, a.in_size ? ERROR_NOT_ENOUGH_MEMORY :
+						       ERROR_INVALID_DATA, "no private property list");
+					break;
+				}
+				memcpy(list, a.in, a.in_size);
+				cs_freep(&a.node); /* validated by the owner */
+				a.code = CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES;
+				a.out_size = 0;
+				a.has_out_size = 1;
+				do_control(c, op, id, &a, list, a.in_size);
+				break;
 			}
 			a.has_code = 0;
 			a.has_out_size = 0;
-			submit(c, op, id, a.code == CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES ?
-			       MOP_RES_SET_COMMON : MOP_RES_SET_PRIVATE, &a, NULL, 0, 0);
+			submit(c, op, id, MOP_RES_SET_COMMON, &a, NULL, 0, 0);
 			break;
 		}
-		do_control(c, op, id, &a);
+		do_control(c, op, id, &a, NULL, 0);
 		break;
 	case CS_OP_NODE_PAUSE:
 	case CS_OP_NODE_RESUME:
@@ -615,7 +657,7 @@ static void handle(struct api_conn *c)
 	case CS_OP_GROUP_CONTROL:
 	case CS_OP_NODE_CONTROL:
 	case CS_OP_CLUSTER_CONTROL:
-		do_control(c, op, id, &a);
+		do_control(c, op, id, &a, NULL, 0);
 		break;
 	default:
 		api_reply_error(c, op, id, ERROR_INVALID_FUNCTION, "unknown request");

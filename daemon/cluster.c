@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
@@ -506,12 +507,22 @@ int cluster_start(void)
 	cs_error_t err;
 	struct votequorum_info info;
 
-	read_nodelist();
-	err = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
-	if (err != CS_OK) {
-		log_err("cannot connect to corosync (CPG): error %d; is corosync running?", err);
-		return -1;
+	/* corosync may still be starting (boot, or a node restarted at once):
+	 * keep trying for 30 s before giving up */
+	for (int tries = 0;; tries++) {
+		err = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
+		if (err == CS_OK)
+			break;
+		if (tries >= 150) {
+			log_err("cannot connect to corosync (CPG): error %d; is corosync running?",
+				err);
+			return -1;
+		}
+		if (tries == 0)
+			log_notice("waiting for corosync (CPG error %d)", err);
+		nanosleep(&(struct timespec){ .tv_nsec = 200000000 }, NULL);
 	}
+	read_nodelist();
 	if (cpg_local_get(cpg, &csd->local_id) != CS_OK) {
 		log_err("cannot read the local node id from corosync");
 		return -1;

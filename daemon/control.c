@@ -210,6 +210,10 @@ void control_default(uint32_t op, const char *name, uint32_t code, const void *i
 			rc = res_common_props(&b, r, 1);
 			break;
 		case CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES:
+			/* what SET_COMMON_PROPERTIES would accept, not only the syntax */
+			rc = in_size ? model_validate_common(r, in, in_size, NULL)
+				     : ERROR_INVALID_PARAMETER;
+			break;
 		case CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES:
 			rc = in_size ? clusprop_validate_property_list(in, in_size, NULL)
 				     : ERROR_INVALID_PARAMETER;

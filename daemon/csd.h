@@ -49,6 +49,9 @@ struct pending {
 	uint32_t req_id, op;
 	uint32_t client_id;           /* the client's request id */
 	uint32_t target;              /* PEND_CONTROL: the node answering it */
+	void *then_priv;             /* PEND_CONTROL validating a SET_PRIVATE_PROPERTIES:
+	                                the list to replicate once the owner accepted it */
+	size_t then_priv_size;
 	uint32_t kind;               /* PEND_* */
 	char *object;                /* group or resource name */
 	uint32_t want_state;

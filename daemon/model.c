@@ -366,6 +366,16 @@ static uint32_t set_common(struct cs_resource *r, const struct cs_args *a, const
 	return ERROR_SUCCESS;
 }
 
+uint32_t model_validate_common(const struct cs_resource *r, const void *in, size_t in_size,
+			       const char **why)
+{
+	struct cs_resource copy = *r; /* set_common changes only its numbers */
+	struct cs_args a = { .in = (void *)in, .in_size = in_size };
+	static const char *none;
+
+	return set_common(&copy, &a, why ? why : &none);
+}
+
 uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, const char **why)
 {
 	struct cs_group *g = NULL;
@@ -452,11 +462,17 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		g->dirty = 1;
 		for (size_t i = 0; i < m->n_resources; i++) {
 			r = m->resources[i];
-			if (!strcmp(r->group, g->name) && r->persistent != g->persistent) {
+			if (strcmp(r->group, g->name))
+				continue;
+			if (r->persistent != g->persistent) {
 				r->persistent = g->persistent;
 				r->dirty = 1;
 			}
+			/* online on request: a Failed resource is tried again */
+			if (a->state && r->state == ClusterResourceFailed)
+				r->state = ClusterResourceOffline;
 		}
+		g->state = model_group_state(m, g);
 		break;
 	case MOP_RES_PERSIST:
 		if (!(r = model_resource(m, a->name)))
@@ -470,8 +486,12 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 				d->persistent = a->state ? 1 : 0;
 				d->dirty = 1;
 			}
+			/* online on request: a Failed resource is tried again */
+			if (hit && a->state && d->state == ClusterResourceFailed)
+				d->state = ClusterResourceOffline;
 		}
 		if ((g = model_group(m, r->group))) {
+			g->state = model_group_state(m, g);
 			uint32_t any = 0;
 			for (size_t i = 0; i < m->n_resources; i++)
 				if (!strcmp(m->resources[i]->group, g->name) && m->resources[i]->persistent)

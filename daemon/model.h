@@ -105,6 +105,12 @@ uint32_t model_set_node(struct cs_model *m, uint32_t id, const char *name, uint3
  * on every node.  *why gets a static explanation on error. */
 uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, const char **why);
 
+/* Check a common-property list for r as SET_COMMON_PROPERTIES would
+ * (names, syntax, ranges, read-only), changing nothing
+ * (VALIDATE_COMMON_PROPERTIES).  *why as for model_apply. */
+uint32_t model_validate_common(const struct cs_resource *r, const void *in, size_t in_size,
+			       const char **why);
+
 /* Group state derived from its resources' states. */
 uint32_t model_group_state(const struct cs_model *m, const struct cs_group *g);
 

@@ -37,8 +37,14 @@ struct lres {
 	uint64_t id;                /* the host's resource id */
 	uint32_t priv_gen;          /* private properties the plugin has */
 	int opened;
+	int online;                 /* 1: the plugin brought it online, no step since;
+	                               2: ... and the model has shown it Online */
 	enum lstep step;
 	int want_online_after_open;
+	int lost;                   /* a start cut short by the host's death:
+	                               on_host_exited() applies the policy */
+	int failed;                 /* this node published it Failed (until it
+	                               starts again): a terminate then says nothing */
 	int restart_pending;
 	uint32_t restarts;
 	uint64_t restart_window;
@@ -49,6 +55,8 @@ struct cookie {
 	uint64_t res_id;
 	uint32_t op, origin, req_id, code, out_size;
 	char *name;
+	void *in;                   /* a control's input, for control_default() */
+	size_t in_size;
 };
 
 static hostclient *hc;
@@ -168,6 +176,7 @@ static void cookie_free(struct cookie *k)
 	if (!k)
 		return;
 	cs_free(k->name);
+	cs_free(k->in);
 	cs_free(k);
 }
 
@@ -205,6 +214,8 @@ static uint32_t start_step(struct lres *l, const struct cs_resource *r, enum lst
 		return rc;
 	}
 	l->step = step;
+	if (step != L_OPENING && step != L_ONLINING)
+		l->online = 0;
 	watch_host();
 	return ERROR_SUCCESS;
 }
@@ -215,6 +226,7 @@ static void bring_online(struct lres *l, const struct cs_resource *r)
 {
 	uint32_t rc;
 
+	l->failed = 0;
 	send_state(r->name, ClusterResourceOnlinePending);
 	if (!l->opened) {
 		l->want_online_after_open = 1;
@@ -232,6 +244,7 @@ static void handle_failure(struct lres *l, const struct cs_resource *r)
 	const struct cs_group *g = model_group(&csd->model, r->group);
 	uint64_t now = loop_now_ms();
 
+	l->failed = 1;
 	send_state(r->name, ClusterResourceFailed);
 	if (!g || g->owner != csd->local_id || !r->persistent)
 		return;
@@ -318,6 +331,20 @@ static void reconcile_group(struct cs_group *g)
 		cs_free(order);
 		return;
 	}
+	/* failed from outside (FailClusterResource) after the model showed it
+	 * Online, while it runs here: the failure policy, as for a failed
+	 * health check */
+	for (size_t i = 0; i < n; i++) {
+		struct cs_resource *r = order[i];
+		struct lres *l = lres_find(r);
+		if (l && l->online && r->state == ClusterResourceOnline)
+			l->online = 2;
+		if (l && l->online == 2 && l->step == L_IDLE && r->state == ClusterResourceFailed) {
+			log_notice("resource %s was failed on request", r->name);
+			start_step(l, r, L_TERMINATING);
+			handle_failure(l, r);
+		}
+	}
 	/* online pass, dependencies first */
 	for (size_t i = 0; i < n; i++) {
 		struct cs_resource *r = order[i];
@@ -340,7 +367,9 @@ static void reconcile_group(struct cs_group *g)
 
 void rm_reconcile(void)
 {
-	if (stopping || !csd->synced)
+	/* nothing can start while the host is down (restart_host() calls us
+	 * again): a step tried now would fail and burn a restart */
+	if (stopping || !csd->synced || !hostclient_running(hc))
 		return;
 	for (size_t i = 0; i < csd->model.n_groups; i++) {
 		struct cs_group *g = csd->model.groups[i];
@@ -367,6 +396,7 @@ void rm_reconcile(void)
 			struct cookie *k = cookie_new(l->id, l->name);
 			if (k && hostclient_terminate(hc, l->id, 0, k, NULL) == ERROR_SUCCESS) {
 				l->step = L_TERMINATING;
+				l->online = 0;
 				l->want_online_after_open = 0;
 			} else {
 				cookie_free(k);
@@ -386,6 +416,7 @@ void rm_quorum_lost(void)
 			l->step = L_TERMINATING;
 		else
 			cookie_free(k);
+		l->online = 0;
 	}
 	log_warn("no quorum: every resource on this node was terminated");
 	watch_host();
@@ -409,8 +440,8 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 			hostclient_kill(hc);
 		}
 		if (res->status == ERROR_INVALID_FUNCTION)
-			control_default(k->op, k->name, k->code, NULL, 0, k->out_size, k->origin,
-					k->req_id);
+			control_default(k->op, k->name, k->code, k->in, k->in_size, k->out_size,
+					k->origin, k->req_id);
 		else
 			control_finish(k->origin, k->req_id, res->status, res->out,
 				       res->bytes_returned, res->out_len);
@@ -431,6 +462,8 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 				l->want_online_after_open = 0;
 				start_step(l, r, L_ONLINING);
 			}
+		} else if (r && !hostclient_running(hc)) {
+			l->lost = 1; /* counted once, with the host's other resources */
 		} else if (r) {
 			log_err("resource %s: open failed: %s", l->name, cluster_strerror(res->status));
 			handle_failure(l, r);
@@ -441,14 +474,21 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		if (!r)
 			break;
 		if (res->status == ERROR_SUCCESS) {
+			l->online = 1;
 			send_state(r->name, ClusterResourceOnline);
 		} else {
 			log_err("resource %s: online failed: %s", r->name, cluster_strerror(res->status));
+			/* a failure is counted once: where the host died or is
+			 * killed for it, on_host_exited() counts it (lost) */
 			if (res->status == ERROR_RESOURCE_CALL_TIMED_OUT) {
 				log_err("resource host hung: killing it");
+				l->lost = 1;
 				hostclient_kill(hc);
+			} else if (!hostclient_running(hc)) {
+				l->lost = 1;
+			} else {
+				handle_failure(l, r);
 			}
-			handle_failure(l, r);
 		}
 		break;
 	case HOSTPROTO_OFFLINE:
@@ -460,12 +500,16 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		} else {
 			log_err("resource %s: offline failed: %s", r->name, cluster_strerror(res->status));
 			start_step(l, r, L_TERMINATING);
+			l->failed = 1;
 			send_state(r->name, ClusterResourceFailed);
 		}
 		break;
 	case HOSTPROTO_TERMINATE:
 		l->step = L_IDLE;
-		if (r && r->state != ClusterResourceFailed && r->state != ClusterResourceOffline)
+		/* not after a failure: the Failed just sent may not be applied
+		 * yet, and an Offline after it would restart it past its policy */
+		if (r && !l->failed && r->state != ClusterResourceFailed &&
+		    r->state != ClusterResourceOffline)
 			send_state(r->name, ClusterResourceOffline);
 		if (!r || !owned_here(r)) {
 			/* not ours any more: unload it from the host */
@@ -536,10 +580,12 @@ static void on_host_exited(hostclient *h, const struct hostclient_exit *info, vo
 		(int)info->reason, info->wait_status);
 	for (struct lres *l = lres_list; l; l = l->next) {
 		const struct cs_resource *r = lres_model(l);
-		int was_up = r && (r->state == ClusterResourceOnline ||
+		int was_up = r && (l->lost || r->state == ClusterResourceOnline ||
 				   r->state == ClusterResourceOnlinePending ||
 				   r->state == ClusterResourceOfflinePending);
+		l->lost = 0;
 		l->opened = 0;
+		l->online = 0;
 		l->step = L_IDLE;
 		l->want_online_after_open = 0;
 		if (was_up)
@@ -602,6 +648,15 @@ uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_
 	k->req_id = req_id;
 	k->code = code;
 	k->out_size = out_size;
+	/* kept: if the plugin declines, clusterd answers with the same input */
+	if (in_size) {
+		if (!(k->in = cs_malloc(in_size))) {
+			cookie_free(k);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+		memcpy(k->in, in, in_size);
+		k->in_size = in_size;
+	}
 	if (resource)
 		rc = hostclient_control(hc, l->id, code, in, in_size, out_size, CONTROL_TIMEOUT_MS, k,
 					NULL);
