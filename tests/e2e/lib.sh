@@ -71,7 +71,7 @@ status_json() {
 jq_py() {
 	local json
 	json=$(status_json "$1") || return 1
-	python3 -c 'import json,sys; s=json.loads(sys.argv[1]); r=eval(sys.argv[2]); print(r if not isinstance(r,bool) else ("true" if r else "false"))' "$json" "$2"
+	/usr/bin/python3 -c 'import json,sys; s=json.loads(sys.argv[1]); r=eval(sys.argv[2]); print(r if not isinstance(r,bool) else ("true" if r else "false"))' "$json" "$2"
 }
 
 # res_field NODE RES FIELD (state, owner, group, type)
@@ -112,4 +112,96 @@ is_eq() {
 # sandbox_up N: bring up N nodes with a short token.
 sandbox_up() {
 	"$SB" up "$1" --token "${E2E_TOKEN:-500}" >/dev/null
+}
+
+# e2e_start_time PID: the start time of PID (field 22 of /proc/PID/stat), or nothing.
+e2e_start_time() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	s=${s##*) }
+	awk '{print $20}' <<<"$s"
+}
+
+# e2e_alive PID STARTTIME: true if that very process still runs (zombies are dead).
+e2e_alive() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	awk -v t="$2" '{ exit !($20 == t && $1 != "Z" && $1 != "X") }' <<<"$s"
+}
+
+# e2e_ns_inodes: "INODE /proc/PID/ns/net|mnt" for every live process (not zombies).
+e2e_ns_inodes() {
+	stat -L -c '%i %n' /proc/[0-9]*/ns/net /proc/[0-9]*/ns/mnt 2>/dev/null || true
+}
+
+# e2e_down_checked: take the sandbox down now and check that it left nothing
+# behind: no process that ran in its network namespaces or its nodes' mount
+# namespaces (holders, corosync, clusterd, resource hosts, anything they
+# started) or that it recorded is alive; none of its network namespaces, no
+# mount of it, no state directory.  Fails the test otherwise.
+e2e_down_checked() {
+	local conf=$CLUSTER_SANDBOX_DIR/sandbox.conf id ns f pid st rest link ino
+	local -A nsino=() procs=()
+	[[ -f $conf ]] || fail "teardown check: no sandbox in $CLUSTER_SANDBOX_DIR"
+	id=$(sed -n 's/^id=//p' "$conf")
+	[[ -n $id ]] || fail "teardown check: no id in $conf"
+	for ns in $(ip netns list | awk -v p="cs-$id-" 'index($1, p) == 1 {print $1}'); do
+		nsino[$(stat -L -c %i "/run/netns/$ns")]=1
+	done
+	for f in "$CLUSTER_SANDBOX_DIR"/n*/pids/holder; do
+		[[ -f $f ]] || continue
+		read -r pid st <"$f" || continue
+		e2e_alive "$pid" "$st" || continue
+		link=$(stat -L -c %i "/proc/$pid/ns/mnt" 2>/dev/null) && nsino[$link]=1
+	done
+	while read -r _ _ pid st rest; do
+		[[ -n ${pid:-} && -n ${st:-} ]] && procs[$pid]=$st
+	done <"$CLUSTER_SANDBOX_DIR/pids.log"
+	while read -r ino f; do
+		[[ -n ${nsino[$ino]:-} ]] || continue
+		pid=${f#/proc/}
+		pid=${pid%%/*}
+		st=$(e2e_start_time "$pid")
+		[[ -n $st ]] && procs[$pid]=$st
+	done < <(e2e_ns_inodes)
+	((${#procs[@]} > 0)) || fail "teardown check: found no process of the sandbox"
+	"$SB" down >/dev/null || fail "teardown: cluster-sandbox down failed"
+	for pid in "${!procs[@]}"; do
+		if e2e_alive "$pid" "${procs[$pid]}"; then
+			fail "teardown left process $pid alive: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+		fi
+	done
+	while read -r ino f; do
+		if [[ -n ${nsino[$ino]:-} ]]; then
+			fail "teardown left a process in a namespace of the sandbox: $f"
+		fi
+	done < <(e2e_ns_inodes)
+	if ip netns list | awk -v p="cs-$id-" 'index($1, p) == 1 {found = 1} END {exit !found}'; then
+		fail "teardown left network namespaces: $(ip netns list | grep "cs-$id-" | tr '\n' ' ')"
+	fi
+	if grep -qF -e "$CLUSTER_SANDBOX_DIR" -e "/run/netns/cs-$id-" /proc/self/mountinfo; then
+		fail "teardown left mounts: $(grep -F -e "$CLUSTER_SANDBOX_DIR" -e "/run/netns/cs-$id-" /proc/self/mountinfo)"
+	fi
+	[[ ! -e $CLUSTER_SANDBOX_DIR ]] || fail "teardown left $CLUSTER_SANDBOX_DIR"
+	note "teardown: ${#procs[@]} processes and ${#nsino[@]} namespaces of the sandbox are gone"
+}
+
+# clusterd_pid NODE: the pid of NODE's clusterd, as the sandbox recorded it.
+clusterd_pid() {
+	local pid rest
+	read -r pid rest <"$CLUSTER_SANDBOX_DIR/$1/pids/clusterd" || return 1
+	[[ -n $pid ]] && echo "$pid"
+}
+
+# host_pid NODE: the pid of NODE's resource host (clusterd's live child); fails if none.
+host_pid() {
+	local c
+	c=$(clusterd_pid "$1") || return 1
+	ps -o pid=,stat= --ppid "$c" | awk '$2 !~ /^Z/ {print $1; found = 1} END {exit !found}'
+}
+
+# log_count NODE REGEX: how many lines of NODE's clusterd log match REGEX (grep -E).
+log_count() {
+	grep -cE -- "$2" "$CLUSTER_SANDBOX_DIR/$1/log/clusterd.log" || true
 }
