@@ -457,9 +457,9 @@ static void handle(struct api_conn *c)
 		api_reply_error(c, op, id, ERROR_ACCESS_DENIED, "changes need root or group " ADMIN_GROUP);
 		goto out;
 	}
-	if (is_change(op) && (!csd->quorate || !csd->synced)) {
-		api_reply_error(c, op, id, ERROR_NOT_READY,
-				csd->quorate ? "cluster view not synced yet" : "the cluster has no quorum");
+	/* (while a view is being synced, a change is held and sent after) */
+	if (is_change(op) && !csd->quorate) {
+		api_reply_error(c, op, id, ERROR_NOT_READY, "the cluster has no quorum");
 		goto out;
 	}
 	if (op != CS_OP_STATUS && op != CS_OP_CLUSTER_CONTROL && !a.name) {
@@ -666,6 +666,25 @@ out:
 	cs_args_free(&a);
 }
 
+/*
+ * Read into buf until *got reaches want.  1: complete; 0: nothing more to
+ * read now (or the connection is closing: c->closing); -1: partly read, try
+ * again at once.
+ */
+static int recv_part(struct api_conn *c, uint8_t *buf, size_t want, size_t *got)
+{
+	ssize_t n = recv(c->fd, buf + *got, want - *got, MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		c->closing = 1;
+		return 0;
+	}
+	if (n < 0)
+		return 0;
+	*got += (size_t)n;
+	return *got < want ? -1 : 1;
+}
+
 static void on_conn(void *data, uint32_t events)
 {
 	struct api_conn *c = data;
@@ -674,19 +693,13 @@ static void on_conn(void *data, uint32_t events)
 		conn_flush(c);
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		for (int rounds = 0; rounds < 64 && !c->closing; rounds++) {
-			ssize_t n;
+			int r;
 			if (c->hdr_got < CS_PROTO_HEADER_SIZE) {
-				n = recv(c->fd, c->hdr + c->hdr_got, CS_PROTO_HEADER_SIZE - c->hdr_got,
-					 MSG_DONTWAIT);
-				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-					c->closing = 1;
+				r = recv_part(c, c->hdr, CS_PROTO_HEADER_SIZE, &c->hdr_got);
+				if (r < 0)
+					continue; /* more to read (or closing) */
+				if (r == 0)
 					break;
-				}
-				if (n < 0)
-					break;
-				c->hdr_got += (size_t)n;
-				if (c->hdr_got < CS_PROTO_HEADER_SIZE)
-					continue;
 				if (cs_frame_header_decode(c->hdr, &c->h) < 0) {
 					log_warn("client sent a bad frame header: dropped");
 					c->closing = 1;
@@ -699,17 +712,11 @@ static void on_conn(void *data, uint32_t events)
 				}
 			}
 			if (c->payload_got < c->h.length) {
-				n = recv(c->fd, c->payload + c->payload_got, c->h.length - c->payload_got,
-					 MSG_DONTWAIT);
-				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-					c->closing = 1;
-					break;
-				}
-				if (n < 0)
-					break;
-				c->payload_got += (size_t)n;
-				if (c->payload_got < c->h.length)
+				r = recv_part(c, c->payload, c->h.length, &c->payload_got);
+				if (r < 0)
 					continue;
+				if (r == 0)
+					break;
 			}
 			handle(c);
 			cs_freep(&c->payload);

@@ -71,23 +71,68 @@ uint32_t cluster_coordinator(void)
 	return low;
 }
 
-static uint32_t mcast(const uint8_t *msg, size_t len)
+/* One attempt: CS_OK, CS_ERR_TRY_AGAIN (corosync busy: flow control or a
+ * membership change in progress), or another error. */
+static cs_error_t mcast_once(const struct queued *q)
 {
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	cs_error_t err;
+	struct iovec iov = { .iov_base = (void *)q->data, .iov_len = q->len };
 
-	for (int tries = 0; tries < 100; tries++) {
-		err = cpg_mcast_joined(cpg, CPG_TYPE_AGREED, &iov, 1);
-		if (err != CS_ERR_TRY_AGAIN)
-			break;
-		/* flow control: let corosync drain */
-		cpg_dispatch(cpg, CS_DISPATCH_ONE_NONBLOCKING);
+	return cpg_mcast_joined(cpg, CPG_TYPE_AGREED, &iov, 1);
+}
+
+/* Messages corosync asked us to send again later, in order. */
+static struct queued *retry_head, **retry_tail = &retry_head;
+static struct loop_timer *retry_timer;
+
+static void retry_sends(void *data);
+
+static void retry_arm(void)
+{
+	if (!retry_timer)
+		retry_timer = loop_timer_add(csd->loop, 10, retry_sends, NULL);
+}
+
+/* Send q now, or keep it for a retry if corosync is busy; q is consumed. */
+static uint32_t send_or_keep(struct queued *q)
+{
+	cs_error_t err = CS_ERR_TRY_AGAIN;
+
+	if (!retry_head)
+		err = mcast_once(q);
+	if (err == CS_OK) {
+		cs_free(q);
+		return ERROR_SUCCESS;
 	}
-	if (err != CS_OK) {
-		log_err("cpg_mcast_joined failed: %d", err);
-		return ERROR_HOST_NODE_NOT_AVAILABLE;
+	if (err == CS_ERR_TRY_AGAIN) {
+		q->next = NULL;
+		*retry_tail = q;
+		retry_tail = &q->next;
+		retry_arm();
+		return ERROR_SUCCESS;
 	}
-	return ERROR_SUCCESS;
+	log_err("cpg_mcast_joined failed: %d", err);
+	cs_free(q);
+	return ERROR_HOST_NODE_NOT_AVAILABLE;
+}
+
+static void retry_sends(void *data)
+{
+	(void)data;
+	retry_timer = NULL;
+	while (retry_head) {
+		cs_error_t err = mcast_once(retry_head);
+		if (err == CS_ERR_TRY_AGAIN) {
+			retry_arm();
+			return;
+		}
+		struct queued *q = retry_head;
+		retry_head = q->next;
+		if (!retry_head)
+			retry_tail = &retry_head;
+		if (err != CS_OK)
+			log_err("cpg_mcast_joined failed: %d: message dropped", err);
+		cs_free(q);
+	}
 }
 
 uint32_t cluster_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
@@ -95,7 +140,6 @@ uint32_t cluster_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id
 {
 	struct queued *q;
 	uint8_t *msg;
-	uint32_t rc;
 
 	if (len > MSG_MAX_PAYLOAD)
 		return ERROR_INVALID_PARAMETER;
@@ -115,16 +159,15 @@ uint32_t cluster_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id
 	if (len)
 		memcpy(msg + MSG_HEADER, payload, len);
 	q->len = MSG_HEADER + len;
+	q->next = NULL;
 
 	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT) {
-		q->next = NULL;
+		/* held until the state transfer of this view is over */
 		*queue_tail = q;
 		queue_tail = &q->next;
 		return ERROR_SUCCESS;
 	}
-	rc = mcast(msg, q->len);
-	cs_free(q);
-	return rc;
+	return send_or_keep(q);
 }
 
 static void flush_queue(void)
@@ -134,8 +177,7 @@ static void flush_queue(void)
 		queue_head = q->next;
 		if (!queue_head)
 			queue_tail = &queue_head;
-		mcast(q->data, q->len);
-		cs_free(q);
+		send_or_keep(q);
 	}
 }
 
@@ -567,6 +609,15 @@ void cluster_stop(void)
 		cs_free(q);
 	}
 	queue_tail = &queue_head;
+	while (retry_head) {
+		struct queued *q = retry_head;
+		retry_head = q->next;
+		cs_free(q);
+	}
+	retry_tail = &retry_head;
+	if (retry_timer)
+		loop_timer_cancel(csd->loop, retry_timer);
+	retry_timer = NULL;
 	if (cpg_fd >= 0) {
 		memset(&name, 0, sizeof(name));
 		name.length = sizeof(CPG_GROUP) - 1;
