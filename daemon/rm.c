@@ -204,6 +204,9 @@ static uint32_t start_step(struct lres *l, const struct cs_resource *r, enum lst
 	case L_TERMINATING:
 		rc = hostclient_terminate(hc, l->id, 0, k, NULL);
 		break;
+	case L_CLOSING:
+		rc = hostclient_close(hc, l->id, 0, k, NULL);
+		break;
 	default:
 		rc = ERROR_INVALID_PARAMETER;
 	}
@@ -393,13 +396,9 @@ void rm_reconcile(void)
 		const struct cs_resource *r = lres_model(l);
 		const struct cs_group *g = r ? model_group(&csd->model, r->group) : NULL;
 		if (l->opened && l->step == L_IDLE && (!g || g->owner != csd->local_id)) {
-			struct cookie *k = cookie_new(l->id, l->name);
-			if (k && hostclient_terminate(hc, l->id, 0, k, NULL) == ERROR_SUCCESS) {
-				l->step = L_TERMINATING;
+			if (start_step(l, r, L_TERMINATING) == ERROR_SUCCESS) {
 				l->online = 0;
 				l->want_online_after_open = 0;
-			} else {
-				cookie_free(k);
 			}
 		}
 	}
@@ -411,11 +410,7 @@ void rm_quorum_lost(void)
 	for (struct lres *l = lres_list; l; l = l->next) {
 		if (!l->opened)
 			continue;
-		struct cookie *k = cookie_new(l->id, l->name);
-		if (k && hostclient_terminate(hc, l->id, 0, k, NULL) == ERROR_SUCCESS)
-			l->step = L_TERMINATING;
-		else
-			cookie_free(k);
+		start_step(l, NULL, L_TERMINATING);
 		l->online = 0;
 	}
 	log_warn("no quorum: every resource on this node was terminated");
@@ -511,14 +506,8 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		if (r && !l->failed && r->state != ClusterResourceFailed &&
 		    r->state != ClusterResourceOffline)
 			send_state(r->name, ClusterResourceOffline);
-		if (!r || !owned_here(r)) {
-			/* not ours any more: unload it from the host */
-			struct cookie *c = cookie_new(l->id, l->name);
-			if (c && hostclient_close(hc, l->id, 0, c, NULL) == ERROR_SUCCESS)
-				l->step = L_CLOSING;
-			else
-				cookie_free(c);
-		}
+		if (!r || !owned_here(r))
+			start_step(l, r, L_CLOSING); /* not ours any more: unload it */
 		break;
 	case HOSTPROTO_CLOSE:
 		l->step = L_IDLE;
