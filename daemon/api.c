@@ -441,6 +441,22 @@ void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void
 	}
 }
 
+/* Requests that are a model op as they stand: arguments passed through. */
+static const struct {
+	uint32_t op, mop;
+} plain_changes[] = {
+	{ CS_OP_GROUP_CREATE, MOP_GROUP_CREATE },
+	{ CS_OP_GROUP_DELETE, MOP_GROUP_DELETE },
+	{ CS_OP_GROUP_RENAME, MOP_GROUP_RENAME },
+	{ CS_OP_GROUP_SET_OWNERS, MOP_GROUP_SET_OWNERS },
+	{ CS_OP_RESOURCE_DELETE, MOP_RES_DELETE },
+	{ CS_OP_RESOURCE_RENAME, MOP_RES_RENAME },
+	{ CS_OP_RESOURCE_ADD_DEP, MOP_RES_ADD_DEP },
+	{ CS_OP_RESOURCE_DEL_DEP, MOP_RES_DEL_DEP },
+	{ CS_OP_RESOURCE_ADD_OWNER, MOP_RES_ADD_OWNER },
+	{ CS_OP_RESOURCE_DEL_OWNER, MOP_RES_DEL_OWNER },
+};
+
 static void handle(struct api_conn *c)
 {
 	struct cs_args a;
@@ -466,6 +482,12 @@ static void handle(struct api_conn *c)
 		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Name is required");
 		goto out;
 	}
+	for (size_t i = 0; i < sizeof(plain_changes) / sizeof(*plain_changes); i++) {
+		if (plain_changes[i].op == op) {
+			submit(c, op, id, plain_changes[i].mop, &a, NULL, 0, 0);
+			goto out;
+		}
+	}
 	switch (op) {
 	case CS_OP_STATUS: {
 		clusprop_builder b;
@@ -478,18 +500,6 @@ static void handle(struct api_conn *c)
 		clusprop_builder_free(&b);
 		break;
 	}
-	case CS_OP_GROUP_CREATE:
-		submit(c, op, id, MOP_GROUP_CREATE, &a, NULL, 0, 0);
-		break;
-	case CS_OP_GROUP_DELETE:
-		submit(c, op, id, MOP_GROUP_DELETE, &a, NULL, 0, 0);
-		break;
-	case CS_OP_GROUP_RENAME:
-		submit(c, op, id, MOP_GROUP_RENAME, &a, NULL, 0, 0);
-		break;
-	case CS_OP_GROUP_SET_OWNERS:
-		submit(c, op, id, MOP_GROUP_SET_OWNERS, &a, NULL, 0, 0);
-		break;
 	case CS_OP_GROUP_ONLINE:
 	case CS_OP_GROUP_MOVE: {
 		uint32_t target = 0;
@@ -553,12 +563,6 @@ static void handle(struct api_conn *c)
 		}
 		submit(c, op, id, MOP_RES_CREATE, &a, NULL, 0, 0);
 		break;
-	case CS_OP_RESOURCE_DELETE:
-		submit(c, op, id, MOP_RES_DELETE, &a, NULL, 0, 0);
-		break;
-	case CS_OP_RESOURCE_RENAME:
-		submit(c, op, id, MOP_RES_RENAME, &a, NULL, 0, 0);
-		break;
 	case CS_OP_RESOURCE_ONLINE:
 	case CS_OP_RESOURCE_OFFLINE:
 		a.state = op == CS_OP_RESOURCE_ONLINE;
@@ -578,18 +582,6 @@ static void handle(struct api_conn *c)
 		a.state = ClusterResourceFailed;
 		a.has_state = 1;
 		submit(c, op, id, MOP_RES_STATE, &a, NULL, 0, 0);
-		break;
-	case CS_OP_RESOURCE_ADD_DEP:
-		submit(c, op, id, MOP_RES_ADD_DEP, &a, NULL, 0, 0);
-		break;
-	case CS_OP_RESOURCE_DEL_DEP:
-		submit(c, op, id, MOP_RES_DEL_DEP, &a, NULL, 0, 0);
-		break;
-	case CS_OP_RESOURCE_ADD_OWNER:
-		submit(c, op, id, MOP_RES_ADD_OWNER, &a, NULL, 0, 0);
-		break;
-	case CS_OP_RESOURCE_DEL_OWNER:
-		submit(c, op, id, MOP_RES_DEL_OWNER, &a, NULL, 0, 0);
 		break;
 	case CS_OP_RESOURCE_CONTROL:
 		if (!model_resource(&csd->model, a.name)) {
