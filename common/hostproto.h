@@ -1,7 +1,8 @@
 /*
- * hostproto.h - the wire protocol between clusterd (through hostclient) and
- * the resource host (cluster-reshost).  Internal: both ends are built from
- * this tree, and a host is always the same build as its clusterd.
+ * hostproto.h - the wire protocol between clusterd (daemon/hostclient.c) and
+ * the resource host (host/reshost.c): both halves, linked by both ends from
+ * common/.  Internal: both ends are built from this tree, and a host is
+ * always the same build as its clusterd.
  *
  * Transport: one connected AF_UNIX SOCK_SEQPACKET socket pair, made by
  * clusterd, one end passed to the host as an inherited fd.  Each side has a
@@ -301,5 +302,33 @@ uint32_t hostproto_txq_push(struct hostproto_txq *q, uint8_t *msg, size_t len);
 int hostproto_txq_flush(struct hostproto_txq *q, int fd);
 bool hostproto_txq_empty(const struct hostproto_txq *q);
 void hostproto_txq_clear(struct hostproto_txq *q);
+
+/*
+ * The receive loop both ends run when their socket is readable.
+ *
+ * hostproto_recv reads up to `budget` records from the non-blocking
+ * SEQPACKET fd into recbuf (HOSTPROTO_MAX_RECORD bytes), reassembles them in
+ * rx, and calls on_message once per whole message.  on_message owns
+ * `payload` (cs_free it; NULL for an empty payload, and when `dropped`: no
+ * memory to receive it - the stream is still usable, fail just that
+ * message's request) and returns HOSTPROTO_RECV_AGAIN to go on, or any
+ * other hostproto_recv_result to stop the loop with it.
+ *
+ * Returns HOSTPROTO_RECV_AGAIN when the socket is drained or the budget
+ * spent, HOSTPROTO_RECV_CLOSED on EOF or a socket error,
+ * HOSTPROTO_RECV_BAD on a framing error or a truncated record (the stream is
+ * out of step: close it), or what on_message returned to stop.
+ */
+enum hostproto_recv_result {
+	HOSTPROTO_RECV_AGAIN = 0,
+	HOSTPROTO_RECV_CLOSED = 1,
+	HOSTPROTO_RECV_BAD = 2,
+	HOSTPROTO_RECV_STOP = 3,     /* for on_message: stop here, nothing wrong */
+};
+typedef enum hostproto_recv_result (*hostproto_message_fn)(void *ctx,
+							   const struct hostproto_hdr *hdr,
+							   uint8_t *payload, bool dropped);
+enum hostproto_recv_result hostproto_recv(int fd, uint8_t *recbuf, struct hostproto_rx *rx,
+					  int budget, hostproto_message_fn on_message, void *ctx);
 
 #endif /* CS_HOSTPROTO_H */

@@ -24,6 +24,7 @@
 
 #include "clientproto.h"
 #include "cs_alloc.h"
+#include "hostproto.h"
 #include "log.h"
 
 #define ADMIN_GROUP "haclient"
@@ -302,26 +303,16 @@ static void submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint
 	p->client_id = client_id;
 }
 
-/* Whether a plugin for the type is installed: the host's file-name rule,
- * lower case with spaces as '-' ("Physical Disk" -> physical-disk.so). */
+/* Whether a plugin for the type is installed, by the host's own rule
+ * (hostproto_type_file_name: "Physical Disk" -> physical-disk.so). */
 static int plugin_exists(const char *type)
 {
-	char path[4096], file[256];
-	size_t i;
+	char path[4096], file[HOSTPROTO_MAX_TYPE_NAME + 4];
 	int n;
 
-	if (!csd->cfg.plugin_dir)
-		return 1;
-	for (i = 0; type[i] && i + 1 < sizeof(file); i++) {
-		char ch = type[i];
-		if (ch == '/' || ch == '.')
-			return 0;
-		file[i] = ch == ' ' ? '-' : (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-	}
-	if (type[i])
+	if (!hostproto_type_file_name(type, strlen(type), file, sizeof(file)))
 		return 0;
-	file[i] = '\0';
-	n = snprintf(path, sizeof(path), "%s/%s.so", csd->cfg.plugin_dir, file);
+	n = snprintf(path, sizeof(path), "%s/%s", csd->cfg.plugin_dir, file);
 	return n > 0 && (size_t)n < sizeof(path) && access(path, R_OK) == 0;
 }
 

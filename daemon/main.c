@@ -18,14 +18,9 @@
 
 #include "clientproto.h"
 #include "cs_alloc.h"
+#include "cs_paths.h"
 #include "log.h"
 
-#ifndef CS_PLUGIN_DIR
-#define CS_PLUGIN_DIR "/usr/lib/cluster-server/plugins"
-#endif
-#ifndef CS_RESHOST_PATH
-#define CS_RESHOST_PATH "/usr/libexec/cluster-server/cluster-reshost"
-#endif
 
 struct csd *csd;
 static int sig_fd = -1;
@@ -51,7 +46,7 @@ static void usage(FILE *f)
 "  --help             this text\n"
 "\n"
 "Exit status: 0 after SIGTERM/SIGINT, 1 on a start-up error, 2 on bad usage.\n",
-		CS_PLUGIN_DIR, CS_RESHOST_PATH);
+		cs_path_plugin_dir_default(), cs_path_reshost_default());
 }
 
 static void on_signal(void *data, uint32_t events)
@@ -105,8 +100,8 @@ int main(int argc, char **argv)
 	csd->cfg.config_dir = "/etc/cluster-server";
 	csd->cfg.state_dir = "/var/lib/cluster-server";
 	csd->cfg.run_dir = "/run/cluster-server";
-	csd->cfg.plugin_dir = getenv("CS_PLUGIN_DIR") ? getenv("CS_PLUGIN_DIR") : CS_PLUGIN_DIR;
-	csd->cfg.host_path = getenv("CS_RESHOST_PATH") ? getenv("CS_RESHOST_PATH") : CS_RESHOST_PATH;
+	csd->cfg.plugin_dir = cs_path_plugin_dir();
+	csd->cfg.host_path = cs_path_reshost();
 	csd->cfg.log_level = LOG_LVL_INFO;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

@@ -1166,47 +1166,39 @@ static void drain_outbox(struct host *h)
 	}
 }
 
+static enum hostproto_recv_result on_message(void *ctx, const struct hostproto_hdr *hdr,
+					     uint8_t *payload, bool dropped)
+{
+	struct host *h = ctx;
+
+	if (dropped) {
+		/* no memory for its payload: fail just this request */
+		if (hostproto_is_request(hdr->type))
+			reply_now(h, hdr, ERROR_NOT_ENOUGH_MEMORY);
+		cs_free(payload);
+	} else {
+		handle_message(h, hdr, payload); /* takes the payload */
+	}
+	return HOSTPROTO_RECV_AGAIN;
+}
+
 /* Read every record available; false when the connection is finished. */
 static bool read_socket(struct host *h)
 {
-	for (int budget = 0; budget < 256; budget++) {
-		struct iovec iov = { h->recbuf, HOSTPROTO_MAX_RECORD };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-		ssize_t n = recvmsg(h->sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return true;
-			return false;
-		}
-		if (n == 0)
-			return false; /* EOF */
-		bool done = false;
-		uint32_t err = (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ?
-				       ERROR_INVALID_DATA :
-				       hostproto_rx_feed(&h->rx, h->recbuf, (size_t)n, &done);
-		if (err != ERROR_SUCCESS) {
-			fprintf(stderr, "cluster-reshost[%ld]: protocol error (bad framing) from "
-					"clusterd, closing the connection\n",
-				(long)getpid());
-			h->exit_code = 2;
-			return false;
-		}
-		if (done) {
-			struct hostproto_hdr hdr = h->rx.hdr;
-			bool dropped = h->rx.dropped;
-			uint8_t *payload = hostproto_rx_take(&h->rx);
-			if (dropped) {
-				/* no memory for its payload: fail just this request */
-				if (hostproto_is_request(hdr.type))
-					reply_now(h, &hdr, ERROR_NOT_ENOUGH_MEMORY);
-			} else {
-				handle_message(h, &hdr, payload);
-			}
-		}
+	switch (hostproto_recv(h->sock, h->recbuf, &h->rx, 256, on_message, h)) {
+	case HOSTPROTO_RECV_AGAIN:
+	case HOSTPROTO_RECV_STOP:
+		return true;
+	case HOSTPROTO_RECV_BAD:
+		fprintf(stderr, "cluster-reshost[%ld]: protocol error (bad framing) from "
+				"clusterd, closing the connection\n",
+			(long)getpid());
+		h->exit_code = 2;
+		return false;
+	case HOSTPROTO_RECV_CLOSED:
+	default:
+		return false; /* EOF */
 	}
-	return true;
 }
 
 /*

@@ -18,13 +18,8 @@
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
+#include "cs_paths.h"
 
-#ifndef CS_RESHOST_DEFAULT_PATH
-#define CS_RESHOST_DEFAULT_PATH "/usr/libexec/cluster-server/cluster-reshost"
-#endif
-#ifndef CS_PLUGIN_DEFAULT_DIR
-#define CS_PLUGIN_DEFAULT_DIR "/usr/lib/cluster-server/plugins"
-#endif
 
 #define DEFAULT_PENDING_TIMEOUT_MS 180000u
 #define DEFAULT_CALL_TIMEOUT_MS 60000u
@@ -172,14 +167,9 @@ static void complete(hostclient *hc, struct pending *p, uint32_t status, uint32_
 
 /* ---- config ---- */
 
-static char *dup_or_env(const char *v, const char *env, const char *dflt)
+static char *dup_or(const char *v, const char *dflt)
 {
-	if (!v || !*v) {
-		v = getenv(env);
-		if (!v || !*v)
-			v = dflt;
-	}
-	return v ? cs_strdup(v) : NULL;
+	return cs_strdup(v && *v ? v : dflt);
 }
 
 uint32_t hostclient_new(const struct hostclient_config *cfg, const struct hostclient_callbacks *cb,
@@ -206,8 +196,8 @@ uint32_t hostclient_new(const struct hostclient_config *cfg, const struct hostcl
 	hc->exit_grace_ms = cfg->exit_grace_ms ? cfg->exit_grace_ms : DEFAULT_EXIT_GRACE_MS;
 	hc->verbose = cfg->verbose;
 	hc->next_request_id = 1;
-	hc->host_path = dup_or_env(cfg->host_path, "CS_RESHOST_PATH", CS_RESHOST_DEFAULT_PATH);
-	hc->plugin_dir = dup_or_env(cfg->plugin_dir, "CS_PLUGIN_DIR", CS_PLUGIN_DEFAULT_DIR);
+	hc->host_path = dup_or(cfg->host_path, cs_path_reshost());
+	hc->plugin_dir = dup_or(cfg->plugin_dir, cs_path_plugin_dir());
 	hc->recbuf = cs_malloc(HOSTPROTO_MAX_RECORD);
 	if (!hc->host_path || !hc->plugin_dir || !hc->recbuf)
 		goto out;
@@ -633,48 +623,41 @@ static void flush(hostclient *hc)
 		host_closing(hc);
 }
 
+struct dispatch_ctx {
+	hostclient *hc;
+	uint64_t generation;
+};
+
+static enum hostproto_recv_result on_message(void *ctx, const struct hostproto_hdr *hdr,
+					     uint8_t *payload, bool dropped)
+{
+	struct dispatch_ctx *d = ctx;
+	bool ok = dropped ? handle_dropped(d->hc, hdr) : handle_message(d->hc, hdr, payload);
+
+	cs_free(payload);
+	if (d->hc->generation != d->generation)
+		return HOSTPROTO_RECV_STOP; /* a callback killed or restarted the host */
+	return ok ? HOSTPROTO_RECV_AGAIN : HOSTPROTO_RECV_BAD;
+}
+
 void hostclient_dispatch(hostclient *hc)
 {
 	if (!hc || hc->fd < 0)
 		return;
-	uint64_t gen = hc->generation;
-	for (int budget = 0; budget < 1024; budget++) {
-		struct iovec iov = { hc->recbuf, HOSTPROTO_MAX_RECORD };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-		ssize_t n = recvmsg(hc->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			host_closing(hc);
-			return;
-		}
-		if (n == 0) {
-			host_closing(hc);
-			return;
-		}
-		bool done = false;
-		if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-		    hostproto_rx_feed(&hc->rx, hc->recbuf, (size_t)n, &done) != ERROR_SUCCESS) {
-			host_bad(hc);
-			return;
-		}
-		if (!done)
-			continue;
-		struct hostproto_hdr hdr = hc->rx.hdr;
-		bool dropped = hc->rx.dropped;
-		uint8_t *payload = hostproto_rx_take(&hc->rx);
-		bool ok = dropped ? handle_dropped(hc, &hdr) : handle_message(hc, &hdr, payload);
-		cs_free(payload);
-		if (hc->generation != gen)
-			return; /* a callback killed or restarted the host */
-		if (!ok) {
-			host_bad(hc);
-			return;
-		}
+	struct dispatch_ctx d = { hc, hc->generation };
+	switch (hostproto_recv(hc->fd, hc->recbuf, &hc->rx, 1024, on_message, &d)) {
+	case HOSTPROTO_RECV_AGAIN:
+		flush(hc);
+		return;
+	case HOSTPROTO_RECV_STOP:
+		return;
+	case HOSTPROTO_RECV_CLOSED:
+		host_closing(hc);
+		return;
+	case HOSTPROTO_RECV_BAD:
+		host_bad(hc);
+		return;
 	}
-	flush(hc);
 }
 
 int64_t hostclient_next_deadline(const hostclient *hc)

@@ -354,3 +354,37 @@ void hostproto_txq_clear(struct hostproto_txq *q)
 	}
 	memset(q, 0, sizeof(*q));
 }
+
+/* ---- the receive loop ---- */
+
+enum hostproto_recv_result hostproto_recv(int fd, uint8_t *recbuf, struct hostproto_rx *rx,
+					  int budget, hostproto_message_fn on_message, void *ctx)
+{
+	for (int i = 0; i < budget; i++) {
+		struct iovec iov = { recbuf, HOSTPROTO_MAX_RECORD };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return HOSTPROTO_RECV_AGAIN;
+			return HOSTPROTO_RECV_CLOSED;
+		}
+		if (n == 0)
+			return HOSTPROTO_RECV_CLOSED;
+		bool done = false;
+		if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+		    hostproto_rx_feed(rx, recbuf, (size_t)n, &done) != ERROR_SUCCESS)
+			return HOSTPROTO_RECV_BAD;
+		if (!done)
+			continue;
+		struct hostproto_hdr hdr = rx->hdr;
+		bool dropped = rx->dropped;
+		uint8_t *payload = hostproto_rx_take(rx);
+		enum hostproto_recv_result r = on_message(ctx, &hdr, payload, dropped);
+		if (r != HOSTPROTO_RECV_AGAIN)
+			return r;
+	}
+	return HOSTPROTO_RECV_AGAIN;
+}
