@@ -221,7 +221,15 @@ uint32_t clusprop_put_binary(clusprop_builder *b, uint32_t syntax, const void *d
 	return rc;
 }
 
-/* An SZ-format entry (value or NAME) from UTF-8. */
+/* An entry's header and padding around len bytes of data, or (syntax
+ * BARE) the data alone; *ret_data as for begin_entry. */
+#define BARE UINT32_MAX
+static uint32_t begin_value(clusprop_builder *b, uint32_t syntax, size_t len, uint8_t **ret_data)
+{
+	return syntax == BARE ? reserve(b, len, ret_data) : begin_entry(b, syntax, len, ret_data);
+}
+
+/* An SZ-format entry (value or NAME), or a bare string, from UTF-8. */
 static uint32_t put_string(clusprop_builder *b, uint32_t syntax, const char *str)
 {
 	size_t len, u16;
@@ -232,7 +240,7 @@ static uint32_t put_string(clusprop_builder *b, uint32_t syntax, const char *str
 	rc = cs_utf8_check(str, len, &u16);
 	if (rc != ERROR_SUCCESS)
 		return set_error(b, rc);
-	rc = begin_entry(b, syntax, u16 + 2, &p);
+	rc = begin_value(b, syntax, u16 + 2, &p);
 	if (rc == ERROR_SUCCESS && p) {
 		cs_utf8_write_utf16le(str, len, p);
 		cs_put_le16(p + u16, 0);
@@ -247,15 +255,12 @@ uint32_t clusprop_put_sz(clusprop_builder *b, uint32_t syntax, const char *str)
 	return rc == ERROR_SUCCESS ? put_string(b, syntax, str) : rc;
 }
 
-uint32_t clusprop_put_multi_sz(clusprop_builder *b, uint32_t syntax,
-			       const char *const *strs, size_t n)
+static uint32_t put_multi(clusprop_builder *b, uint32_t syntax, const char *const *strs, size_t n)
 {
 	size_t total = 2, u16;
 	uint8_t *p;
-	uint32_t rc = check_args(b, value_syntax_ok(syntax) && (strs || n == 0));
+	uint32_t rc;
 
-	if (rc != ERROR_SUCCESS)
-		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if (!strs[i] || !strs[i][0])
 			return set_error(b, ERROR_INVALID_PARAMETER);
@@ -266,7 +271,7 @@ uint32_t clusprop_put_multi_sz(clusprop_builder *b, uint32_t syntax,
 			return set_error(b, ERROR_INVALID_PARAMETER);
 		total += u16 + 2;
 	}
-	rc = begin_entry(b, syntax, total, &p);
+	rc = begin_value(b, syntax, total, &p);
 	if (rc != ERROR_SUCCESS || !p)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
@@ -278,6 +283,58 @@ uint32_t clusprop_put_multi_sz(clusprop_builder *b, uint32_t syntax,
 	}
 	cs_put_le16(p, 0);
 	return ERROR_SUCCESS;
+}
+
+uint32_t clusprop_put_multi_sz(clusprop_builder *b, uint32_t syntax,
+			       const char *const *strs, size_t n)
+{
+	uint32_t rc = check_args(b, value_syntax_ok(syntax) && (strs || n == 0));
+
+	return rc == ERROR_SUCCESS ? put_multi(b, syntax, strs, n) : rc;
+}
+
+/* ---- bare values ---- */
+
+uint32_t clusprop_put_bare_sz(clusprop_builder *b, const char *str)
+{
+	uint32_t rc = check_args(b, str != NULL);
+
+	return rc == ERROR_SUCCESS ? put_string(b, BARE, str) : rc;
+}
+
+uint32_t clusprop_put_bare_multi_sz(clusprop_builder *b, const char *const *strs, size_t n)
+{
+	uint32_t rc = check_args(b, strs || n == 0);
+
+	return rc == ERROR_SUCCESS ? put_multi(b, BARE, strs, n) : rc;
+}
+
+uint32_t clusprop_put_bare_bytes(clusprop_builder *b, const void *data, size_t len)
+{
+	uint8_t *p;
+	uint32_t rc = check_args(b, data || len == 0);
+
+	if (rc == ERROR_SUCCESS)
+		rc = reserve(b, len, &p);
+	if (rc == ERROR_SUCCESS && p && len)
+		memcpy(p, data, len);
+	return rc;
+}
+
+uint32_t clusprop_put_bare_dword(clusprop_builder *b, uint32_t value)
+{
+	uint8_t le[4];
+
+	cs_put_le32(le, value);
+	return clusprop_put_bare_bytes(b, le, sizeof(le));
+}
+
+uint32_t clusprop_put_bare_ularge(clusprop_builder *b, uint64_t value)
+{
+	uint8_t le[8];
+
+	cs_put_le64(le, value);
+	return clusprop_put_bare_bytes(b, le, sizeof(le));
 }
 
 uint32_t clusprop_put_endmark(clusprop_builder *b)

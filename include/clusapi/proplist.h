@@ -149,6 +149,20 @@ uint32_t clusprop_put_multi_sz(clusprop_builder *b, uint32_t syntax,
 /* The lone ENDMARK u32 that closes a value list or one property's values. */
 uint32_t clusprop_put_endmark(clusprop_builder *b);
 
+/* ---- Bare values ----
+ * Some control codes answer with a bare value, not a value list: GET_NAME
+ * and GET_ID a UTF-16LE string with its NUL, GET_FLAGS and
+ * GET_CHARACTERISTICS a DWORD, GET_CLASS_INFO a CLUS_RESOURCE_CLASS_INFO
+ * (two DWORDs), ENUM_*_PROPERTIES the names as a MULTI_SZ body
+ * ("a\0b\0\0"), GET_PRIVATE_PROPERTIES a stored property list.  These append
+ * the bytes alone: no syntax, no length, no padding.  Same sticky errors and
+ * modes as every append (so they work with clusprop_build). */
+uint32_t clusprop_put_bare_sz(clusprop_builder *b, const char *str);
+uint32_t clusprop_put_bare_multi_sz(clusprop_builder *b, const char *const *strs, size_t n);
+uint32_t clusprop_put_bare_dword(clusprop_builder *b, uint32_t value);
+uint32_t clusprop_put_bare_ularge(clusprop_builder *b, uint64_t value);
+uint32_t clusprop_put_bare_bytes(clusprop_builder *b, const void *data, size_t len);
+
 /* ---- Storage entries (STORAGE_GET_DISK_INFO, GET_AVAILABLE_DISKS) ---- */
 uint32_t clusprop_put_disk_signature(clusprop_builder *b, uint32_t signature);
 /* guid: UTF-8 text, e.g. "{0f5e6c2a-...}" as MSCS shows a GPT disk GUID. */
