@@ -235,7 +235,7 @@ void api_members_changed(void)
 	for (struct pending *p = csd->pending, *next; p; p = next) {
 		next = p->next;
 		if (p->kind != PEND_CONTROL || p->target == csd->local_id ||
-		    cluster_is_member(p->target))
+		    repl_is_member(p->target))
 			continue;
 		api_reply_error(p->conn, p->op, p->client_id, ERROR_HOST_NODE_NOT_AVAILABLE,
 				"the node answering the control left the cluster");
@@ -293,7 +293,7 @@ static void submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint
 	if (!wait_ms)
 		p->deadline = loop_now_ms() + 30000;
 	/* the pending entry is matched on our multicast id, replied with the client's */
-	rc = cluster_send_op(op, a, id);
+	rc = repl_send_op(op, a, id);
 	if (rc != ERROR_SUCCESS) {
 		api_reply_error(c, api_op, client_id, rc, "cannot send the change to the cluster");
 		pending_done(p);
@@ -352,10 +352,10 @@ static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_a
 		} else {
 			g = model_group(&csd->model, a->name);
 		}
-		if (g && g->owner && cluster_is_member(g->owner))
+		if (g && g->owner && repl_is_member(g->owner))
 			target = g->owner;
 	}
-	if (target != csd->local_id && !cluster_is_member(target)) {
+	if (target != csd->local_id && !repl_is_member(target)) {
 		api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE, "that node is not up");
 		cs_free(then_priv);
 		return;
@@ -380,7 +380,7 @@ static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_a
 	clusprop_builder_begin_plist(&b);
 	uint32_t rc = cs_args_encode(&b, a);
 	if (rc == ERROR_SUCCESS)
-		rc = cluster_send(MSG_CONTROL_REQ, (uint16_t)op, target, rid, 0,
+		rc = repl_send(MSG_CONTROL_REQ, (uint16_t)op, target, rid, 0,
 				  clusprop_builder_data(&b), clusprop_builder_size(&b));
 	clusprop_builder_free(&b);
 	if (rc != ERROR_SUCCESS) {
@@ -504,7 +504,7 @@ static void handle(struct api_conn *c)
 				api_reply_error(c, op, id, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
 				break;
 			}
-			if (!cluster_is_member(n->id) || n->state != ClusterNodeUp ||
+			if (!repl_is_member(n->id) || n->state != ClusterNodeUp ||
 			    !model_node_can_own(&csd->model, g, n->name)) {
 				api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE,
 						"that node is not up or cannot own this group");
@@ -522,9 +522,9 @@ static void handle(struct api_conn *c)
 		}
 		if (target && target != g->owner) {
 			struct cs_args m = { .name = a.name, .node_id = target, .has_node_id = 1 };
-			int live = g->owner && cluster_is_member(g->owner) &&
+			int live = g->owner && repl_is_member(g->owner) &&
 				   g->state != ClusterGroupOffline;
-			rc = cluster_send_op(live ? MOP_GROUP_MOVING : MOP_GROUP_OWNER, &m, 0);
+			rc = repl_send_op(live ? MOP_GROUP_MOVING : MOP_GROUP_OWNER, &m, 0);
 			if (rc != ERROR_SUCCESS) {
 				api_reply_error(c, op, id, rc, "cannot send the move");
 				break;

@@ -33,10 +33,10 @@ void control_finish(uint32_t origin, uint32_t req_id, uint32_t status, const voi
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
 	if (cs_args_encode(&b, &a) == ERROR_SUCCESS)
-		cluster_send(MSG_CONTROL_REPLY, 0, origin, req_id, status,
+		repl_send(MSG_CONTROL_REPLY, 0, origin, req_id, status,
 			     clusprop_builder_data(&b), clusprop_builder_size(&b));
 	else
-		cluster_send(MSG_CONTROL_REPLY, 0, origin, req_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		repl_send(MSG_CONTROL_REPLY, 0, origin, req_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
 	clusprop_builder_free(&b);
 }
 

@@ -1,6 +1,6 @@
 /*
  * csd.h - clusterd's state and the interfaces between its parts:
- *   cluster.c  corosync (CPG + votequorum + cmap), replication, state transfer
+ *   repl.c     corosync (CPG + votequorum + cmap), replication, state transfer
  *   api.c      the local API socket (common/clientproto.h)
  *   rm.c       the resource manager: reconciling owned groups, restarts,
  *              failover, the resource host
@@ -87,16 +87,16 @@ struct csd {
 
 extern struct csd *csd;
 
-/* cluster.c */
-int cluster_start(void);
-void cluster_stop(void);
+/* repl.c */
+int repl_start(void);
+void repl_stop(void);
 /* Multicast a message to every node (including this one). */
-uint32_t cluster_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
+uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 		      uint32_t status, const void *payload, size_t len);
 /* Multicast a model op with args. */
-uint32_t cluster_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id);
-int cluster_is_member(uint32_t id);
-uint32_t cluster_coordinator(void);
+uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id);
+int repl_is_member(uint32_t id);
+uint32_t repl_coordinator(void);
 
 /* api.c */
 int api_start(void);

@@ -138,7 +138,7 @@ static void send_state(const char *name, uint32_t state)
 
 	if (!g || g->owner != csd->local_id)
 		return;
-	cluster_send_op(MOP_RES_STATE, &a, 0);
+	repl_send_op(MOP_RES_STATE, &a, 0);
 }
 
 static void watch_host(void)
@@ -269,7 +269,7 @@ static void handle_failure(struct lres *l, const struct cs_resource *r)
 			struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
 			log_notice("resource %s failed past its threshold: group %s fails over to %s",
 				   r->name, g->name, model_node_name(&csd->model, target));
-			cluster_send_op(MOP_GROUP_MOVING, &a, 0);
+			repl_send_op(MOP_GROUP_MOVING, &a, 0);
 			l->restarts = 0;
 			return;
 		}
@@ -328,7 +328,7 @@ static void reconcile_group(struct cs_group *g)
 			struct cs_args a = { .name = g->name, .node_id = g->moving_to, .has_node_id = 1 };
 			log_notice("group %s is offline here: handing it to %s", g->name,
 				   model_node_name(&csd->model, g->moving_to));
-			if (cluster_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
+			if (repl_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
 				g->placing = 1;
 		}
 		cs_free(order);

@@ -1,5 +1,5 @@
 /*
- * cluster.c - clusterd on corosync: membership (CPG), quorum (votequorum),
+ * repl.c - clusterd on corosync: membership (CPG), quorum (votequorum),
  * the node list (cmap), and the replicated database.
  *
  * Replication: every change is a MSG_OP multicast in CPG's agreed order and
@@ -53,7 +53,7 @@ struct queued {
 };
 static struct queued *queue_head, **queue_tail = &queue_head;
 
-int cluster_is_member(uint32_t id)
+int repl_is_member(uint32_t id)
 {
 	for (size_t i = 0; i < csd->n_members; i++)
 		if (csd->members[i] == id)
@@ -61,7 +61,7 @@ int cluster_is_member(uint32_t id)
 	return 0;
 }
 
-uint32_t cluster_coordinator(void)
+uint32_t repl_coordinator(void)
 {
 	uint32_t low = 0;
 
@@ -135,7 +135,7 @@ static void retry_sends(void *data)
 	}
 }
 
-uint32_t cluster_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
+uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 		      uint32_t status, const void *payload, size_t len)
 {
 	struct queued *q;
@@ -181,7 +181,7 @@ static void flush_queue(void)
 	}
 }
 
-uint32_t cluster_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id)
+uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id)
 {
 	clusprop_builder b;
 	uint32_t rc;
@@ -190,7 +190,7 @@ uint32_t cluster_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id)
 	clusprop_builder_begin_plist(&b);
 	rc = cs_args_encode(&b, a);
 	if (rc == ERROR_SUCCESS)
-		rc = cluster_send(MSG_OP, (uint16_t)op, 0, req_id, 0, clusprop_builder_data(&b),
+		rc = repl_send(MSG_OP, (uint16_t)op, 0, req_id, 0, clusprop_builder_data(&b),
 				  clusprop_builder_size(&b));
 	clusprop_builder_free(&b);
 	return rc;
@@ -202,14 +202,14 @@ static void place_groups(void)
 {
 	struct cs_model *m = &csd->model;
 
-	if (!csd->synced || !csd->quorate || cluster_coordinator() != csd->local_id)
+	if (!csd->synced || !csd->quorate || repl_coordinator() != csd->local_id)
 		return;
 	for (size_t i = 0; i < m->n_groups; i++) {
 		struct cs_group *g = m->groups[i];
 		uint32_t target;
 		if (g->placing)
 			continue;
-		if (g->owner && cluster_is_member(g->owner))
+		if (g->owner && repl_is_member(g->owner))
 			continue;
 		if (!g->owner && !model_group_wanted(m, g))
 			continue;
@@ -221,7 +221,7 @@ static void place_groups(void)
 				 model_node_name(m, g->owner));
 		struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
 		log_notice("placing group %s on %s", g->name, target ? model_node_name(m, target) : "(none)");
-		if (cluster_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
+		if (repl_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
 			g->placing = 1;
 	}
 }
@@ -265,7 +265,7 @@ static void sync_check(void)
 		clusprop_builder b;
 		clusprop_builder_init_owned(&b);
 		if (model_encode_snapshot(&csd->model, &b) == ERROR_SUCCESS)
-			cluster_send(MSG_SNAPSHOT, 0, 0, 0, 0, clusprop_builder_data(&b),
+			repl_send(MSG_SNAPSHOT, 0, 0, 0, 0, clusprop_builder_data(&b),
 				     clusprop_builder_size(&b));
 		else
 			log_err("cannot encode the database snapshot");
@@ -275,7 +275,7 @@ static void sync_check(void)
 
 static void on_state(uint32_t from, const uint8_t *p, size_t len)
 {
-	if (len != 12 || csd->synced || !cluster_is_member(from))
+	if (len != 12 || csd->synced || !repl_is_member(from))
 		return;
 	for (size_t i = 0; i < csd->n_sync_states; i++)
 		if (csd->sync_states[i] == from)
@@ -400,7 +400,7 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 				control_local(op, &a, nodeid, req_id);
 				cs_args_free(&a);
 			} else {
-				cluster_send(MSG_CONTROL_REPLY, op, nodeid, req_id, ERROR_INVALID_DATA,
+				repl_send(MSG_CONTROL_REPLY, op, nodeid, req_id, ERROR_INVALID_DATA,
 					     NULL, 0);
 			}
 		}
@@ -444,7 +444,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		log_notice("node %u joined", joined[i].nodeid);
 	for (size_t i = 0; i < csd->model.n_nodes; i++) {
 		struct cs_node *n = &csd->model.nodes[i];
-		n->state = !cluster_is_member(n->id) ? ClusterNodeDown :
+		n->state = !repl_is_member(n->id) ? ClusterNodeDown :
 			   n->paused ? ClusterNodePaused : ClusterNodeUp;
 	}
 	for (size_t i = 0; i < csd->n_members; i++) {
@@ -459,7 +459,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	cs_put_le64(v, csd->model.version);
 	cs_put_le32(v + 8, (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
 			   (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
-	cluster_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
+	repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
 	api_members_changed(); /* controls routed to nodes that left fail now */
 }
 
@@ -537,7 +537,7 @@ static void read_nodelist(void)
 	cmap_finalize(cmap);
 }
 
-int cluster_start(void)
+int repl_start(void)
 {
 	cpg_model_v1_data_t model = {
 		.model = CPG_MODEL_V1,
@@ -599,7 +599,7 @@ int cluster_start(void)
 	return 0;
 }
 
-void cluster_stop(void)
+void repl_stop(void)
 {
 	struct cpg_name name;
 
