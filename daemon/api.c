@@ -43,6 +43,20 @@ struct api_conn {
 	int closing;
 };
 
+/* A client request waiting for its change to be applied, or for a state. */
+struct pending {
+	struct pending *next;
+	struct api_conn *conn;       /* NULL once the client has gone */
+	uint32_t req_id, op;
+	uint32_t client_id;          /* the client's request id */
+	uint32_t kind;               /* PEND_* */
+	char *object;                /* group or resource name */
+	uint32_t want_state;
+	uint64_t deadline;           /* 0: none */
+};
+
+enum { PEND_APPLY = 1, PEND_GROUP_STATE, PEND_RES_STATE };
+
 static int listen_fd = -1;
 static struct loop_timer *tick;
 
@@ -51,6 +65,7 @@ static void conn_close(struct api_conn *c)
 	for (struct pending *p = csd->pending; p; p = p->next)
 		if (p->conn == c)
 			p->conn = NULL;
+	control_conn_closed(c);
 	for (struct api_conn **pp = &csd->conns; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -125,7 +140,7 @@ void api_reply_error(struct api_conn *c, uint32_t op, uint32_t id, uint32_t stat
 	clusprop_builder_free(&b);
 }
 
-struct pending *pending_add(struct api_conn *c, uint32_t op, uint32_t req_id, uint32_t kind,
+static struct pending *pending_add(struct api_conn *c, uint32_t op, uint32_t req_id, uint32_t kind,
 			    const char *object, uint64_t wait_ms)
 {
 	struct pending *p = cs_calloc(1, sizeof(*p));
@@ -147,7 +162,7 @@ struct pending *pending_add(struct api_conn *c, uint32_t op, uint32_t req_id, ui
 	return p;
 }
 
-void pending_done(struct pending *p)
+static void pending_done(struct pending *p)
 {
 	for (struct pending **pp = &csd->pending; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
@@ -156,7 +171,6 @@ void pending_done(struct pending *p)
 		}
 	}
 	cs_free(p->object);
-	cs_free(p->then_priv);
 	cs_free(p);
 }
 
@@ -210,13 +224,13 @@ void api_check_waiters(void)
 				done = 1;
 			}
 		} else if (p->deadline && now >= p->deadline) {
-			/* an op or a control that never came back */
+			/* an op that never came back */
 			api_reply_error(p->conn, p->op, p->client_id, ERROR_TIMEOUT,
 					"no answer from the cluster in time");
 			pending_done(p);
 			continue;
 		}
-		if (!done && p->kind != PEND_APPLY && p->kind != PEND_CONTROL &&
+		if (!done && p->kind != PEND_APPLY &&
 		    p->deadline && now >= p->deadline) {
 			rc = ERROR_TIMEOUT;
 			done = 1;
@@ -227,19 +241,6 @@ void api_check_waiters(void)
 					rc == ERROR_RESOURCE_FAILED ? "a resource failed" : NULL);
 			pending_done(p);
 		}
-	}
-}
-
-void api_members_changed(void)
-{
-	for (struct pending *p = csd->pending, *next; p; p = next) {
-		next = p->next;
-		if (p->kind != PEND_CONTROL || p->target == csd->local_id ||
-		    repl_is_member(p->target))
-			continue;
-		api_reply_error(p->conn, p->op, p->client_id, ERROR_HOST_NODE_NOT_AVAILABLE,
-				"the node answering the control left the cluster");
-		pending_done(p);
 	}
 }
 
@@ -277,8 +278,7 @@ static uint32_t next_req_id(void)
 	return csd->next_req;
 }
 
-/* Multicast op with args; answer when applied (and, wait_state != UINT32_MAX, settled). */
-static void submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint32_t op,
+void api_submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint32_t op,
 		   const struct cs_args *a, const char *object, uint32_t wait_ms, uint32_t wait_state)
 {
 	uint32_t id = next_req_id(), rc;
@@ -320,116 +320,6 @@ static int is_change(uint32_t op)
 {
 	return op != CS_OP_STATUS && op != CS_OP_LOOKUP && op != CS_OP_RESOURCE_CONTROL && op != CS_OP_TYPE_CONTROL &&
 	       op != CS_OP_GROUP_CONTROL && op != CS_OP_NODE_CONTROL && op != CS_OP_CLUSTER_CONTROL;
-}
-
-/* Route a control to the node that answers it.  then_priv (taken over,
- * may be NULL): a SET_PRIVATE_PROPERTIES list to replicate once this
- * control - its VALIDATE_PRIVATE_PROPERTIES - succeeded. */
-static void do_control(struct api_conn *c, uint32_t op, uint32_t id, struct cs_args *a,
-		       void *then_priv, size_t then_priv_size)
-{
-	uint32_t target = csd->local_id, rid;
-	struct pending *p;
-
-	if (!a->has_code) {
-		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
-		cs_free(then_priv);
-		return;
-	}
-	if (a->node) {
-		const struct cs_node *n = model_node(&csd->model, a->node);
-		if (!n) {
-			api_reply_error(c, op, id, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
-			cs_free(then_priv);
-			return;
-		}
-		target = n->id;
-	} else if (op == CS_OP_RESOURCE_CONTROL || op == CS_OP_GROUP_CONTROL) {
-		const struct cs_group *g = NULL;
-		if (op == CS_OP_RESOURCE_CONTROL) {
-			const struct cs_resource *r = model_resource(&csd->model, a->name);
-			g = r ? model_group(&csd->model, r->group) : NULL;
-		} else {
-			g = model_group(&csd->model, a->name);
-		}
-		if (g && g->owner && repl_is_member(g->owner))
-			target = g->owner;
-	}
-	if (target != csd->local_id && !repl_is_member(target)) {
-		api_reply_error(c, op, id, ERROR_HOST_NODE_NOT_AVAILABLE, "that node is not up");
-		cs_free(then_priv);
-		return;
-	}
-	rid = next_req_id();
-	p = pending_add(c, op, rid, PEND_CONTROL, then_priv ? a->name : NULL, 30000);
-	if (!p) {
-		api_reply(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
-		cs_free(then_priv);
-		return;
-	}
-	p->client_id = id;
-	p->target = target;
-	p->then_priv = then_priv;
-	p->then_priv_size = then_priv_size;
-	if (target == csd->local_id) {
-		control_local(op, a, csd->local_id, rid);
-		return;
-	}
-	clusprop_builder b;
-	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	uint32_t rc = cs_args_encode(&b, a);
-	if (rc == ERROR_SUCCESS)
-		rc = repl_send(MSG_CONTROL_REQ, (uint16_t)op, target, rid, 0,
-				  clusprop_builder_data(&b), clusprop_builder_size(&b));
-	clusprop_builder_free(&b);
-	if (rc != ERROR_SUCCESS) {
-		api_reply_error(c, op, id, rc, "cannot route the control");
-		pending_done(p);
-	}
-}
-
-/* The owner answered the VALIDATE_PRIVATE_PROPERTIES of a
- * SET_PRIVATE_PROPERTIES: replicate the list if it passed. */
-static void finish_set_private(struct pending *p, uint32_t status)
-{
-	struct cs_args s = { .name = p->object, .priv = p->then_priv,
-			     .priv_size = p->then_priv_size, .has_priv = 1 };
-
-	if (status == ERROR_SUCCESS)
-		submit(p->conn, p->op, p->client_id, MOP_RES_SET_PRIVATE, &s, NULL, 0, 0);
-	else
-		api_reply_error(p->conn, p->op, p->client_id, status,
-				"the resource type refused these private properties");
-	pending_done(p);
-}
-
-void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
-		   size_t bytes_returned, size_t out_len)
-{
-	(void)origin;
-	for (struct pending *p = csd->pending; p; p = p->next) {
-		if (p->kind != PEND_CONTROL || p->req_id != req_id)
-			continue;
-		if (p->then_priv) {
-			finish_set_private(p, status);
-			return;
-		}
-		clusprop_builder b;
-		clusprop_builder_init_owned(&b);
-		clusprop_builder_begin_plist(&b);
-		clusprop_add_dword(&b, "BytesReturned", (uint32_t)bytes_returned);
-		if (status == ERROR_SUCCESS && out_len)
-			clusprop_add_binary(&b, "Out", out, out_len);
-		if (clusprop_builder_status(&b) == ERROR_SUCCESS)
-			api_reply(p->conn, p->op, p->client_id, status, clusprop_builder_data(&b),
-				  clusprop_builder_size(&b));
-		else
-			api_reply(p->conn, p->op, p->client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
-		clusprop_builder_free(&b);
-		pending_done(p);
-		return;
-	}
 }
 
 /* Requests that are a model op as they stand: arguments passed through. */
@@ -475,7 +365,7 @@ static void handle(struct api_conn *c)
 	}
 	for (size_t i = 0; i < sizeof(plain_changes) / sizeof(*plain_changes); i++) {
 		if (plain_changes[i].op == op) {
-			submit(c, op, id, plain_changes[i].mop, &a, NULL, 0, 0);
+			api_submit(c, op, id, plain_changes[i].mop, &a, NULL, 0, 0);
 			goto out;
 		}
 	}
@@ -533,10 +423,10 @@ static void handle(struct api_conn *c)
 		if (op == CS_OP_GROUP_ONLINE) {
 			a.state = 1;
 			a.has_state = 1;
-			submit(c, op, id, MOP_GROUP_PERSIST, &a, a.name, a.wait_ms, ClusterGroupOnline);
+			api_submit(c, op, id, MOP_GROUP_PERSIST, &a, a.name, a.wait_ms, ClusterGroupOnline);
 		} else {
 			struct cs_args n = { .name = a.name, .state = g->persistent, .has_state = 1 };
-			submit(c, op, id, MOP_GROUP_PERSIST, &n, a.name, a.wait_ms,
+			api_submit(c, op, id, MOP_GROUP_PERSIST, &n, a.name, a.wait_ms,
 			       g->persistent ? ClusterGroupOnline : ClusterGroupOffline);
 		}
 		break;
@@ -544,7 +434,7 @@ static void handle(struct api_conn *c)
 	case CS_OP_GROUP_OFFLINE:
 		a.state = 0;
 		a.has_state = 1;
-		submit(c, op, id, MOP_GROUP_PERSIST, &a, a.name, a.wait_ms, ClusterGroupOffline);
+		api_submit(c, op, id, MOP_GROUP_PERSIST, &a, a.name, a.wait_ms, ClusterGroupOffline);
 		break;
 	case CS_OP_RESOURCE_CREATE:
 		if (a.type && !plugin_exists(a.type)) {
@@ -552,13 +442,13 @@ static void handle(struct api_conn *c)
 					"no plugin for that resource type");
 			break;
 		}
-		submit(c, op, id, MOP_RES_CREATE, &a, NULL, 0, 0);
+		api_submit(c, op, id, MOP_RES_CREATE, &a, NULL, 0, 0);
 		break;
 	case CS_OP_RESOURCE_ONLINE:
 	case CS_OP_RESOURCE_OFFLINE:
 		a.state = op == CS_OP_RESOURCE_ONLINE;
 		a.has_state = 1;
-		submit(c, op, id, MOP_RES_PERSIST, &a, a.name, a.wait_ms,
+		api_submit(c, op, id, MOP_RES_PERSIST, &a, a.name, a.wait_ms,
 		       a.state ? ClusterResourceOnline : ClusterResourceOffline);
 		break;
 	case CS_OP_RESOURCE_FAIL:
@@ -572,48 +462,7 @@ static void handle(struct api_conn *c)
 		}
 		a.state = ClusterResourceFailed;
 		a.has_state = 1;
-		submit(c, op, id, MOP_RES_STATE, &a, NULL, 0, 0);
-		break;
-	case CS_OP_RESOURCE_CONTROL:
-		if (!model_resource(&csd->model, a.name)) {
-			api_reply_error(c, op, id, ERROR_RESOURCE_NOT_FOUND, "no such resource");
-			break;
-		}
-		if (a.code == CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES ||
-		    a.code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
-			/* a change: replicated like any other */
-			if (!c->admin || !csd->quorate) {
-				api_reply_error(c, op, id, !c->admin ? ERROR_ACCESS_DENIED : ERROR_NOT_READY,
-						"changes need quorum and admin rights");
-				break;
-			}
-			if (a.code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
-				/* As in MSCS, the resource's type checks private
-				 * properties before they are stored: VALIDATE on the
-				 * owner (by its plugin where the resource is open),
-				 * then replicate (finish_set_private).  Storing names
-				 * the plugin refuses would make it refuse every later
-				 * update pushed to it. */
-				void *list = a.in_size ? cs_malloc(a.in_size) : NULL;
-				if (!list) {
-					api_reply_error(c, op, id, a.in_size ? ERROR_NOT_ENOUGH_MEMORY :
-						       ERROR_INVALID_DATA, "no private property list");
-					break;
-				}
-				memcpy(list, a.in, a.in_size);
-				cs_freep(&a.node); /* validated by the owner */
-				a.code = CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES;
-				a.out_size = 0;
-				a.has_out_size = 1;
-				do_control(c, op, id, &a, list, a.in_size);
-				break;
-			}
-			a.has_code = 0;
-			a.has_out_size = 0;
-			submit(c, op, id, MOP_RES_SET_COMMON, &a, NULL, 0, 0);
-			break;
-		}
-		do_control(c, op, id, &a, NULL, 0);
+		api_submit(c, op, id, MOP_RES_STATE, &a, NULL, 0, 0);
 		break;
 	case CS_OP_NODE_PAUSE:
 	case CS_OP_NODE_RESUME:
@@ -623,7 +472,7 @@ static void handle(struct api_conn *c)
 		}
 		a.state = op == CS_OP_NODE_PAUSE;
 		a.has_state = 1;
-		submit(c, op, id, MOP_NODE_PAUSE, &a, NULL, 0, 0);
+		api_submit(c, op, id, MOP_NODE_PAUSE, &a, NULL, 0, 0);
 		break;
 	case CS_OP_LOOKUP: {
 		int found = 0;
@@ -636,11 +485,12 @@ static void handle(struct api_conn *c)
 		api_reply(c, op, id, found ? ERROR_SUCCESS : rc, NULL, 0);
 		break;
 	}
+	case CS_OP_RESOURCE_CONTROL:
 	case CS_OP_TYPE_CONTROL:
 	case CS_OP_GROUP_CONTROL:
 	case CS_OP_NODE_CONTROL:
 	case CS_OP_CLUSTER_CONTROL:
-		do_control(c, op, id, &a, NULL, 0);
+		control_request(c, op, id, c->admin, &a);
 		break;
 	default:
 		api_reply_error(c, op, id, ERROR_INVALID_FUNCTION, "unknown request");
@@ -762,7 +612,7 @@ static void on_accept(void *data, uint32_t events)
 	}
 }
 
-int api_start(void)
+uint32_t api_start(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = csd->cfg.socket_path;
@@ -770,27 +620,27 @@ int api_start(void)
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		log_err("socket path too long: %s", path);
-		return -1;
+		return ERROR_GEN_FAILURE;
 	}
 	strcpy(sa.sun_path, path);
 	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (listen_fd < 0)
-		return -1;
+		return ERROR_GEN_FAILURE;
 	unlink(path);
 	mode_t old = umask(0117);
 	if (bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(listen_fd, 64) < 0) {
 		umask(old);
 		log_err("cannot listen on %s: %s", path, strerror(errno));
-		return -1;
+		return ERROR_GEN_FAILURE;
 	}
 	umask(old);
 	if ((gr = getgrnam(ADMIN_GROUP)) && chown(path, 0, gr->gr_gid) < 0)
 		log_warn("cannot give %s to group %s: %s", path, ADMIN_GROUP, strerror(errno));
 	if (loop_add_fd(csd->loop, listen_fd, EPOLLIN, on_accept, NULL) < 0)
-		return -1;
+		return ERROR_GEN_FAILURE;
 	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
 	log_info("listening on %s", path);
-	return 0;
+	return ERROR_SUCCESS;
 }
 
 void api_stop(void)

@@ -1,391 +1,508 @@
 /*
- * control.c - control codes answered on this node.
+ * control.c - a control code's whole life in clusterd, from the client's
+ * request to its answer.
  *
- * As in MSCS, the plugin sees a resource's or type's control first (through
- * the resource host) and returns ERROR_INVALID_FUNCTION for what it leaves
- * to clusterd; codes only clusterd can know (name, id, type, flags, common
- * properties) are answered here at once, from memory.  Every answer obeys
- * the buffer contract: a caller buffer too small gives ERROR_MORE_DATA and
- * the size needed, and nothing else.
+ *   api.c  a CS_OP_*_CONTROL frame -> control_request()
+ *          routing: the node named by the caller, else the node owning the
+ *          resource's (or group's) group, else this node; the client waits
+ *          in a `struct ctl_wait` (answer, timeout, or its node leaving).
+ *   here:  run_here() -> the plugin first, through the resource host
+ *          (rm_control(), which calls on_plugin_done() exactly once);
+ *          a code only clusterd knows, or one the plugin declines with
+ *          ERROR_INVALID_FUNCTION, is answered from the model
+ *          (answers.c: answer_control()) - as MSCS resource DLLs leave
+ *          common codes to the cluster service.
+ *   there: MSG_CONTROL_REQ over CPG -> control_on_request() on that node,
+ *          which runs run_here() there and multicasts MSG_CONTROL_REPLY ->
+ *          control_on_reply() back here.
+ *   back:  answered() -> the waiting client gets BytesReturned [+ Out].
+ *
+ * Every answer obeys the buffer contract: a caller buffer too small gives
+ * ERROR_MORE_DATA and the size needed, and nothing else.
+ *
+ * SET_COMMON_PROPERTIES and SET_PRIVATE_PROPERTIES are changes, not
+ * queries: validated, then replicated as model ops (api_submit()).  Private
+ * properties are validated where the resource lives, by its plugin if it
+ * has the resource open (VALIDATE_PRIVATE_PROPERTIES routed like any
+ * control), and stored only if that passed: names the plugin refuses would
+ * make it refuse every later update pushed to it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "csd.h"
 
-#include <stdio.h>
 #include <string.h>
 
+#include <clusapi/clusctl.h>
+
+#include "answers.h"
 #include "clientproto.h"
 #include "cs_alloc.h"
-#include "cs_bytes.h"
 #include "log.h"
 
-void control_finish(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
-		    size_t bytes_returned, size_t out_len)
+/* How long a client waits for a control's answer (longer than the host's
+ * own deadline for a plugin call, rm.c). */
+#define CONTROL_WAIT_MS 30000u
+
+/* What to do with the answer a client waits for. */
+enum ctl_then {
+	THEN_REPLY = 1,          /* send it to the client */
+	THEN_STORE_PRIVATE,      /* it was the VALIDATE of a SET_PRIVATE_PROPERTIES:
+	                            replicate `priv` if it passed */
+};
+
+/* A client of this node waiting for a control's answer. */
+struct ctl_wait {
+	struct ctl_wait *next;
+	struct api_conn *conn;   /* NULL once the client has gone */
+	uint32_t api_op, client_id;
+	uint32_t req_id;         /* this node's id for the control (CPG and local) */
+	uint32_t target;         /* the node answering it */
+	uint64_t deadline;
+	enum ctl_then then;
+	char *name;              /* THEN_STORE_PRIVATE: the resource */
+	void *priv;              /* THEN_STORE_PRIVATE: the list to store */
+	size_t priv_size;
+};
+
+/* A control being answered on this node (for this node or another). */
+struct ctl_run {
+	uint32_t origin, req_id;
+	struct ctl_query q;      /* q.name and q.in point into this struct's copies */
+	uint32_t out_size;
+	char *name;
+	void *in;
+};
+
+static struct ctl_wait *waits;
+static struct loop_timer *tick;
+static uint32_t next_req;
+static int stopping;
+
+static void answered(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
+		     size_t bytes_returned, size_t out_len);
+
+/* ---- waiting clients ---- */
+
+static void wait_free(struct ctl_wait *w)
+{
+	for (struct ctl_wait **pp = &waits; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	cs_free(w->name);
+	cs_free(w->priv);
+	cs_free(w);
+}
+
+static struct ctl_wait *wait_find(uint32_t req_id)
+{
+	for (struct ctl_wait *w = waits; w; w = w->next)
+		if (w->req_id == req_id)
+			return w;
+	return NULL;
+}
+
+/* Send the client its control reply: BytesReturned always, Out on success. */
+static void reply_to_client(const struct ctl_wait *w, uint32_t status, const void *out,
+			    size_t bytes_returned, size_t out_len)
+{
+	clusprop_builder b;
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_dword(&b, "BytesReturned", (uint32_t)bytes_returned);
+	if (status == ERROR_SUCCESS && out_len)
+		clusprop_add_binary(&b, "Out", out, out_len);
+	if (clusprop_builder_status(&b) == ERROR_SUCCESS)
+		api_reply(w->conn, w->api_op, w->client_id, status, clusprop_builder_data(&b),
+			  clusprop_builder_size(&b));
+	else
+		api_reply(w->conn, w->api_op, w->client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+	clusprop_builder_free(&b);
+}
+
+/* The answer to a control this node asked: finish its client's wait. */
+static void wait_answered(struct ctl_wait *w, uint32_t status, const void *out,
+			  size_t bytes_returned, size_t out_len)
+{
+	if (w->then == THEN_STORE_PRIVATE) {
+		if (status == ERROR_SUCCESS) {
+			struct cs_args s = { .name = w->name, .priv = w->priv,
+					     .priv_size = w->priv_size, .has_priv = 1 };
+			api_submit(w->conn, w->api_op, w->client_id, MOP_RES_SET_PRIVATE, &s, NULL,
+				   0, 0);
+		} else {
+			api_reply_error(w->conn, w->api_op, w->client_id, status,
+					"the resource type refused these private properties");
+		}
+	} else {
+		reply_to_client(w, status, out, bytes_returned, out_len);
+	}
+	wait_free(w);
+}
+
+static void on_tick(void *data)
+{
+	uint64_t now = loop_now_ms();
+
+	(void)data;
+	tick = NULL;
+	for (struct ctl_wait *w = waits, *next; w; w = next) {
+		next = w->next;
+		if (now < w->deadline)
+			continue;
+		api_reply_error(w->conn, w->api_op, w->client_id, ERROR_TIMEOUT,
+				"no answer from the cluster in time");
+		wait_free(w);
+	}
+	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
+}
+
+void control_members_changed(void)
+{
+	for (struct ctl_wait *w = waits, *next; w; w = next) {
+		next = w->next;
+		if (w->target == csd->local_id || repl_is_member(w->target))
+			continue;
+		api_reply_error(w->conn, w->api_op, w->client_id, ERROR_HOST_NODE_NOT_AVAILABLE,
+				"the node answering the control left the cluster");
+		wait_free(w);
+	}
+}
+
+void control_conn_closed(struct api_conn *c)
+{
+	for (struct ctl_wait *w = waits; w; w = w->next)
+		if (w->conn == c)
+			w->conn = NULL;
+}
+
+/* ---- answering on this node ---- */
+
+static void run_free(struct ctl_run *run)
+{
+	if (!run)
+		return;
+	cs_free(run->name);
+	cs_free(run->in);
+	cs_free(run);
+}
+
+/* clusterd's own answer, under the buffer contract. */
+static void answer_from_model(const struct ctl_run *run)
+{
+	clusprop_builder b;
+	uint32_t rc;
+	size_t size;
+
+	clusprop_builder_init_owned(&b);
+	rc = answer_control(&csd->model, &run->q, &b);
+	if (rc == ERROR_SUCCESS)
+		rc = clusprop_builder_status(&b);
+	size = clusprop_builder_size(&b);
+	if (rc != ERROR_SUCCESS)
+		answered(run->origin, run->req_id, rc, NULL, 0, 0);
+	else if (size > run->out_size)
+		answered(run->origin, run->req_id, ERROR_MORE_DATA, NULL, size, 0);
+	else
+		answered(run->origin, run->req_id, ERROR_SUCCESS, clusprop_builder_data(&b), size,
+			 size);
+	clusprop_builder_free(&b);
+}
+
+/* rm_control()'s completion: the plugin's answer, or its "invalid function". */
+static void on_plugin_done(void *ctx, uint32_t status, const void *out, size_t bytes_returned,
+			   size_t out_len)
+{
+	struct ctl_run *run = ctx;
+
+	if (!stopping) {
+		if (status == ERROR_INVALID_FUNCTION)
+			answer_from_model(run);
+		else
+			answered(run->origin, run->req_id, status, out, bytes_returned, out_len);
+	}
+	run_free(run);
+}
+
+/* Answer a control on this node; the answer goes to `origin` (this node or
+ * another) through answered(). */
+static void run_here(uint32_t op, const struct cs_args *a, uint32_t origin, uint32_t req_id)
+{
+	struct ctl_run *run = cs_calloc(1, sizeof(*run));
+	const struct cs_resource *r = NULL;
+	uint32_t rc = ERROR_INVALID_FUNCTION;
+
+	if (!run || (a->name && !(run->name = cs_strdup(a->name))) ||
+	    (a->in_size && !(run->in = cs_malloc(a->in_size)))) {
+		answered(origin, req_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0, 0);
+		goto out;
+	}
+	if (a->in_size)
+		memcpy(run->in, a->in, a->in_size);
+	run->origin = origin;
+	run->req_id = req_id;
+	run->out_size = a->out_size;
+	run->q = (struct ctl_query){ .op = op, .name = run->name, .code = a->code, .in = run->in,
+				     .in_size = a->in_size, .quorate = csd->quorate };
+	if (op == CS_OP_RESOURCE_CONTROL) {
+		if (!(r = model_resource(&csd->model, a->name))) {
+			answered(origin, req_id, ERROR_RESOURCE_NOT_FOUND, NULL, 0, 0);
+			goto out;
+		}
+		if (!answer_is_clusterd_only(a->code))
+			rc = rm_control(r, NULL, a->code, a->in, a->in_size, a->out_size,
+					on_plugin_done, run);
+	} else if (op == CS_OP_TYPE_CONTROL) {
+		rc = rm_control(NULL, a->name, a->code, a->in, a->in_size, a->out_size,
+				on_plugin_done, run);
+	}
+	if (rc == ERROR_IO_PENDING) {
+		run = NULL; /* on_plugin_done() has it */
+		goto out;
+	}
+	if (rc == ERROR_INVALID_FUNCTION)
+		answer_from_model(run);
+	else
+		answered(origin, req_id, rc, NULL, 0, 0);
+out:
+	run_free(run);
+}
+
+/* Deliver an answer to the node that asked (this one: its waiting client). */
+static void answered(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
+		     size_t bytes_returned, size_t out_len)
 {
 	if (origin == csd->local_id) {
-		control_reply(origin, req_id, status, out, bytes_returned, out_len);
+		struct ctl_wait *w = wait_find(req_id);
+		if (w)
+			wait_answered(w, status, out, bytes_returned, out_len);
 		return;
 	}
 	struct cs_args a = { .in = (void *)out, .in_size = out_len, .has_in = out_len > 0,
 			     .out_size = (uint32_t)bytes_returned, .has_out_size = 1 };
 	clusprop_builder b;
+	uint32_t rc;
+
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	if (cs_args_encode(&b, &a) == ERROR_SUCCESS)
-		repl_send(MSG_CONTROL_REPLY, 0, origin, req_id, status,
-			     clusprop_builder_data(&b), clusprop_builder_size(&b));
+	rc = cs_args_encode(&b, &a);
+	if (rc == ERROR_SUCCESS)
+		rc = repl_send(MSG_CONTROL_REPLY, 0, origin, req_id, status,
+			       clusprop_builder_data(&b), clusprop_builder_size(&b));
 	else
-		repl_send(MSG_CONTROL_REPLY, 0, origin, req_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		rc = repl_send(MSG_CONTROL_REPLY, 0, origin, req_id, rc, NULL, 0);
+	if (rc != ERROR_SUCCESS)
+		log_err("cannot send the answer of control %u to node %u: %s", req_id, origin,
+			cluster_strerror(rc));
 	clusprop_builder_free(&b);
 }
 
-/* Finish with a built output under the buffer contract. */
-static void finish_built(clusprop_builder *b, uint32_t rc, uint32_t out_size, uint32_t origin,
-			 uint32_t req_id)
-{
-	size_t size;
+/* ---- over CPG ---- */
 
-	if (rc == ERROR_SUCCESS)
-		rc = clusprop_builder_status(b);
+void control_on_request(uint32_t from, uint16_t op, uint32_t req_id, const void *p, size_t len)
+{
+	struct cs_args a;
+	uint32_t rc = cs_args_parse(p, len, &a);
+
 	if (rc != ERROR_SUCCESS) {
-		control_finish(origin, req_id, rc, NULL, 0, 0);
+		answered(from, req_id, rc == ERROR_NOT_ENOUGH_MEMORY ? rc : ERROR_INVALID_DATA, NULL,
+			 0, 0);
 		return;
 	}
-	size = clusprop_builder_size(b);
-	if (size > out_size)
-		control_finish(origin, req_id, ERROR_MORE_DATA, NULL, size, 0);
-	else
-		control_finish(origin, req_id, ERROR_SUCCESS, clusprop_builder_data(b), size, size);
+	run_here(op, &a, from, req_id);
+	cs_args_free(&a);
 }
 
-/* A bare UTF-16LE string with its NUL (GET_NAME, GET_ID, GET_RESOURCE_TYPE). */
-static uint32_t put_raw_string(clusprop_builder *b, const char *s)
+void control_on_reply(uint32_t from, uint32_t req_id, uint32_t status, const void *p, size_t len)
 {
-	/* an SZ entry minus its 8-byte header is exactly that string */
-	clusprop_builder t;
+	struct ctl_wait *w = wait_find(req_id);
+	struct cs_args a;
 	uint32_t rc;
 
-	clusprop_builder_init_owned(&t);
-	rc = clusprop_put_sz(&t, CLUSPROP_SYNTAX_LIST_VALUE_SZ, s);
-	if (rc == ERROR_SUCCESS) {
-		const uint8_t *d = clusprop_builder_data(&t);
-		uint32_t len = cs_le32(d + 4);
-		/* reuse BINARY to copy len bytes, then drop its header */
-		clusprop_builder_init_owned(b);
-		rc = clusprop_put_binary(b, 1, d + 8, len);
-		if (rc == ERROR_SUCCESS) {
-			memmove(b->buf, b->buf + 8, len);
-			b->len = len;
-		}
+	if (!w || w->target != from)
+		return;
+	rc = cs_args_parse(p, len, &a);
+	if (rc != ERROR_SUCCESS) {
+		log_warn("malformed control reply from node %u: %s", from, cluster_strerror(rc));
+		wait_answered(w, rc == ERROR_NOT_ENOUGH_MEMORY ? rc : ERROR_INVALID_DATA, NULL, 0, 0);
+		return;
 	}
-	clusprop_builder_free(&t);
-	return rc;
+	if (status == ERROR_SUCCESS && a.in_size > a.out_size) {
+		log_warn("control reply from node %u: more output than it says", from);
+		wait_answered(w, ERROR_INVALID_DATA, NULL, 0, 0);
+	} else {
+		wait_answered(w, status, a.in, a.out_size, a.in_size);
+	}
+	cs_args_free(&a);
 }
 
-static uint32_t put_raw_dword(clusprop_builder *b, uint32_t v)
+/* ---- requests from local clients ---- */
+
+/* The node that answers a control: the one named, else the owner of the
+ * resource's or group's group, else this one.  0 and *why on error. */
+static uint32_t route(uint32_t op, const struct cs_args *a, uint32_t *rc, const char **why)
 {
-	uint32_t rc;
+	uint32_t target = csd->local_id;
 
-	clusprop_builder_init_owned(b);
-	rc = clusprop_put_dword(b, 2, v);
-	if (rc == ERROR_SUCCESS) {
-		memmove(b->buf, b->buf + 8, 4);
-		b->len = 4;
-	}
-	return rc;
-}
-
-/* A property-name list: UTF-16LE names, each NUL-terminated, then a NUL. */
-static uint32_t put_name_list(clusprop_builder *b, const char *const *names, size_t n)
-{
-	uint32_t rc;
-
-	clusprop_builder_init_owned(b);
-	rc = clusprop_put_multi_sz(b, 5, names, n);
-	if (rc == ERROR_SUCCESS) {
-		uint32_t len = cs_le32(b->buf + 4);
-		memmove(b->buf, b->buf + 8, len);
-		b->len = len;
-	}
-	return rc;
-}
-
-static const char *const res_common[] = {
-	"Name", "Type", "RestartAction", "RestartThreshold", "RestartPeriod",
-	"LooksAlivePollInterval", "IsAlivePollInterval", "PendingTimeout", "PersistentState",
-};
-
-static uint32_t res_common_props(clusprop_builder *b, const struct cs_resource *r, int ro_only)
-{
-	clusprop_builder_init_owned(b);
-	clusprop_builder_begin_plist(b);
-	if (ro_only) {
-		clusprop_add_sz(b, "Type", r->type);
-		return clusprop_builder_status(b);
-	}
-	clusprop_add_sz(b, "Name", r->name);
-	clusprop_add_sz(b, "Type", r->type);
-	clusprop_add_dword(b, "RestartAction", r->restart_action);
-	clusprop_add_dword(b, "RestartThreshold", r->restart_threshold);
-	clusprop_add_dword(b, "RestartPeriod", r->restart_period);
-	clusprop_add_dword(b, "LooksAlivePollInterval", r->looks_alive_ms);
-	clusprop_add_dword(b, "IsAlivePollInterval", r->is_alive_ms);
-	clusprop_add_dword(b, "PendingTimeout", r->pending_timeout_ms);
-	clusprop_add_dword(b, "PersistentState", r->persistent);
-	return clusprop_builder_status(b);
-}
-
-/* Property names of a stored property list. */
-static uint32_t priv_names(clusprop_builder *b, const void *priv, size_t size)
-{
-	struct cs_strv names = { 0 };
-	clusprop_iter it;
-	clusprop_value v;
-	uint32_t rc = ERROR_SUCCESS;
-
-	if (size) {
-		rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, priv, size, NULL);
-		if (rc != ERROR_SUCCESS)
-			return rc;
-		while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS)
-			if (!strv_contains(&names, v.name) && (rc = strv_add(&names, v.name)))
-				break;
-		clusprop_iter_done(&it);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			rc = ERROR_SUCCESS;
-	}
-	if (rc == ERROR_SUCCESS)
-		rc = put_name_list(b, (const char *const *)names.v, names.n);
-	strv_free(&names);
-	return rc;
-}
-
-void control_default(uint32_t op, const char *name, uint32_t code, const void *in, size_t in_size,
-		     uint32_t out_size, uint32_t origin, uint32_t req_id)
-{
-	clusprop_builder b;
-	uint32_t rc = ERROR_INVALID_FUNCTION;
-	struct cs_model *m = &csd->model;
-
-	(void)in;
-	(void)in_size;
-	clusprop_builder_init_owned(&b);
-	if (op == CS_OP_RESOURCE_CONTROL) {
-		const struct cs_resource *r = model_resource(m, name);
-		if (!r) {
-			rc = ERROR_RESOURCE_NOT_FOUND;
-			goto out;
-		}
-		switch (code) {
-		case CLUSCTL_RESOURCE_GET_NAME:
-		case CLUSCTL_RESOURCE_GET_ID:
-			rc = put_raw_string(&b, r->name);
-			break;
-		case CLUSCTL_RESOURCE_GET_RESOURCE_TYPE:
-			rc = put_raw_string(&b, r->type);
-			break;
-		case CLUSCTL_RESOURCE_GET_FLAGS:
-		case CLUSCTL_RESOURCE_GET_CHARACTERISTICS:
-			rc = put_raw_dword(&b, 0);
-			break;
-		case CLUSCTL_RESOURCE_GET_CLASS_INFO:
-			clusprop_builder_init_owned(&b);
-			rc = clusprop_put_ularge(&b, 6, 0); /* {CLUS_RESCLASS_UNKNOWN, 0} */
-			if (rc == ERROR_SUCCESS) {
-				memmove(b.buf, b.buf + 8, 8);
-				b.len = 8;
-			}
-			break;
-		case CLUSCTL_RESOURCE_GET_REQUIRED_DEPENDENCIES:
-			rc = clusprop_put_endmark(&b);
-			break;
-		case CLUSCTL_RESOURCE_ENUM_COMMON_PROPERTIES:
-			rc = put_name_list(&b, res_common, sizeof(res_common) / sizeof(*res_common));
-			break;
-		case CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES:
-			rc = res_common_props(&b, r, 0);
-			break;
-		case CLUSCTL_RESOURCE_GET_RO_COMMON_PROPERTIES:
-			rc = res_common_props(&b, r, 1);
-			break;
-		case CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES:
-			/* what SET_COMMON_PROPERTIES would accept, not only the syntax */
-			rc = in_size ? model_validate_common(r, in, in_size, NULL)
-				     : ERROR_INVALID_PARAMETER;
-			break;
-		case CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES:
-			rc = in_size ? clusprop_validate_property_list(in, in_size, NULL)
-				     : ERROR_INVALID_PARAMETER;
-			break;
-		case CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES:
-			clusprop_builder_init_owned(&b);
-			if (r->priv_size)
-				rc = clusprop_put_binary(&b, 1, r->priv, r->priv_size);
-			else
-				rc = clusprop_builder_begin_plist(&b);
-			if (rc == ERROR_SUCCESS && r->priv_size) {
-				memmove(b.buf, b.buf + 8, r->priv_size);
-				b.len = r->priv_size;
-			}
-			break;
-		case CLUSCTL_RESOURCE_GET_RO_PRIVATE_PROPERTIES:
-			rc = clusprop_builder_begin_plist(&b);
-			break;
-		case CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES:
-			rc = priv_names(&b, r->priv, r->priv_size);
-			break;
-		}
-	} else if (op == CS_OP_GROUP_CONTROL) {
-		const struct cs_group *g = model_group(m, name);
-		if (!g) {
-			rc = ERROR_GROUP_NOT_FOUND;
-			goto out;
-		}
-		switch (code) {
-		case CLUSCTL_GROUP_GET_NAME:
-		case CLUSCTL_GROUP_GET_ID:
-			rc = put_raw_string(&b, g->name);
-			break;
-		case CLUSCTL_GROUP_GET_FLAGS:
-		case CLUSCTL_GROUP_GET_CHARACTERISTICS:
-			rc = put_raw_dword(&b, 0);
-			break;
-		case CLUSCTL_GROUP_GET_COMMON_PROPERTIES:
-			clusprop_builder_begin_plist(&b);
-			clusprop_add_sz(&b, "Name", g->name);
-			clusprop_add_dword(&b, "FailoverThreshold", g->failover_threshold);
-			clusprop_add_dword(&b, "FailoverPeriod", g->failover_period);
-			clusprop_add_dword(&b, "AutoFailbackType", g->autofailback);
-			clusprop_add_dword(&b, "PersistentState", g->persistent);
-			rc = clusprop_builder_status(&b);
-			break;
-		case CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES:
-		case CLUSCTL_GROUP_GET_PRIVATE_PROPERTIES:
-			rc = clusprop_builder_begin_plist(&b);
-			break;
-		}
-	} else if (op == CS_OP_NODE_CONTROL) {
-		const struct cs_node *n = model_node(m, name);
-		char id[16];
+	if (a->node) {
+		const struct cs_node *n = model_node(&csd->model, a->node);
 		if (!n) {
-			rc = ERROR_CLUSTER_NODE_NOT_FOUND;
-			goto out;
+			*rc = ERROR_CLUSTER_NODE_NOT_FOUND;
+			*why = "no such node";
+			return 0;
 		}
-		switch (code) {
-		case CLUSCTL_NODE_GET_NAME:
-			rc = put_raw_string(&b, n->name);
-			break;
-		case CLUSCTL_NODE_GET_ID:
-			snprintf(id, sizeof(id), "%u", n->id);
-			rc = put_raw_string(&b, id);
-			break;
-		case CLUSCTL_NODE_GET_FLAGS:
-		case CLUSCTL_NODE_GET_CHARACTERISTICS:
-			rc = put_raw_dword(&b, 0);
-			break;
-		case CLUSCTL_NODE_GET_COMMON_PROPERTIES:
-			clusprop_builder_begin_plist(&b);
-			clusprop_add_sz(&b, "NodeName", n->name);
-			clusprop_add_dword(&b, "NodeID", n->id);
-			clusprop_add_dword(&b, "State", n->state);
-			rc = clusprop_builder_status(&b);
-			break;
-		case CLUSCTL_NODE_GET_RO_COMMON_PROPERTIES:
-		case CLUSCTL_NODE_GET_PRIVATE_PROPERTIES:
-			rc = clusprop_builder_begin_plist(&b);
-			break;
+		target = n->id;
+	} else if (op == CS_OP_RESOURCE_CONTROL || op == CS_OP_GROUP_CONTROL) {
+		const struct cs_group *g;
+		if (op == CS_OP_RESOURCE_CONTROL) {
+			const struct cs_resource *r = model_resource(&csd->model, a->name);
+			g = r ? model_group(&csd->model, r->group) : NULL;
+		} else {
+			g = model_group(&csd->model, a->name);
 		}
-	} else if (op == CS_OP_CLUSTER_CONTROL) {
-		switch (code) {
-		case CLUSCTL_CLUSTER_GET_FQDN:
-			rc = put_raw_string(&b, m->cluster_name ? m->cluster_name : "");
-			break;
-		case CLUSCTL_CLUSTER_GET_COMMON_PROPERTIES:
-			clusprop_builder_begin_plist(&b);
-			clusprop_add_sz(&b, "Name", m->cluster_name ? m->cluster_name : "");
-			clusprop_add_dword(&b, "Quorate", (uint32_t)csd->quorate);
-			rc = clusprop_builder_status(&b);
-			break;
-		case CLUSCTL_CLUSTER_GET_RO_COMMON_PROPERTIES:
-		case CLUSCTL_CLUSTER_GET_PRIVATE_PROPERTIES:
-			rc = clusprop_builder_begin_plist(&b);
-			break;
-		}
-	} else if (op == CS_OP_TYPE_CONTROL) {
-		switch (code) {
-		case CLUSCTL_RESOURCE_TYPE_GET_CHARACTERISTICS:
-		case CLUSCTL_RESOURCE_TYPE_GET_FLAGS:
-			rc = put_raw_dword(&b, 0);
-			break;
-		case CLUSCTL_RESOURCE_TYPE_GET_CLASS_INFO:
-			clusprop_builder_init_owned(&b);
-			rc = clusprop_put_ularge(&b, 6, 0);
-			if (rc == ERROR_SUCCESS) {
-				memmove(b.buf, b.buf + 8, 8);
-				b.len = 8;
-			}
-			break;
-		case CLUSCTL_RESOURCE_TYPE_GET_REQUIRED_DEPENDENCIES:
-			rc = clusprop_put_endmark(&b);
-			break;
-		case CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES:
-			clusprop_builder_begin_plist(&b);
-			clusprop_add_sz(&b, "Name", name ? name : "");
-			clusprop_add_dword(&b, "LooksAlivePollInterval", 5000);
-			clusprop_add_dword(&b, "IsAlivePollInterval", 60000);
-			rc = clusprop_builder_status(&b);
-			break;
-		case CLUSCTL_RESOURCE_TYPE_GET_RO_COMMON_PROPERTIES:
-		case CLUSCTL_RESOURCE_TYPE_GET_PRIVATE_PROPERTIES:
-			rc = clusprop_builder_begin_plist(&b);
-			break;
-		}
+		if (g && g->owner && repl_is_member(g->owner))
+			target = g->owner;
 	}
+	if (target != csd->local_id && !repl_is_member(target)) {
+		*rc = ERROR_HOST_NODE_NOT_AVAILABLE;
+		*why = "that node is not up";
+		return 0;
+	}
+	return target;
+}
+
+/* Send the control to the node that answers it and wait.  priv (taken
+ * over, may be NULL): with THEN_STORE_PRIVATE, the list to replicate once
+ * this control - its VALIDATE - succeeded. */
+static void ask(struct api_conn *c, uint32_t op, uint32_t id, const struct cs_args *a,
+		enum ctl_then then, void *priv, size_t priv_size)
+{
+	struct ctl_wait *w = NULL;
+	clusprop_builder b;
+	const char *why = NULL;
+	uint32_t rc = ERROR_SUCCESS, target;
+
+	clusprop_builder_init_owned(&b);
+	if (!(target = route(op, a, &rc, &why)))
+		goto out;
+	if (!(w = cs_calloc(1, sizeof(*w))) ||
+	    (then == THEN_STORE_PRIVATE && !(w->name = cs_strdup(a->name)))) {
+		rc = ERROR_NOT_ENOUGH_MEMORY;
+		goto out;
+	}
+	if (++next_req == 0)
+		next_req = 1;
+	w->conn = c;
+	w->api_op = op;
+	w->client_id = id;
+	w->req_id = next_req;
+	w->target = target;
+	w->deadline = loop_now_ms() + CONTROL_WAIT_MS;
+	w->then = then;
+	w->priv = priv;
+	w->priv_size = priv_size;
+	priv = NULL;
+	w->next = waits;
+	waits = w;
+	if (target == csd->local_id) {
+		run_here(op, a, csd->local_id, w->req_id); /* may answer (and free w) at once */
+		w = NULL;
+		goto out;
+	}
+	clusprop_builder_begin_plist(&b);
+	rc = cs_args_encode(&b, a);
+	if (rc == ERROR_SUCCESS)
+		rc = repl_send(MSG_CONTROL_REQ, (uint16_t)op, target, w->req_id, 0,
+			       clusprop_builder_data(&b), clusprop_builder_size(&b));
+	if (rc != ERROR_SUCCESS) {
+		why = "cannot route the control";
+		wait_free(w);
+	}
+	w = NULL;
 out:
-	finish_built(&b, rc, out_size, origin, req_id);
+	if (rc != ERROR_SUCCESS) {
+		api_reply_error(c, op, id, rc, why);
+		if (w)
+			wait_free(w);
+	}
+	cs_free(priv);
 	clusprop_builder_free(&b);
 }
 
-/* Codes only clusterd can answer: no trip to the plugin. */
-static int clusterd_only(uint32_t code)
+/* SET_PRIVATE_PROPERTIES: VALIDATE on the owner first, store after. */
+static void set_private(struct api_conn *c, uint32_t op, uint32_t id, struct cs_args *a)
 {
-	switch (code) {
-	case CLUSCTL_RESOURCE_GET_NAME:
-	case CLUSCTL_RESOURCE_GET_ID:
-	case CLUSCTL_RESOURCE_GET_RESOURCE_TYPE:
-	case CLUSCTL_RESOURCE_GET_FLAGS:
-	case CLUSCTL_RESOURCE_ENUM_COMMON_PROPERTIES:
-	case CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES:
-	case CLUSCTL_RESOURCE_GET_RO_COMMON_PROPERTIES:
-	case CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES:
-		return 1;
+	void *list;
+
+	if (!a->in_size) {
+		api_reply_error(c, op, id, ERROR_INVALID_DATA, "no private property list");
+		return;
 	}
-	return 0;
+	if (!(list = cs_malloc(a->in_size))) {
+		api_reply_error(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL);
+		return;
+	}
+	memcpy(list, a->in, a->in_size);
+	cs_freep(&a->node); /* validated where the resource lives */
+	a->code = CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES;
+	a->out_size = 0;
+	a->has_out_size = 1;
+	ask(c, op, id, a, THEN_STORE_PRIVATE, list, a->in_size);
 }
 
-void control_local(uint32_t op, const struct cs_args *a, uint32_t origin, uint32_t req_id)
+void control_request(struct api_conn *c, uint32_t op, uint32_t id, int admin, struct cs_args *a)
 {
-	uint32_t rc = ERROR_INVALID_FUNCTION;
-
-	if (op == CS_OP_RESOURCE_CONTROL) {
-		const struct cs_resource *r = model_resource(&csd->model, a->name);
-		if (!r) {
-			control_finish(origin, req_id, ERROR_RESOURCE_NOT_FOUND, NULL, 0, 0);
+	if (!a->has_code) {
+		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
+		return;
+	}
+	if (op == CS_OP_RESOURCE_CONTROL && !model_resource(&csd->model, a->name)) {
+		api_reply_error(c, op, id, ERROR_RESOURCE_NOT_FOUND, "no such resource");
+		return;
+	}
+	if (a->code == CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES ||
+	    a->code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
+		/* a change: replicated like any other */
+		if (op != CS_OP_RESOURCE_CONTROL) {
+			api_reply_error(c, op, id, ERROR_INVALID_FUNCTION,
+					"a resource control code sent for another kind of object");
 			return;
 		}
-		if (!clusterd_only(a->code))
-			rc = rm_control(r->name, r->type, op, a->code, a->in, a->in_size,
-					a->out_size, origin, req_id);
-	} else if (op == CS_OP_TYPE_CONTROL) {
-		rc = rm_control(NULL, a->name, op, a->code, a->in, a->in_size, a->out_size, origin,
-				req_id);
-	}
-	if (rc == ERROR_IO_PENDING)
+		if (!admin || !csd->quorate) {
+			api_reply_error(c, op, id, !admin ? ERROR_ACCESS_DENIED : ERROR_NOT_READY,
+					"changes need quorum and admin rights");
+			return;
+		}
+		if (a->code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
+			set_private(c, op, id, a);
+			return;
+		}
+		a->has_code = 0;
+		a->has_out_size = 0;
+		api_submit(c, op, id, MOP_RES_SET_COMMON, a, NULL, 0, 0);
 		return;
-	if (rc != ERROR_INVALID_FUNCTION) {
-		control_finish(origin, req_id, rc, NULL, 0, 0);
-		return;
 	}
-	control_default(op, a->name, a->code, a->in, a->in_size, a->out_size, origin, req_id);
+	ask(c, op, id, a, THEN_REPLY, NULL, 0);
+}
+
+/* ---- start and stop ---- */
+
+uint32_t control_start(void)
+{
+	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
+	return tick ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+void control_stop(void)
+{
+	stopping = 1; /* answers still coming from the host are dropped */
+	while (waits)
+		wait_free(waits);
+	if (tick)
+		loop_timer_cancel(csd->loop, tick);
+	tick = NULL;
 }

@@ -1,10 +1,12 @@
 /*
  * csd.h - clusterd's state and the interfaces between its parts:
  *   repl.c     corosync (CPG + votequorum + cmap), replication, state transfer
- *   api.c      the local API socket (common/clientproto.h)
+ *   api.c      the local API socket (common/clientproto.h): framing, one
+ *              handler per request op, replies, waiting for changes
+ *   control.c  a control code's life: routing, waiting, remote request and
+ *              reply, plugin first, then clusterd's own answer (answers.c)
  *   rm.c       the resource manager: reconciling owned groups, restarts,
- *              failover, the resource host
- *   control.c  control codes: the common ones clusterd answers itself
+ *              failover, the resource host (hostclient.c)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -41,25 +43,7 @@ struct csd_config {
 };
 
 struct api_conn;
-
-/* A request from a local client that waits for something. */
-struct pending {
-	struct pending *next;
-	struct api_conn *conn;       /* NULL once the client has gone */
-	uint32_t req_id, op;
-	uint32_t client_id;           /* the client's request id */
-	uint32_t target;              /* PEND_CONTROL: the node answering it */
-	void *then_priv;             /* PEND_CONTROL validating a SET_PRIVATE_PROPERTIES:
-	                                the list to replicate once the owner accepted it */
-	size_t then_priv_size;
-	uint32_t kind;               /* PEND_* */
-	char *object;                /* group or resource name */
-	uint32_t want_state;
-	uint64_t deadline;           /* 0: none */
-	uint32_t out_size;
-};
-
-enum { PEND_APPLY = 1, PEND_GROUP_STATE, PEND_RES_STATE, PEND_CONTROL };
+struct pending;
 
 struct csd {
 	struct csd_config cfg;
@@ -80,7 +64,7 @@ struct csd {
 	size_t n_sync_states;
 
 	int exit_code;               /* set before loop_stop() on a fatal error */
-	uint32_t next_req;           /* request ids for MSG_* sent by this node */
+	uint32_t next_req;           /* request ids for MSG_OPs sent by this node */
 	struct pending *pending;
 	struct api_conn *conns;
 };
@@ -88,60 +72,64 @@ struct csd {
 extern struct csd *csd;
 
 /* repl.c */
-int repl_start(void);
+uint32_t repl_start(void);
 void repl_stop(void);
-/* Multicast a message to every node (including this one). */
+/* Multicast a message to every node (including this one); held while the
+ * view syncs, retried while corosync is busy. */
 uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
-		      uint32_t status, const void *payload, size_t len);
+		   uint32_t status, const void *payload, size_t len);
 /* Multicast a model op with args. */
 uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id);
 int repl_is_member(uint32_t id);
 uint32_t repl_coordinator(void);
 
 /* api.c */
-int api_start(void);
+uint32_t api_start(void);
 void api_stop(void);
 void api_reply(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
 	       const void *payload, size_t len);
 void api_reply_error(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
 		     const char *why);
-struct pending *pending_add(struct api_conn *c, uint32_t op, uint32_t req_id, uint32_t kind,
-			    const char *object, uint64_t wait_ms);
-void pending_done(struct pending *p);
+/* Multicast model op `op` with args a for client c (request api_op, id
+ * client_id); the client is answered once this node applied and stored it
+ * (and, with wait_ms, once `object` reached wait_state). */
+void api_submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint32_t op,
+		const struct cs_args *a, const char *object, uint32_t wait_ms, uint32_t wait_state);
 /* A model op this node sent was applied (or refused) everywhere. */
 void api_op_applied(uint32_t req_id, uint32_t status, const char *why);
 /* Something changed: waiters on states may be satisfied. */
 void api_check_waiters(void);
+
+/* control.c: a control code's life, from the client's request to its answer */
+uint32_t control_start(void);
+void control_stop(void);
+/* A client's CS_OP_*_CONTROL request (admin: it may change things). */
+void control_request(struct api_conn *c, uint32_t op, uint32_t id, int admin, struct cs_args *a);
+/* MSG_CONTROL_REQ for this node, and MSG_CONTROL_REPLY to one it sent. */
+void control_on_request(uint32_t from, uint16_t op, uint32_t req_id, const void *p, size_t len);
+void control_on_reply(uint32_t from, uint32_t req_id, uint32_t status, const void *p, size_t len);
 /* The membership changed: controls waiting on a node that left fail. */
-void api_members_changed(void);
+void control_members_changed(void);
+/* A client went away: its waiting controls are answered to nobody. */
+void control_conn_closed(struct api_conn *c);
 
 /* rm.c */
-int rm_start(void);
+uint32_t rm_start(void);
 void rm_stop(void);
 /* The model changed in a way that may need local action. */
 void rm_reconcile(void);
-/* A resource on this node: run a control through the resource host. */
-/* Returns ERROR_IO_PENDING (the answer comes through control_finish or
- * control_default), ERROR_INVALID_FUNCTION (not loaded here: answer by
- * default), or an error. */
-uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_t code,
-		    const void *in, size_t in_size, uint32_t out_size, uint32_t origin,
-		    uint32_t req_id);
+/* A control's result: status, and for success (or ERROR_MORE_DATA) the
+ * output and the bytes written (or needed).  Pointers valid during the call. */
+typedef void (*rm_control_done_fn)(void *ctx, uint32_t status, const void *out,
+				   size_t bytes_returned, size_t out_len);
+/* Run a control through the plugin of resource r (open on this node) or of
+ * resource type `type` (r NULL).  ERROR_IO_PENDING: done(ctx, ...) is called
+ * exactly once, later.  ERROR_INVALID_FUNCTION: r is not loaded here
+ * (clusterd answers by default).  Any other error: done is never called. */
+uint32_t rm_control(const struct cs_resource *r, const char *type, uint32_t code,
+		    const void *in, size_t in_size, uint32_t out_size, rm_control_done_fn done,
+		    void *ctx);
 void rm_sigchld(void);
 void rm_quorum_lost(void);
-
-/* control.c */
-/* Answer a control on this node; replies go to the origin node (or local
- * client) via control_reply(). */
-void control_local(uint32_t op, const struct cs_args *a, uint32_t origin, uint32_t req_id);
-/* A reply for a control that this node forwarded. */
-void control_reply(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
-		   size_t bytes_returned, size_t out_len);
-/* Deliver a control's result to its origin (this node or another). */
-void control_finish(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
-		    size_t bytes_returned, size_t out_len);
-/* The plugin declined (ERROR_INVALID_FUNCTION): clusterd answers the common code. */
-void control_default(uint32_t op, const char *name, uint32_t code, const void *in, size_t in_size,
-		     uint32_t out_size, uint32_t origin, uint32_t req_id);
 
 #endif

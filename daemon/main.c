@@ -174,11 +174,13 @@ int main(int argc, char **argv)
 	}
 	log_info("database loaded: version %llu, %zu group(s), %zu resource(s)",
 		 (unsigned long long)csd->model.version, csd->model.n_groups, csd->model.n_resources);
-	if (rm_start() < 0 || repl_start() < 0 || api_start() < 0)
+	if (rm_start() != ERROR_SUCCESS || repl_start() != ERROR_SUCCESS ||
+	    control_start() != ERROR_SUCCESS || api_start() != ERROR_SUCCESS)
 		goto out;
 	log_notice("clusterd running");
 	rc = loop_run(csd->loop) < 0 || csd->exit_code ? 1 : 0;
 out:
+	control_stop();
 	api_stop();
 	repl_stop();
 	rm_stop();

@@ -10,15 +10,6 @@
 #include "cs_alloc.h"
 #include "cs_bytes.h"
 
-/* MSCS's documented defaults. */
-#define DEF_RESTART_ACTION     ClusterResourceRestartNotify
-#define DEF_RESTART_THRESHOLD  3
-#define DEF_RESTART_PERIOD     900000u
-#define DEF_LOOKS_ALIVE        5000u
-#define DEF_IS_ALIVE           60000u
-#define DEF_PENDING_TIMEOUT    180000u
-#define DEF_FAILOVER_THRESHOLD 10u
-#define DEF_FAILOVER_PERIOD    6u   /* hours */
 
 /* ---- string vectors ---- */
 
@@ -264,8 +255,8 @@ static struct cs_group *group_new(const char *name)
 		cs_free(g);
 		return NULL;
 	}
-	g->failover_threshold = DEF_FAILOVER_THRESHOLD;
-	g->failover_period = DEF_FAILOVER_PERIOD;
+	g->failover_threshold = CS_DEFAULT_FAILOVER_THRESHOLD;
+	g->failover_period = CS_DEFAULT_FAILOVER_PERIOD_H;
 	g->autofailback = ClusterGroupPreventFailback;
 	g->state = ClusterGroupOffline;
 	return g;
@@ -284,12 +275,12 @@ static struct cs_resource *resource_new(const char *name, const char *type, cons
 		resource_free(r);
 		return NULL;
 	}
-	r->restart_action = DEF_RESTART_ACTION;
-	r->restart_threshold = DEF_RESTART_THRESHOLD;
-	r->restart_period = DEF_RESTART_PERIOD;
-	r->looks_alive_ms = DEF_LOOKS_ALIVE;
-	r->is_alive_ms = DEF_IS_ALIVE;
-	r->pending_timeout_ms = DEF_PENDING_TIMEOUT;
+	r->restart_action = CS_DEFAULT_RESTART_ACTION;
+	r->restart_threshold = CS_DEFAULT_RESTART_THRESHOLD;
+	r->restart_period = CS_DEFAULT_RESTART_PERIOD_MS;
+	r->looks_alive_ms = CS_DEFAULT_LOOKS_ALIVE_MS;
+	r->is_alive_ms = CS_DEFAULT_IS_ALIVE_MS;
+	r->pending_timeout_ms = CS_DEFAULT_PENDING_TIMEOUT_MS;
 	r->state = ClusterResourceOffline;
 	return r;
 }

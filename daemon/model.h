@@ -15,6 +15,16 @@
 
 #include "args.h"
 
+/* MSCS's documented defaults for new objects. */
+#define CS_DEFAULT_RESTART_ACTION      ClusterResourceRestartNotify
+#define CS_DEFAULT_RESTART_THRESHOLD   3u
+#define CS_DEFAULT_RESTART_PERIOD_MS   900000u
+#define CS_DEFAULT_LOOKS_ALIVE_MS      5000u
+#define CS_DEFAULT_IS_ALIVE_MS         60000u
+#define CS_DEFAULT_PENDING_TIMEOUT_MS  180000u
+#define CS_DEFAULT_FAILOVER_THRESHOLD  10u
+#define CS_DEFAULT_FAILOVER_PERIOD_H   6u
+
 struct cs_strv {
 	char **v;
 	size_t n;

@@ -263,12 +263,15 @@ static void sync_check(void)
 		return;
 	if (sync_leader() == csd->local_id) {
 		clusprop_builder b;
+		uint32_t rc;
 		clusprop_builder_init_owned(&b);
-		if (model_encode_snapshot(&csd->model, &b) == ERROR_SUCCESS)
-			repl_send(MSG_SNAPSHOT, 0, 0, 0, 0, clusprop_builder_data(&b),
-				     clusprop_builder_size(&b));
-		else
-			log_err("cannot encode the database snapshot");
+		rc = model_encode_snapshot(&csd->model, &b);
+		if (rc != ERROR_SUCCESS)
+			log_err("cannot encode the database snapshot: %s", cluster_strerror(rc));
+		else if ((rc = repl_send(MSG_SNAPSHOT, 0, 0, 0, 0, clusprop_builder_data(&b),
+					 clusprop_builder_size(&b))) != ERROR_SUCCESS)
+			log_err("cannot send the database snapshot (%zu bytes): %s",
+				clusprop_builder_size(&b), cluster_strerror(rc));
 		clusprop_builder_free(&b);
 	}
 }
@@ -394,25 +397,12 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		on_op(nodeid, op, req_id, p, len);
 		break;
 	case MSG_CONTROL_REQ:
-		if (dest == csd->local_id) {
-			struct cs_args a;
-			if (cs_args_parse(p, len, &a) == ERROR_SUCCESS) {
-				control_local(op, &a, nodeid, req_id);
-				cs_args_free(&a);
-			} else {
-				repl_send(MSG_CONTROL_REPLY, op, nodeid, req_id, ERROR_INVALID_DATA,
-					     NULL, 0);
-			}
-		}
+		if (dest == csd->local_id)
+			control_on_request(nodeid, op, req_id, p, len);
 		break;
 	case MSG_CONTROL_REPLY:
-		if (dest == csd->local_id) {
-			struct cs_args a;
-			if (cs_args_parse(p, len, &a) == ERROR_SUCCESS) {
-				control_reply(nodeid, req_id, status, a.in, a.out_size, a.in_size);
-				cs_args_free(&a);
-			}
-		}
+		if (dest == csd->local_id)
+			control_on_reply(nodeid, req_id, status, p, len);
 		break;
 	default:
 		log_warn("dropped a message of unknown type %u from node %u", type, nodeid);
@@ -459,8 +449,10 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	cs_put_le64(v, csd->model.version);
 	cs_put_le32(v + 8, (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
 			   (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
-	repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
-	api_members_changed(); /* controls routed to nodes that left fail now */
+	uint32_t rc = repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
+	if (rc != ERROR_SUCCESS)
+		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));
+	control_members_changed(); /* controls routed to nodes that left fail now */
 }
 
 static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
@@ -537,7 +529,7 @@ static void read_nodelist(void)
 	cmap_finalize(cmap);
 }
 
-int repl_start(void)
+uint32_t repl_start(void)
 {
 	cpg_model_v1_data_t model = {
 		.model = CPG_MODEL_V1,
@@ -558,7 +550,7 @@ int repl_start(void)
 		if (tries >= 150) {
 			log_err("cannot connect to corosync (CPG): error %d; is corosync running?",
 				err);
-			return -1;
+			return ERROR_GEN_FAILURE;
 		}
 		if (tries == 0)
 			log_notice("waiting for corosync (CPG error %d)", err);
@@ -567,21 +559,23 @@ int repl_start(void)
 	read_nodelist();
 	if (cpg_local_get(cpg, &csd->local_id) != CS_OK) {
 		log_err("cannot read the local node id from corosync");
-		return -1;
+		return ERROR_GEN_FAILURE;
 	}
 	err = votequorum_initialize(&vq, &vcb);
 	if (err != CS_OK) {
 		log_err("cannot connect to corosync (votequorum): error %d", err);
-		return -1;
+		return ERROR_GEN_FAILURE;
 	}
 	if (votequorum_getinfo(vq, csd->local_id, &info) == CS_OK)
 		csd->quorate = !!(info.flags & VOTEQUORUM_INFO_QUORATE);
-	votequorum_trackstart(vq, 0, CS_TRACK_CHANGES);
-	votequorum_fd_get(vq, &vq_fd);
-	cpg_fd_get(cpg, &cpg_fd);
+	if ((err = votequorum_trackstart(vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
+	    (err = votequorum_fd_get(vq, &vq_fd)) != CS_OK || (err = cpg_fd_get(cpg, &cpg_fd)) != CS_OK) {
+		log_err("cannot follow corosync's quorum and messages: error %d", err);
+		return ERROR_GEN_FAILURE;
+	}
 	if (loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
 	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
-		return -1;
+		return ERROR_GEN_FAILURE;
 	memset(&name, 0, sizeof(name));
 	name.length = sizeof(CPG_GROUP) - 1;
 	memcpy(name.value, CPG_GROUP, name.length);
@@ -592,11 +586,11 @@ int repl_start(void)
 	}
 	if (err != CS_OK) {
 		log_err("cannot join the CPG group: error %d", err);
-		return -1;
+		return ERROR_GEN_FAILURE;
 	}
 	log_notice("node %u (%s) joined corosync; quorate: %s", csd->local_id,
 		   model_node_name(&csd->model, csd->local_id), csd->quorate ? "yes" : "no");
-	return 0;
+	return ERROR_SUCCESS;
 }
 
 void repl_stop(void)

@@ -50,13 +50,12 @@ struct lres {
 	uint64_t restart_window;
 };
 
+/* What a host request is for: a step of resource res_id, a control (done
+ * is called with its result), or nothing to report (a pushed update). */
 struct cookie {
-	int is_control;
 	uint64_t res_id;
-	uint32_t op, origin, req_id, code, out_size;
-	char *name;
-	void *in;                   /* a control's input, for control_default() */
-	size_t in_size;
+	rm_control_done_fn done;
+	void *ctx;
 };
 
 static hostclient *hc;
@@ -157,33 +156,24 @@ static void watch_host(void)
 		loop_mod_fd(csd->loop, host_fd, ev);
 }
 
-static struct cookie *cookie_new(uint64_t res_id, const char *name)
+static struct cookie *cookie_new(uint64_t res_id)
 {
 	struct cookie *k = cs_calloc(1, sizeof(*k));
 
-	if (!k)
-		return NULL;
-	k->res_id = res_id;
-	if (name && !(k->name = cs_strdup(name))) {
-		cs_free(k);
-		return NULL;
-	}
+	if (k)
+		k->res_id = res_id;
 	return k;
 }
 
 static void cookie_free(struct cookie *k)
 {
-	if (!k)
-		return;
-	cs_free(k->name);
-	cs_free(k->in);
 	cs_free(k);
 }
 
 /* Queue one host request for l. */
 static uint32_t start_step(struct lres *l, const struct cs_resource *r, enum lstep step)
 {
-	struct cookie *k = cookie_new(l->id, l->name);
+	struct cookie *k = cookie_new(l->id);
 	uint32_t rc;
 
 	if (!k) {
@@ -221,6 +211,18 @@ static uint32_t start_step(struct lres *l, const struct cs_resource *r, enum lst
 		l->online = 0;
 	watch_host();
 	return ERROR_SUCCESS;
+}
+
+/* A step that stops something (offline, terminate, close) and could not be
+ * sent although the host runs (out of memory here): kill the host, since what
+ * it runs must not stay up unseen; on_host_exited() applies the policy. */
+static void stop_step(struct lres *l, const struct cs_resource *r, enum lstep step)
+{
+	if (start_step(l, r, step) != ERROR_SUCCESS && hostclient_running(hc)) {
+		log_err("resource %s: cannot stop it through the resource host: killing the host",
+			l->name);
+		hostclient_kill(hc);
+	}
 }
 
 static void handle_failure(struct lres *l, const struct cs_resource *r);
@@ -318,9 +320,9 @@ static void reconcile_group(struct cs_group *g)
 			continue;
 		if (r->state == ClusterResourceOnline && dependents_down(r) && l) {
 			send_state(r->name, ClusterResourceOfflinePending);
-			start_step(l, r, L_OFFLINING);
+			stop_step(l, r, L_OFFLINING);
 		} else if (r->state == ClusterResourceFailed && l && l->opened && moving) {
-			start_step(l, r, L_TERMINATING);
+			stop_step(l, r, L_TERMINATING);
 		}
 	}
 	if (moving) {
@@ -344,7 +346,7 @@ static void reconcile_group(struct cs_group *g)
 			l->online = 2;
 		if (l && l->online == 2 && l->step == L_IDLE && r->state == ClusterResourceFailed) {
 			log_notice("resource %s was failed on request", r->name);
-			start_step(l, r, L_TERMINATING);
+			stop_step(l, r, L_TERMINATING);
 			handle_failure(l, r);
 		}
 	}
@@ -384,7 +386,7 @@ void rm_reconcile(void)
 		const struct cs_resource *r = lres_model(l);
 		if (!r || !l->opened || l->priv_gen == r->priv_gen || !r->priv_size)
 			continue;
-		struct cookie *k = cookie_new(0, NULL);
+		struct cookie *k = cookie_new(0);
 		if (k && hostclient_control(hc, l->id, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES,
 					    r->priv, r->priv_size, 0, 0, k, NULL) == ERROR_SUCCESS)
 			l->priv_gen = r->priv_gen;
@@ -396,10 +398,9 @@ void rm_reconcile(void)
 		const struct cs_resource *r = lres_model(l);
 		const struct cs_group *g = r ? model_group(&csd->model, r->group) : NULL;
 		if (l->opened && l->step == L_IDLE && (!g || g->owner != csd->local_id)) {
-			if (start_step(l, r, L_TERMINATING) == ERROR_SUCCESS) {
-				l->online = 0;
-				l->want_online_after_open = 0;
-			}
+			l->online = 0;
+			l->want_online_after_open = 0;
+			stop_step(l, r, L_TERMINATING);
 		}
 	}
 	watch_host();
@@ -410,8 +411,8 @@ void rm_quorum_lost(void)
 	for (struct lres *l = lres_list; l; l = l->next) {
 		if (!l->opened)
 			continue;
-		start_step(l, NULL, L_TERMINATING);
 		l->online = 0;
+		stop_step(l, NULL, L_TERMINATING);
 	}
 	log_warn("no quorum: every resource on this node was terminated");
 	watch_host();
@@ -429,17 +430,12 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 	(void)ud;
 	if (!k)
 		return;
-	if (k->is_control) {
+	if (k->done) {
 		if (res->status == ERROR_RESOURCE_CALL_TIMED_OUT && !stopping) {
 			log_err("a control call into the resource host hung: killing the host");
 			hostclient_kill(hc);
 		}
-		if (res->status == ERROR_INVALID_FUNCTION)
-			control_default(k->op, k->name, k->code, k->in, k->in_size, k->out_size,
-					k->origin, k->req_id);
-		else
-			control_finish(k->origin, k->req_id, res->status, res->out,
-				       res->bytes_returned, res->out_len);
+		k->done(k->ctx, res->status, res->out, res->bytes_returned, res->out_len);
 		cookie_free(k);
 		return;
 	}
@@ -455,7 +451,8 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 			l->opened = 1;
 			if (l->want_online_after_open && r) {
 				l->want_online_after_open = 0;
-				start_step(l, r, L_ONLINING);
+				if (start_step(l, r, L_ONLINING) != ERROR_SUCCESS)
+					handle_failure(l, r);
 			}
 		} else if (r && !hostclient_running(hc)) {
 			l->lost = 1; /* counted once, with the host's other resources */
@@ -494,7 +491,7 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 			send_state(r->name, ClusterResourceOffline);
 		} else {
 			log_err("resource %s: offline failed: %s", r->name, cluster_strerror(res->status));
-			start_step(l, r, L_TERMINATING);
+			stop_step(l, r, L_TERMINATING);
 			l->failed = 1;
 			send_state(r->name, ClusterResourceFailed);
 		}
@@ -507,7 +504,7 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		    r->state != ClusterResourceOffline)
 			send_state(r->name, ClusterResourceOffline);
 		if (!r || !owned_here(r))
-			start_step(l, r, L_CLOSING); /* not ours any more: unload it */
+			stop_step(l, r, L_CLOSING); /* not ours any more: unload it */
 		break;
 	case HOSTPROTO_CLOSE:
 		l->step = L_IDLE;
@@ -530,7 +527,7 @@ static void on_failed(hostclient *h, uint64_t id, uint32_t source, uint32_t stat
 		return;
 	log_warn("resource %s: health check %u failed: %s", l->name, source, cluster_strerror(status));
 	if (r->state == ClusterResourceOnline) {
-		start_step(l, r, L_TERMINATING);
+		stop_step(l, r, L_TERMINATING);
 		handle_failure(l, r);
 	}
 }
@@ -618,35 +615,21 @@ void rm_sigchld(void)
 		hostclient_reap(hc);
 }
 
-uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_t code,
-		    const void *in, size_t in_size, uint32_t out_size, uint32_t origin,
-		    uint32_t req_id)
+uint32_t rm_control(const struct cs_resource *r, const char *type, uint32_t code,
+		    const void *in, size_t in_size, uint32_t out_size, rm_control_done_fn done,
+		    void *ctx)
 {
-	struct cookie *k;
-	const struct cs_resource *r = resource ? model_resource(&csd->model, resource) : NULL;
 	struct lres *l = r ? lres_find(r) : NULL;
+	struct cookie *k;
 	uint32_t rc;
 
-	if (resource && (!l || !l->opened))
+	if (r && (!l || !l->opened))
 		return ERROR_INVALID_FUNCTION; /* not loaded here: clusterd answers */
-	if (!(k = cookie_new(l ? l->id : 0, resource ? resource : type)))
+	if (!(k = cookie_new(l ? l->id : 0)))
 		return ERROR_NOT_ENOUGH_MEMORY;
-	k->is_control = 1;
-	k->op = op;
-	k->origin = origin;
-	k->req_id = req_id;
-	k->code = code;
-	k->out_size = out_size;
-	/* kept: if the plugin declines, clusterd answers with the same input */
-	if (in_size) {
-		if (!(k->in = cs_malloc(in_size))) {
-			cookie_free(k);
-			return ERROR_NOT_ENOUGH_MEMORY;
-		}
-		memcpy(k->in, in, in_size);
-		k->in_size = in_size;
-	}
-	if (resource)
+	k->done = done;
+	k->ctx = ctx;
+	if (r)
 		rc = hostclient_control(hc, l->id, code, in, in_size, out_size, CONTROL_TIMEOUT_MS, k,
 					NULL);
 	else
@@ -660,7 +643,7 @@ uint32_t rm_control(const char *resource, const char *type, uint32_t op, uint32_
 	return ERROR_IO_PENDING;
 }
 
-int rm_start(void)
+uint32_t rm_start(void)
 {
 	struct hostclient_config cfg = {
 		.host_path = csd->cfg.host_path,
@@ -676,18 +659,22 @@ int rm_start(void)
 	uint32_t rc;
 
 	rc = hostclient_new(&cfg, &cb, NULL, &hc);
-	if (rc != ERROR_SUCCESS)
-		return -1;
+	if (rc != ERROR_SUCCESS) {
+		log_err("cannot set up the resource host client: %s", cluster_strerror(rc));
+		return rc;
+	}
 	rc = hostclient_start(hc);
 	if (rc != ERROR_SUCCESS) {
 		log_err("cannot start the resource host: %s", cluster_strerror(rc));
-		return -1;
+		return rc;
 	}
 	host_fd = hostclient_fd(hc);
-	if (loop_add_fd(csd->loop, host_fd, EPOLLIN, on_host_io, NULL) < 0)
-		return -1;
+	if (loop_add_fd(csd->loop, host_fd, EPOLLIN, on_host_io, NULL) < 0) {
+		log_err("cannot watch the resource host");
+		return ERROR_GEN_FAILURE;
+	}
 	rm_tick = loop_timer_add(csd->loop, 50, on_rm_tick, NULL);
-	return 0;
+	return rm_tick ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 void rm_stop(void)
