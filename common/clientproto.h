@@ -31,7 +31,9 @@
 #include "cs_bytes.h"
 
 #define CS_PROTO_MAGIC        0x43535031u /* "CSP1" */
-#define CS_PROTO_VERSION      1u
+/* Version 2: the status reply carries records by name (below).  Version 1
+ * (positional status values) is no longer spoken. */
+#define CS_PROTO_VERSION      2u
 #define CS_PROTO_HEADER_SIZE  20u
 #define CS_PROTO_MAX_PAYLOAD  (16u * 1024u * 1024u)
 
@@ -68,14 +70,17 @@ enum cs_kind { CS_KIND_NODE = 1, CS_KIND_GROUP = 2, CS_KIND_RESOURCE = 3 };
  *   "Private"   BINARY: a property list of private properties
  */
 enum cs_op {
-	CS_OP_STATUS = 1,        /* -> "Cluster"(SZ name, DWORD quorate, DWORD local node id,
-	                          *     SZ local node name),
-	                          *    per node  "Node"(SZ name, DWORD id, DWORD state),
-	                          *    per group "Group"(SZ name, DWORD state, SZ owner or "",
-	                          *                      MULTI_SZ preferred owners),
-	                          *    per resource "Resource"(SZ name, SZ type, SZ group,
-	                          *                      DWORD state, SZ owner or "",
-	                          *                      MULTI_SZ depends-on, MULTI_SZ possible owners) */
+	CS_OP_STATUS = 1,        /* -> records by name (each a BINARY property
+	                          *    holding a property list of fields; fields
+	                          *    marked ? are left out when empty):
+	                          *    "Cluster"  Name, DWORD Quorate, DWORD LocalNodeId,
+	                          *               LocalNodeName
+	                          *    "Node"     Name, DWORD Id, DWORD State   (per node)
+	                          *    "Group"    Name, DWORD State, Owner?,
+	                          *               MULTI_SZ PreferredOwners    (per group)
+	                          *    "Resource" Name, Type, Group, DWORD State, Owner?,
+	                          *               MULTI_SZ DependsOn, MULTI_SZ PossibleOwners
+	                          *    Readers skip records and fields they do not know. */
 	CS_OP_GROUP_CREATE,      /* Name */
 	CS_OP_GROUP_DELETE,      /* Name */
 	CS_OP_GROUP_RENAME,      /* Name, NewName */
@@ -126,8 +131,11 @@ static inline void cs_frame_header_encode(uint8_t out[CS_PROTO_HEADER_SIZE],
 	cs_put_le32(out + 16, length);
 }
 
-/* Decode and check a header: 0, or -1 if the magic, version or length is
- * wrong (the connection must then be dropped: the stream is out of step). */
+/* Decode and check a header: 0; -1 if the magic or length is wrong (the
+ * connection must then be dropped: the stream is out of step); -2 if the
+ * magic is right but the version is not ours (h->version says which): the
+ * receiver answers once with ERROR_REVISION_MISMATCH, in its own version,
+ * naming both, and drops the connection. */
 static inline int cs_frame_header_decode(const uint8_t in[CS_PROTO_HEADER_SIZE],
 					 struct cs_frame_header *h)
 {
@@ -137,8 +145,11 @@ static inline int cs_frame_header_decode(const uint8_t in[CS_PROTO_HEADER_SIZE],
 	h->id = cs_le32(in + 8);
 	h->status = cs_le32(in + 12);
 	h->length = cs_le32(in + 16);
-	if (h->magic != CS_PROTO_MAGIC || h->version != CS_PROTO_VERSION ||
-	    h->length > CS_PROTO_MAX_PAYLOAD)
+	if (h->magic != CS_PROTO_MAGIC)
+		return -1;
+	if (h->version != CS_PROTO_VERSION)
+		return -2;
+	if (h->length > CS_PROTO_MAX_PAYLOAD)
 		return -1;
 	return 0;
 }

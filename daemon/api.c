@@ -533,7 +533,18 @@ static void on_conn(void *data, uint32_t events)
 					continue; /* more to read (or closing) */
 				if (r == 0)
 					break;
-				if (cs_frame_header_decode(c->hdr, &c->h) < 0) {
+				int hr = cs_frame_header_decode(c->hdr, &c->h);
+				if (hr == -2) {
+					char why[128];
+					snprintf(why, sizeof(why), "this clusterd speaks client protocol "
+						 "%u; the request was protocol %u", CS_PROTO_VERSION,
+						 c->h.version);
+					log_warn("client: %s: refused", why);
+					api_reply_error(c, c->h.op, c->h.id, ERROR_REVISION_MISMATCH, why);
+					c->closing = 1;
+					break;
+				}
+				if (hr < 0) {
 					log_warn("client sent a bad frame header: dropped");
 					c->closing = 1;
 					break;

@@ -167,11 +167,14 @@ int main(int argc, char **argv)
 			why ? why : "error");
 		goto out;
 	}
-	uint32_t lrc = store_load(csd->store, &csd->model);
+	why = NULL;
+	uint32_t lrc = store_load(csd->store, &csd->model, &why);
 	if (lrc != ERROR_SUCCESS) {
-		log_err("cannot load the cluster database: %s", cluster_strerror(lrc));
+		log_err("cannot load the cluster database: %s", why ? why : cluster_strerror(lrc));
 		goto out;
 	}
+	if (why)
+		log_notice("%s", why);
 	log_info("database loaded: version %llu, %zu group(s), %zu resource(s)",
 		 (unsigned long long)csd->model.version, csd->model.n_groups, csd->model.n_resources);
 	if (rm_start() != ERROR_SUCCESS || repl_start() != ERROR_SUCCESS ||

@@ -9,6 +9,7 @@
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
+#include "cs_record.h"
 
 
 /* ---- string vectors ---- */
@@ -89,7 +90,7 @@ static uint32_t strv_rename(struct cs_strv *s, const char *from, const char *to)
 
 /* ---- objects ---- */
 
-static void group_free(struct cs_group *g)
+void model_group_free(struct cs_group *g)
 {
 	if (!g)
 		return;
@@ -98,7 +99,7 @@ static void group_free(struct cs_group *g)
 	cs_free(g);
 }
 
-static void resource_free(struct cs_resource *r)
+void model_resource_free(struct cs_resource *r)
 {
 	if (!r)
 		return;
@@ -119,11 +120,11 @@ void model_init(struct cs_model *m)
 static void clear_objects(struct cs_model *m)
 {
 	for (size_t i = 0; i < m->n_groups; i++)
-		group_free(m->groups[i]);
+		model_group_free(m->groups[i]);
 	cs_freep(&m->groups);
 	m->n_groups = 0;
 	for (size_t i = 0; i < m->n_resources; i++)
-		resource_free(m->resources[i]);
+		model_resource_free(m->resources[i]);
 	cs_freep(&m->resources);
 	m->n_resources = 0;
 }
@@ -245,13 +246,15 @@ static void pull(void *arrp, size_t *n, const void *obj)
 	}
 }
 
-static struct cs_group *group_new(const char *name)
+/* A group or resource with MSCS's defaults; name (and type, group) may be
+ * NULL, for a loader to fill in. */
+struct cs_group *model_group_new(const char *name)
 {
 	struct cs_group *g = cs_calloc(1, sizeof(*g));
 
 	if (!g)
 		return NULL;
-	if (!(g->name = cs_strdup(name))) {
+	if (name && !(g->name = cs_strdup(name))) {
 		cs_free(g);
 		return NULL;
 	}
@@ -262,17 +265,15 @@ static struct cs_group *group_new(const char *name)
 	return g;
 }
 
-static struct cs_resource *resource_new(const char *name, const char *type, const char *group)
+struct cs_resource *model_resource_new(const char *name, const char *type, const char *group)
 {
 	struct cs_resource *r = cs_calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
-	r->name = cs_strdup(name);
-	r->type = cs_strdup(type);
-	r->group = cs_strdup(group);
-	if (!r->name || !r->type || !r->group) {
-		resource_free(r);
+	if ((name && !(r->name = cs_strdup(name))) || (type && !(r->type = cs_strdup(type))) ||
+	    (group && !(r->group = cs_strdup(group)))) {
+		model_resource_free(r);
 		return NULL;
 	}
 	r->restart_action = CS_DEFAULT_RESTART_ACTION;
@@ -383,10 +384,10 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 			FAIL(ERROR_INVALID_NAME, "invalid group name");
 		if (model_group(m, a->name) || model_resource(m, a->name))
 			FAIL(ERROR_OBJECT_ALREADY_EXISTS, "an object of that name exists");
-		if (!(g = group_new(a->name)))
+		if (!(g = model_group_new(a->name)))
 			return ERROR_NOT_ENOUGH_MEMORY;
 		if (push(&m->groups, &m->n_groups, g) != ERROR_SUCCESS) {
-			group_free(g);
+			model_group_free(g);
 			return ERROR_NOT_ENOUGH_MEMORY;
 		}
 		strv_remove(&m->deleted_groups, g->name);
@@ -401,7 +402,7 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if ((rc = strv_add(&m->deleted_groups, g->name)) != ERROR_SUCCESS)
 			return rc;
 		pull(&m->groups, &m->n_groups, g);
-		group_free(g);
+		model_group_free(g);
 		break;
 	case MOP_GROUP_RENAME: {
 		char *nn;
@@ -505,19 +506,19 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if (a->has_priv && a->priv_size &&
 		    clusprop_validate_property_list(a->priv, a->priv_size, NULL) != ERROR_SUCCESS)
 			FAIL(ERROR_INVALID_DATA, "malformed private property list");
-		if (!(r = resource_new(a->name, a->type, a->group)))
+		if (!(r = model_resource_new(a->name, a->type, a->group)))
 			return ERROR_NOT_ENOUGH_MEMORY;
 		r->uid = m->version + 1; /* the same on every replica */
 		if (a->has_priv && a->priv_size) {
 			if (!(r->priv = cs_malloc(a->priv_size))) {
-				resource_free(r);
+				model_resource_free(r);
 				return ERROR_NOT_ENOUGH_MEMORY;
 			}
 			memcpy(r->priv, a->priv, a->priv_size);
 			r->priv_size = a->priv_size;
 		}
 		if (push(&m->resources, &m->n_resources, r) != ERROR_SUCCESS) {
-			resource_free(r);
+			model_resource_free(r);
 			return ERROR_NOT_ENOUGH_MEMORY;
 		}
 		strv_remove(&m->deleted_resources, r->name);
@@ -534,7 +535,7 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if ((rc = strv_add(&m->deleted_resources, r->name)) != ERROR_SUCCESS)
 			return rc;
 		pull(&m->resources, &m->n_resources, r);
-		resource_free(r);
+		model_resource_free(r);
 		break;
 	case MOP_RES_RENAME: {
 		char *nn;
@@ -874,261 +875,193 @@ out:
 	return rc;
 }
 
-/* ---- encoding ---- */
+/* ---- records by name (common/cs_record.h) ---- */
 
-static uint32_t put_strv(clusprop_builder *b, const struct cs_strv *s)
+/* One line per field: the database rows, the CPG snapshot and (runtime) the
+ * snapshot's live state all come from these tables. */
+static const struct rec_field group_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct cs_group, name, REC_REQUIRED),
+	REC_FIELD2("PreferredOwners", REC_STRV, struct cs_group, preferred.v, preferred.n, 0),
+	REC_FIELD("PersistentState", REC_DWORD, struct cs_group, persistent, 0),
+	REC_FIELD("FailoverThreshold", REC_DWORD, struct cs_group, failover_threshold, 0),
+	REC_FIELD("FailoverPeriod", REC_DWORD, struct cs_group, failover_period, 0),
+	REC_FIELD("AutoFailbackType", REC_DWORD, struct cs_group, autofailback, 0),
+	REC_FIELD("OwnerNodeId", REC_DWORD, struct cs_group, owner, REC_RUNTIME),
+	REC_FIELD("State", REC_DWORD, struct cs_group, state, REC_RUNTIME),
+	REC_FIELD("MovingTo", REC_DWORD, struct cs_group, moving_to, REC_RUNTIME),
+};
+
+static const struct rec_field resource_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct cs_resource, name, REC_REQUIRED),
+	REC_FIELD("Type", REC_SZ, struct cs_resource, type, REC_REQUIRED),
+	REC_FIELD("Group", REC_SZ, struct cs_resource, group, REC_REQUIRED),
+	REC_FIELD("Uid", REC_ULARGE, struct cs_resource, uid, REC_REQUIRED),
+	REC_FIELD2("DependsOn", REC_STRV, struct cs_resource, deps.v, deps.n, 0),
+	REC_FIELD2("PossibleOwners", REC_STRV, struct cs_resource, owners.v, owners.n, 0),
+	REC_FIELD2("PrivateProperties", REC_BINARY, struct cs_resource, priv, priv_size, 0),
+	REC_FIELD("RestartAction", REC_DWORD, struct cs_resource, restart_action, 0),
+	REC_FIELD("RestartThreshold", REC_DWORD, struct cs_resource, restart_threshold, 0),
+	REC_FIELD("RestartPeriod", REC_DWORD, struct cs_resource, restart_period, 0),
+	REC_FIELD("LooksAlivePollInterval", REC_DWORD, struct cs_resource, looks_alive_ms, 0),
+	REC_FIELD("IsAlivePollInterval", REC_DWORD, struct cs_resource, is_alive_ms, 0),
+	REC_FIELD("PendingTimeout", REC_DWORD, struct cs_resource, pending_timeout_ms, 0),
+	REC_FIELD("PersistentState", REC_DWORD, struct cs_resource, persistent, 0),
+	REC_FIELD("State", REC_DWORD, struct cs_resource, state, REC_RUNTIME),
+};
+
+#define N(a) (sizeof(a) / sizeof(*(a)))
+
+static const char *const record_names[] = { [CS_REC_GROUP] = "Group", [CS_REC_RESOURCE] = "Resource" };
+
+const char *model_record_name(enum cs_record kind)
 {
-	return clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ,
-				     (const char *const *)s->v, s->n);
+	return kind == CS_REC_GROUP || kind == CS_REC_RESOURCE ? record_names[kind] : NULL;
 }
-
-#define DW(b, v) clusprop_put_dword((b), CLUSPROP_SYNTAX_LIST_VALUE_DWORD, (v))
-#define SZ(b, v) clusprop_put_sz((b), CLUSPROP_SYNTAX_LIST_VALUE_SZ, (v))
 
 uint32_t model_encode_group(clusprop_builder *b, const struct cs_group *g, int runtime)
 {
-	clusprop_put_name(b, "Group");
-	SZ(b, g->name);
-	put_strv(b, &g->preferred);
-	DW(b, g->persistent);
-	DW(b, g->failover_threshold);
-	DW(b, g->failover_period);
-	DW(b, g->autofailback);
-	if (runtime) {
-		DW(b, g->owner);
-		DW(b, g->state);
-		DW(b, g->moving_to);
-	}
-	return clusprop_put_endmark(b);
+	return rec_encode(b, "Group", group_fields, N(group_fields), g, runtime ? 0 : REC_RUNTIME);
 }
 
 uint32_t model_encode_resource(clusprop_builder *b, const struct cs_resource *r, int runtime)
 {
-	clusprop_put_name(b, "Resource");
-	SZ(b, r->name);
-	SZ(b, r->type);
-	SZ(b, r->group);
-	put_strv(b, &r->deps);
-	put_strv(b, &r->owners);
-	clusprop_put_binary(b, CLUSPROP_SYNTAX_LIST_VALUE_BINARY, r->priv, r->priv_size);
-	DW(b, r->restart_action);
-	DW(b, r->restart_threshold);
-	DW(b, r->restart_period);
-	DW(b, r->looks_alive_ms);
-	DW(b, r->is_alive_ms);
-	DW(b, r->pending_timeout_ms);
-	DW(b, r->persistent);
-	clusprop_put_ularge(b, CLUSPROP_SYNTAX_LIST_VALUE_ULARGE_INTEGER, r->uid);
-	if (runtime)
-		DW(b, r->state);
-	return clusprop_put_endmark(b);
+	return rec_encode(b, "Resource", resource_fields, N(resource_fields), r,
+			  runtime ? 0 : REC_RUNTIME);
+}
+
+uint32_t model_encode_row(clusprop_builder *b, enum cs_record kind, const void *obj)
+{
+	if (kind == CS_REC_GROUP)
+		return rec_encode_fields(b, group_fields, N(group_fields), obj, REC_RUNTIME);
+	return rec_encode_fields(b, resource_fields, N(resource_fields), obj, REC_RUNTIME);
 }
 
 uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b)
 {
-	clusprop_builder_begin_plist(b);
-	clusprop_add_ularge(b, "Version", m->version);
-	for (size_t i = 0; i < m->n_groups; i++)
-		model_encode_group(b, m->groups[i], 1);
-	for (size_t i = 0; i < m->n_resources; i++)
-		model_encode_resource(b, m->resources[i], 1);
 	struct cs_strv paused = { 0 };
-	for (size_t i = 0; i < m->n_nodes; i++)
-		if (m->nodes[i].paused && strv_add(&paused, m->nodes[i].name) != ERROR_SUCCESS) {
-			strv_free(&paused);
-			return ERROR_NOT_ENOUGH_MEMORY;
-		}
-	clusprop_put_name(b, "Paused");
-	put_strv(b, &paused);
-	clusprop_put_endmark(b);
+	uint32_t rc = ERROR_SUCCESS;
+
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "SchemaVersion", CS_SCHEMA_VERSION);
+	clusprop_add_ularge(b, "Version", m->version);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_groups; i++)
+		rc = model_encode_group(b, m->groups[i], 1);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++)
+		rc = model_encode_resource(b, m->resources[i], 1);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_nodes; i++)
+		if (m->nodes[i].paused)
+			rc = strv_add(&paused, m->nodes[i].name);
+	if (rc == ERROR_SUCCESS)
+		rc = clusprop_add_multi_sz(b, "Paused", (const char *const *)paused.v, paused.n);
 	strv_free(&paused);
-	return clusprop_builder_status(b);
+	return rc == ERROR_SUCCESS ? clusprop_builder_status(b) : rc;
 }
 
-/* ---- decoding: one property's values at a time ---- */
-
-#define REC_MAX 16
-struct rec {
-	char *name;
-	size_t n;
-	struct {
-		uint16_t format;
-		uint64_t num;
-		char *str;          /* SZ */
-		struct cs_strv multi;
-		void *bin;
-		size_t bin_len;
-	} v[REC_MAX];
-};
-
-static void rec_clear(struct rec *r)
+uint32_t model_snapshot_schema(const void *buf, size_t len)
 {
-	cs_freep(&r->name);
-	for (size_t i = 0; i < r->n; i++) {
-		cs_free(r->v[i].str);
-		strv_free(&r->v[i].multi);
-		cs_free(r->v[i].bin);
-	}
-	memset(r, 0, sizeof(*r));
-}
-
-/* Read all values of the next property; ERROR_NO_MORE_ITEMS at the end. */
-static uint32_t rec_next(clusprop_iter *it, clusprop_value *pending, int *has_pending,
-			 struct rec *r)
-{
+	clusprop_iter it;
 	clusprop_value v;
-	uint32_t rc, index;
+	uint32_t schema = 1; /* before schema versions, snapshots had none */
 
-	rec_clear(r);
-	if (!*has_pending) {
-		rc = clusprop_iter_next(it, pending);
-		if (rc != ERROR_SUCCESS)
-			return rc;
-		*has_pending = 1;
-	}
-	v = *pending;
-	index = v.property_index;
-	if (!(r->name = cs_strdup(v.name)))
-		return ERROR_NOT_ENOUGH_MEMORY;
-	for (;;) {
-		if (r->n == REC_MAX)
-			return ERROR_INVALID_DATA;
-		__typeof__(r->v[0]) *e = &r->v[r->n++];
-		e->format = v.format;
-		e->num = v.format == CLUSPROP_FORMAT_ULARGE_INTEGER ? v.num.u64 : v.num.dw;
-		if (v.format == CLUSPROP_FORMAT_SZ && !(e->str = cs_strdup(v.str)))
-			return ERROR_NOT_ENOUGH_MEMORY;
-		if (v.format == CLUSPROP_FORMAT_MULTI_SZ)
-			for (uint32_t i = 0; i < v.str_count; i++)
-				if (strv_add(&e->multi, clusprop_value_multi_sz_at(&v, i)))
-					return ERROR_NOT_ENOUGH_MEMORY;
-		if (v.format == CLUSPROP_FORMAT_BINARY && v.length) {
-			if (!(e->bin = cs_malloc(v.length)))
-				return ERROR_NOT_ENOUGH_MEMORY;
-			memcpy(e->bin, v.data, v.length);
-			e->bin_len = v.length;
+	if (clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, len, NULL) != ERROR_SUCCESS)
+		return 0;
+	while (clusprop_iter_next(&it, &v) == ERROR_SUCCESS) {
+		if (!strcmp(v.name, "SchemaVersion") && v.format == CLUSPROP_FORMAT_DWORD) {
+			schema = v.num.dw;
+			break;
 		}
-		rc = clusprop_iter_next(it, pending);
-		if (rc == ERROR_NO_MORE_ITEMS) {
-			*has_pending = 0;
-			return ERROR_SUCCESS;
-		}
-		if (rc != ERROR_SUCCESS)
-			return rc;
-		if (pending->property_index != index)
-			return ERROR_SUCCESS; /* *pending starts the next property */
-		v = *pending;
 	}
+	clusprop_iter_done(&it);
+	return schema;
 }
 
-static int rec_is(const struct rec *r, size_t i, uint16_t format)
+static uint32_t load_group(struct cs_model *t, const clusprop_value *v, unsigned skip)
 {
-	return i < r->n && r->v[i].format == format;
+	struct cs_group *g = model_group_new(NULL);
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (!g)
+		goto out;
+	if ((rc = rec_decode(v->data, v->length, group_fields, N(group_fields), g, skip)))
+		goto out;
+	rc = ERROR_INVALID_DATA;
+	if (!valid_name(g->name) || model_group(t, g->name))
+		goto out;
+	if ((rc = push(&t->groups, &t->n_groups, g)) == ERROR_SUCCESS)
+		g = NULL;
+out:
+	model_group_free(g);
+	return rc;
 }
 
-static uint32_t group_from_rec(struct rec *r, int runtime, struct cs_group **ret)
+static uint32_t load_resource(struct cs_model *t, const clusprop_value *v, unsigned skip)
 {
-	struct cs_group *g;
+	struct cs_resource *r = model_resource_new(NULL, NULL, NULL);
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
 
-	if (!rec_is(r, 0, CLUSPROP_FORMAT_SZ) || !rec_is(r, 1, CLUSPROP_FORMAT_MULTI_SZ) ||
-	    !rec_is(r, 5, CLUSPROP_FORMAT_DWORD) || (runtime && !rec_is(r, 8, CLUSPROP_FORMAT_DWORD)))
-		return ERROR_INVALID_DATA;
-	if (!(g = group_new(r->v[0].str)))
-		return ERROR_NOT_ENOUGH_MEMORY;
-	g->preferred = r->v[1].multi;
-	memset(&r->v[1].multi, 0, sizeof(r->v[1].multi));
-	g->persistent = (uint32_t)r->v[2].num;
-	g->failover_threshold = (uint32_t)r->v[3].num;
-	g->failover_period = (uint32_t)r->v[4].num;
-	g->autofailback = (uint32_t)r->v[5].num;
-	if (runtime) {
-		g->owner = (uint32_t)r->v[6].num;
-		g->state = (uint32_t)r->v[7].num;
-		g->moving_to = (uint32_t)r->v[8].num;
-	}
-	*ret = g;
-	return ERROR_SUCCESS;
-}
-
-static uint32_t resource_from_rec(struct rec *rec, int runtime, struct cs_resource **ret)
-{
-	struct cs_resource *r;
-
-	for (size_t i = 0; i < 3; i++)
-		if (!rec_is(rec, i, CLUSPROP_FORMAT_SZ))
-			return ERROR_INVALID_DATA;
-	if (!rec_is(rec, 3, CLUSPROP_FORMAT_MULTI_SZ) || !rec_is(rec, 4, CLUSPROP_FORMAT_MULTI_SZ) ||
-	    !rec_is(rec, 5, CLUSPROP_FORMAT_BINARY) || !rec_is(rec, 12, CLUSPROP_FORMAT_DWORD) ||
-	    !rec_is(rec, 13, CLUSPROP_FORMAT_ULARGE_INTEGER) ||
-	    (runtime && !rec_is(rec, 14, CLUSPROP_FORMAT_DWORD)))
-		return ERROR_INVALID_DATA;
-	if (!(r = resource_new(rec->v[0].str, rec->v[1].str, rec->v[2].str)))
-		return ERROR_NOT_ENOUGH_MEMORY;
-	r->deps = rec->v[3].multi;
-	r->owners = rec->v[4].multi;
-	memset(&rec->v[3].multi, 0, sizeof(rec->v[3].multi));
-	memset(&rec->v[4].multi, 0, sizeof(rec->v[4].multi));
-	r->priv = rec->v[5].bin;
-	r->priv_size = rec->v[5].bin_len;
-	rec->v[5].bin = NULL;
-	r->restart_action = (uint32_t)rec->v[6].num;
-	r->restart_threshold = (uint32_t)rec->v[7].num;
-	r->restart_period = (uint32_t)rec->v[8].num;
-	r->looks_alive_ms = (uint32_t)rec->v[9].num;
-	r->is_alive_ms = (uint32_t)rec->v[10].num;
-	r->pending_timeout_ms = (uint32_t)rec->v[11].num;
-	r->persistent = (uint32_t)rec->v[12].num;
-	r->uid = rec->v[13].num;
-	if (runtime)
-		r->state = (uint32_t)rec->v[14].num;
-	*ret = r;
-	return ERROR_SUCCESS;
+	if (!r)
+		goto out;
+	if ((rc = rec_decode(v->data, v->length, resource_fields, N(resource_fields), r, skip)))
+		goto out;
+	rc = ERROR_INVALID_DATA;
+	if (!valid_name(r->name) || !valid_name(r->type) || !valid_name(r->group) ||
+	    model_resource(t, r->name) ||
+	    (r->priv_size && clusprop_validate_property_list(r->priv, r->priv_size, NULL)))
+		goto out;
+	if ((rc = push(&t->resources, &t->n_resources, r)) == ERROR_SUCCESS)
+		r = NULL;
+out:
+	model_resource_free(r);
+	return rc;
 }
 
 uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime)
 {
 	struct cs_model t;
 	clusprop_iter it;
-	clusprop_value pending;
-	struct rec rec;
+	clusprop_value v;
 	struct cs_strv paused = { 0 };
-	int has_pending = 0, open = 0, have_paused = 0;
+	unsigned skip = runtime ? 0 : REC_RUNTIME;
+	int open = 0, have_paused = 0, have_schema = 0;
 	uint32_t rc;
 
-	memset(&rec, 0, sizeof(rec));
 	model_init(&t);
 	rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, len, NULL);
 	if (rc != ERROR_SUCCESS)
 		goto out;
 	open = 1;
-	while ((rc = rec_next(&it, &pending, &has_pending, &rec)) == ERROR_SUCCESS) {
-		if (!strcmp(rec.name, "Version") && rec_is(&rec, 0, CLUSPROP_FORMAT_ULARGE_INTEGER)) {
-			t.version = rec.v[0].num;
-		} else if (!strcmp(rec.name, "Paused") && rec_is(&rec, 0, CLUSPROP_FORMAT_MULTI_SZ)) {
+	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
+		if (!strcmp(v.name, "SchemaVersion") && v.format == CLUSPROP_FORMAT_DWORD) {
+			if (v.num.dw > CS_SCHEMA_VERSION || v.num.dw < 2) {
+				rc = ERROR_CLUSTER_INCOMPATIBLE_VERSIONS;
+				goto out;
+			}
+			have_schema = 1;
+		} else if (!strcmp(v.name, "Version") && v.format == CLUSPROP_FORMAT_ULARGE_INTEGER) {
+			t.version = v.num.u64;
+		} else if (!strcmp(v.name, "Paused") && v.format == CLUSPROP_FORMAT_MULTI_SZ) {
 			strv_free(&paused);
-			paused = rec.v[0].multi;
-			memset(&rec.v[0].multi, 0, sizeof(rec.v[0].multi));
+			for (uint32_t i = 0; i < v.str_count; i++)
+				if ((rc = strv_add(&paused, clusprop_value_multi_sz_at(&v, i))))
+					goto out;
 			have_paused = 1;
-		} else if (!strcmp(rec.name, "Group")) {
-			struct cs_group *g = NULL;
-			if ((rc = group_from_rec(&rec, runtime, &g)) != ERROR_SUCCESS)
-				goto out;
-			if ((rc = push(&t.groups, &t.n_groups, g)) != ERROR_SUCCESS) {
-				group_free(g);
+		} else if (!strcmp(v.name, "Group") || !strcmp(v.name, "Resource")) {
+			if (v.format != CLUSPROP_FORMAT_BINARY) {
+				rc = ERROR_INVALID_DATA;
 				goto out;
 			}
-		} else if (!strcmp(rec.name, "Resource")) {
-			struct cs_resource *r = NULL;
-			if ((rc = resource_from_rec(&rec, runtime, &r)) != ERROR_SUCCESS)
+			rc = v.name[0] == 'G' ? load_group(&t, &v, skip) : load_resource(&t, &v, skip);
+			if (rc != ERROR_SUCCESS)
 				goto out;
-			if ((rc = push(&t.resources, &t.n_resources, r)) != ERROR_SUCCESS) {
-				resource_free(r);
-				goto out;
-			}
 		}
+		/* other names: from a newer writer of the same schema, ignored */
 	}
 	if (rc != ERROR_NO_MORE_ITEMS)
 		goto out;
+	if (!have_schema) {
+		rc = ERROR_CLUSTER_INCOMPATIBLE_VERSIONS; /* schema 1: see schema1.c */
+		goto out;
+	}
 	rc = ERROR_SUCCESS;
 	/* swap the objects in, keep nodes and the cluster name */
 	clear_objects(m);
@@ -1136,8 +1069,7 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	m->n_groups = t.n_groups;
 	m->resources = t.resources;
 	m->n_resources = t.n_resources;
-	if (len)
-		m->version = t.version;
+	m->version = t.version;
 	t.groups = NULL;
 	t.resources = NULL;
 	t.n_groups = t.n_resources = 0;
@@ -1151,51 +1083,93 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	}
 out:
 	strv_free(&paused);
-	rec_clear(&rec);
 	if (open)
 		clusprop_iter_done(&it);
 	model_free(&t);
 	return rc;
 }
 
+/* ---- the status reply (clientproto.h, CS_OP_STATUS) ---- */
+
+struct st_cluster {
+	const char *name, *local_name;
+	uint32_t quorate, local_id;
+};
+struct st_group {
+	const char *name, *owner;
+	uint32_t state;
+	char **preferred;
+	size_t n_preferred;
+};
+struct st_resource {
+	const char *name, *type, *group, *owner;
+	uint32_t state;
+	char **deps, **owners;
+	size_t n_deps, n_owners;
+};
+
+static const struct rec_field st_cluster_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_cluster, name, 0),
+	REC_FIELD("Quorate", REC_DWORD, struct st_cluster, quorate, 0),
+	REC_FIELD("LocalNodeId", REC_DWORD, struct st_cluster, local_id, 0),
+	REC_FIELD("LocalNodeName", REC_SZ, struct st_cluster, local_name, 0),
+};
+static const struct rec_field st_node_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct cs_node, name, 0),
+	REC_FIELD("Id", REC_DWORD, struct cs_node, id, 0),
+	REC_FIELD("State", REC_DWORD, struct cs_node, state, 0),
+};
+static const struct rec_field st_group_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_group, name, 0),
+	REC_FIELD("State", REC_DWORD, struct st_group, state, 0),
+	REC_FIELD("Owner", REC_SZ, struct st_group, owner, 0),
+	REC_FIELD2("PreferredOwners", REC_STRV, struct st_group, preferred, n_preferred, 0),
+};
+static const struct rec_field st_resource_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_resource, name, 0),
+	REC_FIELD("Type", REC_SZ, struct st_resource, type, 0),
+	REC_FIELD("Group", REC_SZ, struct st_resource, group, 0),
+	REC_FIELD("State", REC_DWORD, struct st_resource, state, 0),
+	REC_FIELD("Owner", REC_SZ, struct st_resource, owner, 0),
+	REC_FIELD2("DependsOn", REC_STRV, struct st_resource, deps, n_deps, 0),
+	REC_FIELD2("PossibleOwners", REC_STRV, struct st_resource, owners, n_owners, 0),
+};
+
+/* A node name, or NULL (left out of the record) for none. */
+static const char *owner_name(const struct cs_model *m, uint32_t id)
+{
+	const struct cs_node *n = id ? model_node_by_id(m, id) : NULL;
+
+	return n ? n->name : NULL;
+}
+
 uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
 			     uint32_t local_id)
 {
+	struct st_cluster c = { .name = m->cluster_name ? m->cluster_name : "",
+				.local_name = model_node_name(m, local_id),
+				.quorate = (uint32_t)quorate, .local_id = local_id };
+	uint32_t rc;
+
 	clusprop_builder_begin_plist(b);
-	clusprop_put_name(b, "Cluster");
-	SZ(b, m->cluster_name ? m->cluster_name : "");
-	DW(b, (uint32_t)quorate);
-	DW(b, local_id);
-	SZ(b, model_node_name(m, local_id));
-	clusprop_put_endmark(b);
-	for (size_t i = 0; i < m->n_nodes; i++) {
-		clusprop_put_name(b, "Node");
-		SZ(b, m->nodes[i].name);
-		DW(b, m->nodes[i].id);
-		DW(b, m->nodes[i].state);
-		clusprop_put_endmark(b);
-	}
-	for (size_t i = 0; i < m->n_groups; i++) {
+	rc = rec_encode(b, "Cluster", st_cluster_fields, N(st_cluster_fields), &c, 0);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_nodes; i++)
+		rc = rec_encode(b, "Node", st_node_fields, N(st_node_fields), &m->nodes[i], 0);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_groups; i++) {
 		const struct cs_group *g = m->groups[i];
-		clusprop_put_name(b, "Group");
-		SZ(b, g->name);
-		DW(b, g->state);
-		SZ(b, model_node_name(m, g->owner));
-		put_strv(b, &g->preferred);
-		clusprop_put_endmark(b);
+		struct st_group sg = { .name = g->name, .owner = owner_name(m, g->owner),
+				       .state = g->state, .preferred = g->preferred.v,
+				       .n_preferred = g->preferred.n };
+		rc = rec_encode(b, "Group", st_group_fields, N(st_group_fields), &sg, 0);
 	}
-	for (size_t i = 0; i < m->n_resources; i++) {
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++) {
 		const struct cs_resource *r = m->resources[i];
 		const struct cs_group *g = model_group(m, r->group);
-		clusprop_put_name(b, "Resource");
-		SZ(b, r->name);
-		SZ(b, r->type);
-		SZ(b, r->group);
-		DW(b, r->state);
-		SZ(b, g ? model_node_name(m, g->owner) : "");
-		put_strv(b, &r->deps);
-		put_strv(b, &r->owners);
-		clusprop_put_endmark(b);
+		struct st_resource sr = { .name = r->name, .type = r->type, .group = r->group,
+					  .owner = g ? owner_name(m, g->owner) : NULL,
+					  .state = r->state, .deps = r->deps.v, .n_deps = r->deps.n,
+					  .owners = r->owners.v, .n_owners = r->owners.n };
+		rc = rec_encode(b, "Resource", st_resource_fields, N(st_resource_fields), &sr, 0);
 	}
-	return clusprop_builder_status(b);
+	return rc == ERROR_SUCCESS ? clusprop_builder_status(b) : rc;
 }

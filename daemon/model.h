@@ -138,14 +138,45 @@ uint32_t model_choose_node(const struct cs_model *m, const struct cs_group *g,
 /* Whether node may own group g: a possible owner of each of its resources. */
 int model_node_can_own(const struct cs_model *m, const struct cs_group *g, const char *node);
 
-/* Encoding: one object as a property list entry; a whole snapshot; status. */
+/*
+ * Records by name (common/cs_record.h).  The schema version says what the
+ * records mean; it is written into every snapshot and database:
+ *   1  (main before 2026-11-29) positional records, no version: read only
+ *      by the database upgrade (schema1.c)
+ *   2  named records
+ * A reader refuses a snapshot or database of a newer schema
+ * (ERROR_CLUSTER_INCOMPATIBLE_VERSIONS), naming both versions in its log.
+ */
+#define CS_SCHEMA_VERSION 2u
+
+enum cs_record { CS_REC_GROUP = 0, CS_REC_RESOURCE = 1 };
+const char *model_record_name(enum cs_record kind);
+
+/* One object as a record property ("Group" / "Resource" = BINARY of its
+ * named fields); runtime: with its live state (snapshots). */
 uint32_t model_encode_group(clusprop_builder *b, const struct cs_group *g, int runtime);
 uint32_t model_encode_resource(clusprop_builder *b, const struct cs_resource *r, int runtime);
+/* One object's named fields alone, without runtime state (a database row). */
+uint32_t model_encode_row(clusprop_builder *b, enum cs_record kind, const void *obj);
+/* The whole database: SchemaVersion, Version, every record, Paused nodes. */
 uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b);
-/* Replace m's groups and resources (and runtime) with a snapshot's. */
+/* The schema version a snapshot says it has (1 if it says none; 0 if it
+ * is not a property list at all). */
+uint32_t model_snapshot_schema(const void *buf, size_t len);
+/* Replace m's groups and resources (and, runtime, their live state) with a
+ * snapshot's, or change nothing and fail: ERROR_INVALID_DATA (malformed: a
+ * bad record, a name twice), ERROR_CLUSTER_INCOMPATIBLE_VERSIONS (another
+ * schema), ERROR_NOT_ENOUGH_MEMORY. */
 uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime);
+/* The status reply of CS_OP_STATUS (clientproto.h). */
 uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
 			     uint32_t local_id);
+
+/* Objects with MSCS's defaults (names may be NULL, for loaders), and their free. */
+struct cs_group *model_group_new(const char *name);
+struct cs_resource *model_resource_new(const char *name, const char *type, const char *group);
+void model_group_free(struct cs_group *g);
+void model_resource_free(struct cs_resource *r);
 
 /* Merge two validated property lists: upd's properties replace old's of
  * the same name, the rest of old stays.  *ret is the caller's (cs_free). */

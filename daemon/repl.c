@@ -13,6 +13,14 @@
  * every member loads it and the view is synced.  Messages that this node
  * wants to send meanwhile are queued and sent after.
  *
+ * Versions: a cluster runs one protocol (CS_WIRE_VERSION).  A STATE from
+ * a member speaking another one takes that member out of this view for
+ * this node (its messages are dropped, it is not waited for, placed on or
+ * routed to), logged naming both versions; and a node that has not yet
+ * synced refuses to join a cluster whose established members speak another
+ * protocol (or, among nodes all starting, a newer one): it logs why and
+ * exits, rather than take or give a database it cannot read.
+ *
  * Placement: the coordinator (lowest node id of the view) decides group
  * owners (MOP_GROUP_OWNER) when the view is synced and quorate: groups that
  * want to be online and have no owner, or whose owner left.
@@ -39,6 +47,12 @@
 
 #define MSG_MAGIC 0x43534d31u /* "CSM1" */
 #define MSG_HEADER 32u
+/* The cluster protocol this clusterd speaks: the byte at +28 of every
+ * message (0 in messages of releases before it had one: protocol 1).  2:
+ * snapshots of records by name (model.h, schema 2).  What stays the same in
+ * every version: the header up to +32, and the first 12 bytes of a STATE
+ * (database version u64, SYNC_* flags u32). */
+#define CS_WIRE_VERSION 2u
 #define MSG_MAX_PAYLOAD (32u * 1024u * 1024u)
 #define CPG_GROUP "cluster-server"
 
@@ -155,7 +169,7 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 	cs_put_le32(msg + 16, req_id);
 	cs_put_le32(msg + 20, status);
 	cs_put_le32(msg + 24, (uint32_t)len);
-	cs_put_le32(msg + 28, 0);
+	cs_put_le32(msg + 28, CS_WIRE_VERSION);
 	if (len)
 		memcpy(msg + MSG_HEADER, payload, len);
 	q->len = MSG_HEADER + len;
@@ -290,6 +304,31 @@ static void on_state(uint32_t from, const uint8_t *p, size_t len)
 	sync_check();
 }
 
+/* A STATE from a member speaking protocol `wire`, not ours. */
+static void on_foreign_state(uint32_t from, uint32_t wire, const uint8_t *p, size_t len)
+{
+	uint32_t flags = len >= 12 ? cs_le32(p + 8) : 0;
+	size_t i;
+
+	for (i = 0; i < csd->n_members && csd->members[i] != from; i++)
+		;
+	if (i == csd->n_members)
+		return; /* already out of this view */
+	log_err("node %u (%s) runs cluster protocol %u, this clusterd %u: mixed versions do not "
+		"run together; run the same release on every node", from,
+		model_node_name(&csd->model, from), wire, CS_WIRE_VERSION);
+	if (!csd->ever_synced && ((flags & SYNC_ESTABLISHED) || wire > CS_WIRE_VERSION)) {
+		log_err("refusing to join: the cluster runs protocol %u", wire);
+		csd->exit_code = 1;
+		loop_stop(csd->loop);
+		return;
+	}
+	/* out of this view for us: not waited for, placed on, or routed to */
+	csd->members[i] = csd->members[--csd->n_members];
+	control_members_changed();
+	sync_check();
+}
+
 static void on_snapshot(uint32_t from, const uint8_t *p, size_t len)
 {
 	uint32_t rc;
@@ -359,7 +398,7 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		    void *msg, size_t msg_len)
 {
 	const uint8_t *p = msg;
-	uint32_t len, dest, req_id, status;
+	uint32_t len, dest, req_id, status, wire;
 	uint16_t type, op;
 
 	(void)h;
@@ -379,7 +418,15 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		log_warn("dropped a message with a wrong length from node %u", nodeid);
 		return;
 	}
+	wire = cs_le32(p + 28) ? cs_le32(p + 28) : 1u;
 	p += MSG_HEADER;
+	if (wire != CS_WIRE_VERSION) {
+		if (type == MSG_STATE)
+			on_foreign_state(nodeid, wire, p, len);
+		else
+			log_debug("dropped a protocol %u message from node %u", wire, nodeid);
+		return;
+	}
 	switch (type) {
 	case MSG_STATE:
 		on_state(nodeid, p, len);

@@ -1,6 +1,14 @@
 /*
  * store.c - see store.h.
  *
+ * Tables: meta(key, value) holds "version" (config ops applied) and
+ * "schema" (CS_SCHEMA_VERSION of the rows; absent: schema 1); objects(kind,
+ * name, data) one row per group (kind 1) or resource (kind 2), data the
+ * object's record (model_encode_row: its named fields).  A database of
+ * schema 1 is upgraded at load, in one transaction, after a copy of the
+ * file is kept beside it (cluster.db.schema1); one of a newer schema is
+ * refused, naming both versions.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "store.h"
@@ -8,16 +16,30 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
+#include "schema1.h"
 
 enum { KIND_GROUP = 1, KIND_RESOURCE = 2 };
 
 struct cs_store {
 	sqlite3 *db;
 	sqlite3_stmt *put, *del, *ver;
+	char path[4096];
+	uint32_t schema;            /* of the rows on disk */
 };
+
+/* The explanation of store_open's last failure (the database it came from
+ * is closed by then). */
+static char why_buf[2 * 4096 + 512];
+
+static const char *why_copy(const char *text)
+{
+	snprintf(why_buf, sizeof(why_buf), "%s", text ? text : "error");
+	return why_buf;
+}
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -25,6 +47,65 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS objects(kind INTEGER NOT NULL, name TEXT NOT NULL,"
 	" data BLOB NOT NULL, PRIMARY KEY(kind, name));";
+
+/* An integer of the meta table, or dflt if it has none. */
+static int meta_get(struct cs_store *s, const char *key, int64_t dflt, int64_t *ret)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	*ret = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+}
+
+/* The rows' schema: a new database gets the current one; a database
+ * without one is schema 1; a newer one is refused. */
+static uint32_t read_schema(struct cs_store *s, const char **why)
+{
+	int64_t db_schema, rows = 0, version = 0;
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM objects", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		*why = why_copy(sqlite3_errmsg(s->db));
+		return ERROR_GEN_FAILURE;
+	}
+	rows = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (meta_get(s, "version", 0, &version) < 0 || meta_get(s, "schema", 0, &db_schema) < 0) {
+		*why = why_copy(sqlite3_errmsg(s->db));
+		return ERROR_GEN_FAILURE;
+	}
+	if (db_schema == 0 && rows == 0 && version == 0) {
+		/* a new database */
+		char sql[96];
+		snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta(key,value) VALUES('schema',%u)",
+			 CS_SCHEMA_VERSION);
+		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			*why = why_copy(sqlite3_errmsg(s->db));
+			return ERROR_GEN_FAILURE;
+		}
+		db_schema = CS_SCHEMA_VERSION;
+	}
+	if (db_schema == 0)
+		db_schema = 1;
+	if (db_schema > CS_SCHEMA_VERSION || db_schema < 1) {
+		snprintf(why_buf, sizeof(why_buf),
+			 "%s has database schema %lld; this clusterd reads schema %u at most: "
+			 "run a clusterd as new as the one that wrote it, or move the file aside",
+			 s->path, (long long)db_schema, CS_SCHEMA_VERSION);
+		*why = why_buf;
+		return ERROR_CLUSTER_INCOMPATIBLE_VERSIONS;
+	}
+	s->schema = (uint32_t)db_schema;
+	return ERROR_SUCCESS;
+}
 
 uint32_t store_open(const char *dir, struct cs_store **ret, const char **why)
 {
@@ -38,8 +119,9 @@ uint32_t store_open(const char *dir, struct cs_store **ret, const char **why)
 	}
 	if (!(s = cs_calloc(1, sizeof(*s))))
 		return ERROR_NOT_ENOUGH_MEMORY;
+	memcpy(s->path, path, sizeof(path));
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		*why = s->db ? sqlite3_errmsg(s->db) : "cannot open the database";
+		*why = why_copy(s->db ? sqlite3_errmsg(s->db) : "cannot open the database");
 		goto out;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
@@ -50,9 +132,12 @@ uint32_t store_open(const char *dir, struct cs_store **ret, const char **why)
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES('version',?)",
 			       -1, &s->ver, NULL) != SQLITE_OK) {
-		*why = sqlite3_errmsg(s->db);
+		*why = why_copy(sqlite3_errmsg(s->db));
 		goto out;
 	}
+	if ((rc = read_schema(s, why)) != ERROR_SUCCESS)
+		goto out;
+	rc = ERROR_GEN_FAILURE;
 	*ret = s;
 	s = NULL;
 	rc = ERROR_SUCCESS;
@@ -71,6 +156,8 @@ void store_close(struct cs_store *s)
 	sqlite3_close(s->db);
 	cs_free(s);
 }
+
+static uint32_t commit(struct cs_store *s, struct cs_model *m, int all);
 
 /* A growing byte buffer. */
 struct bytes {
@@ -95,26 +182,35 @@ static uint32_t bytes_append(struct bytes *b, const void *d, size_t n)
 	return ERROR_SUCCESS;
 }
 
-uint32_t store_load(struct cs_store *s, struct cs_model *m)
+/* Keep a copy of the database file as it is (before an upgrade): PATH.suffix. */
+static uint32_t keep_copy(struct cs_store *s, const char *suffix)
+{
+	char copy[sizeof(s->path) + 32];
+	char *sql;
+	int n;
+
+	n = snprintf(copy, sizeof(copy), "%s.%s", s->path, suffix);
+	if (n < 0 || (size_t)n >= sizeof(copy))
+		return ERROR_INVALID_PARAMETER;
+	if (!(sql = sqlite3_mprintf("VACUUM INTO %Q", copy)))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	unlink(copy); /* VACUUM INTO wants a new file */
+	n = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	sqlite3_free(sql);
+	return n == SQLITE_OK ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+}
+
+/* Schema 1: the rows (each a one-property list) joined under one count
+ * after a Version property, then turned into a current snapshot. */
+static uint32_t snapshot_schema1(struct cs_store *s, uint64_t version, clusprop_builder *snap)
 {
 	sqlite3_stmt *st = NULL;
 	clusprop_builder vb;
 	struct bytes all = { 0 };
-	uint64_t version = 0;
-	uint32_t count = 1, rc = ERROR_GEN_FAILURE;
+	uint32_t count = 1, rc;
 	int step;
 
 	clusprop_builder_init_owned(&vb);
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='version'", -1, &st,
-			       NULL) != SQLITE_OK)
-		goto out;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	st = NULL;
-
-	/* Join the rows (each a one-property list) into one property list:
-	 * count, the Version property, then each row's property. */
 	clusprop_builder_begin_plist(&vb);
 	clusprop_add_ularge(&vb, "Version", version);
 	if ((rc = clusprop_builder_status(&vb)) != ERROR_SUCCESS ||
@@ -140,11 +236,86 @@ uint32_t store_load(struct cs_store *s, struct cs_model *m)
 		goto out;
 	}
 	cs_put_le32(all.p, count);
-	rc = model_load(m, all.p, all.len, 0);
+	rc = schema1_to_snapshot(all.p, all.len, snap);
 out:
 	sqlite3_finalize(st);
 	clusprop_builder_free(&vb);
 	cs_free(all.p);
+	return rc;
+}
+
+/* Schema 2 on: each row is a record, carried as a Group / Resource property. */
+static uint32_t snapshot_records(struct cs_store *s, uint64_t version, clusprop_builder *snap)
+{
+	sqlite3_stmt *st = NULL;
+	uint32_t rc = ERROR_GEN_FAILURE;
+	int step;
+
+	clusprop_builder_begin_plist(snap);
+	clusprop_add_dword(snap, "SchemaVersion", s->schema);
+	clusprop_add_ularge(snap, "Version", version);
+	if (sqlite3_prepare_v2(s->db, "SELECT kind, data FROM objects ORDER BY kind, rowid", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(st, 0);
+		const void *d = sqlite3_column_blob(st, 1);
+		int n = sqlite3_column_bytes(st, 1);
+		if (!d || (kind != KIND_GROUP && kind != KIND_RESOURCE)) {
+			rc = ERROR_INVALID_DATA;
+			goto out;
+		}
+		rc = clusprop_add_binary(snap, model_record_name(kind == KIND_GROUP ? CS_REC_GROUP
+										 : CS_REC_RESOURCE),
+					 d, (size_t)n);
+		if (rc != ERROR_SUCCESS)
+			goto out;
+	}
+	rc = step == SQLITE_DONE ? clusprop_builder_status(snap) : ERROR_GEN_FAILURE;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+uint32_t store_load(struct cs_store *s, struct cs_model *m, const char **why)
+{
+	clusprop_builder snap;
+	int64_t version = 0;
+	uint32_t rc = ERROR_GEN_FAILURE;
+
+	clusprop_builder_init_owned(&snap);
+	if (meta_get(s, "version", 0, &version) < 0) {
+		*why = why_copy(sqlite3_errmsg(s->db));
+		goto out;
+	}
+	rc = s->schema == 1 ? snapshot_schema1(s, (uint64_t)version, &snap)
+			    : snapshot_records(s, (uint64_t)version, &snap);
+	if (rc == ERROR_SUCCESS)
+		rc = model_load(m, clusprop_builder_data(&snap), clusprop_builder_size(&snap), 0);
+	if (rc != ERROR_SUCCESS) {
+		snprintf(why_buf, sizeof(why_buf), "%s (schema %u): %s", s->path, s->schema,
+			 rc == ERROR_INVALID_DATA ? "a malformed object" : cluster_strerror(rc));
+		*why = why_buf;
+		goto out;
+	}
+	if (s->schema < CS_SCHEMA_VERSION) {
+		/* upgrade in place, keeping the old file beside it */
+		char suffix[32];
+		snprintf(suffix, sizeof(suffix), "schema%u", s->schema);
+		if ((rc = keep_copy(s, suffix)) != ERROR_SUCCESS ||
+		    (rc = commit(s, m, 1)) != ERROR_SUCCESS) {
+			snprintf(why_buf, sizeof(why_buf), "%s: cannot upgrade from schema %u to %u: %s",
+				 s->path, s->schema, CS_SCHEMA_VERSION, cluster_strerror(rc));
+			*why = why_buf;
+			goto out;
+		}
+		snprintf(why_buf, sizeof(why_buf), "%s upgraded from schema %u to %u (the old file is "
+			 "kept as %s.%s)", s->path, s->schema, CS_SCHEMA_VERSION, s->path, suffix);
+		*why = why_buf;
+		s->schema = CS_SCHEMA_VERSION;
+	}
+out:
+	clusprop_builder_free(&snap);
 	return rc;
 }
 
@@ -176,33 +347,18 @@ static uint32_t del_object(struct cs_store *s, int kind, const char *name)
 	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
 }
 
-/* Encode one object as a one-property list and store it. */
-static uint32_t write_group(struct cs_store *s, const struct cs_group *g)
+/* Store one object's record. */
+static uint32_t write_object(struct cs_store *s, enum cs_record kind, const char *name,
+			     const void *obj)
 {
 	clusprop_builder b;
 	uint32_t rc;
 
 	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	rc = model_encode_group(&b, g, 0);
+	rc = model_encode_row(&b, kind, obj);
 	if (rc == ERROR_SUCCESS)
-		rc = put_object(s, KIND_GROUP, g->name, clusprop_builder_data(&b),
-				clusprop_builder_size(&b));
-	clusprop_builder_free(&b);
-	return rc;
-}
-
-static uint32_t write_resource(struct cs_store *s, const struct cs_resource *r)
-{
-	clusprop_builder b;
-	uint32_t rc;
-
-	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	rc = model_encode_resource(&b, r, 0);
-	if (rc == ERROR_SUCCESS)
-		rc = put_object(s, KIND_RESOURCE, r->name, clusprop_builder_data(&b),
-				clusprop_builder_size(&b));
+		rc = put_object(s, kind == CS_REC_GROUP ? KIND_GROUP : KIND_RESOURCE, name,
+				clusprop_builder_data(&b), clusprop_builder_size(&b));
 	clusprop_builder_free(&b);
 	return rc;
 }
@@ -233,12 +389,20 @@ static uint32_t commit(struct cs_store *s, struct cs_model *m, int all)
 		rc = del_object(s, KIND_RESOURCE, m->deleted_resources.v[i]);
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_groups; i++)
 		if (all || m->groups[i]->dirty)
-			rc = write_group(s, m->groups[i]);
+			rc = write_object(s, CS_REC_GROUP, m->groups[i]->name, m->groups[i]);
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++)
 		if (all || m->resources[i]->dirty)
-			rc = write_resource(s, m->resources[i]);
+			rc = write_object(s, CS_REC_RESOURCE, m->resources[i]->name,
+					  m->resources[i]);
 	if (rc == ERROR_SUCCESS)
 		rc = write_version(s, m->version);
+	if (rc == ERROR_SUCCESS && all) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta(key,value) VALUES('schema',%u)",
+			 CS_SCHEMA_VERSION);
+		if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			rc = ERROR_GEN_FAILURE;
+	}
 	if (rc != ERROR_SUCCESS ||
 	    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

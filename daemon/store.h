@@ -1,6 +1,7 @@
 /*
  * store.h - the node's copy of the cluster database on disk (SQLite, WAL,
- * synchronous=FULL): one row per group or resource, plus the version.
+ * synchronous=FULL): one row per group or resource (its record by name),
+ * plus the version and the schema version.
  * A change is on disk before clusterd acknowledges it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -12,11 +13,15 @@
 
 struct cs_store;
 
-/* Open (creating) DIR/cluster.db.  ERROR_* with *why set on failure. */
+/* Open (creating) DIR/cluster.db.  ERROR_* with *why set on failure
+ * (ERROR_CLUSTER_INCOMPATIBLE_VERSIONS: written by a newer schema). */
 uint32_t store_open(const char *dir, struct cs_store **ret, const char **why);
 void store_close(struct cs_store *s);
-/* Load every object into m (configuration only; runtime state starts Offline). */
-uint32_t store_load(struct cs_store *s, struct cs_model *m);
+/* Load every object into m (configuration only; runtime state starts
+ * Offline).  A database of an older schema is upgraded on disk (the old
+ * file kept as cluster.db.schemaN); *why then says so (and on failure
+ * says why), else stays NULL. */
+uint32_t store_load(struct cs_store *s, struct cs_model *m, const char **why);
 /* Write the objects marked dirty and delete the deleted ones, with the version. */
 uint32_t store_flush(struct cs_store *s, struct cs_model *m);
 /* Replace everything with m (after a state transfer). */

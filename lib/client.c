@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -38,6 +39,7 @@ enum xfer {
 	XFER_LOST,           /* sent, then the connection failed: the reply is lost */
 	XFER_TIMEOUT,
 	XFER_PROTOCOL,       /* a reply out of step: garbage, wrong id */
+	XFER_VERSION,        /* clusterd speaks another protocol version */
 	XFER_NOMEM,
 };
 
@@ -390,7 +392,18 @@ static enum xfer exchange(cluster_handle *h, uint16_t op, const void *payload, s
 	x = recv_all(h->fd, hdr, sizeof(hdr), deadline);
 	if (x != XFER_OK)
 		return x;
-	if (cs_frame_header_decode(hdr, &rh) != 0 || rh.id != id || rh.op != op)
+	switch (cs_frame_header_decode(hdr, &rh)) {
+	case 0:
+		break;
+	case -2:
+		snprintf(last_detail, sizeof(last_detail),
+			 "clusterd speaks client protocol %u, this libclusapi %u: use the "
+			 "libclusapi of the same release as clusterd", rh.version, CS_PROTO_VERSION);
+		return XFER_VERSION;
+	default:
+		return XFER_PROTOCOL;
+	}
+	if (rh.id != id || rh.op != op)
 		return XFER_PROTOCOL;
 	if (rh.length > 0) {
 		body = cs_malloc(rh.length);
@@ -483,6 +496,10 @@ uint32_t cs_call(cluster_handle *h, uint16_t op, const void *payload, size_t len
 		}
 		if (x == XFER_PROTOCOL) {
 			rc = ERROR_INVALID_DATA;
+			break;
+		}
+		if (x == XFER_VERSION) {
+			rc = ERROR_REVISION_MISMATCH;
 			break;
 		}
 		/* SEND_FAILED or LOST */

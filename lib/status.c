@@ -2,16 +2,11 @@
  * status.c - CS_OP_STATUS: the snapshot of the whole cluster, its decoding
  * from the reply's property list, and the enumerators built on it.
  *
- * The reply is a property list in which a property may carry several values
- * (clientproto.h):
- *   "Cluster"  SZ name, DWORD quorate, DWORD local node id, SZ local node name
- *   "Node"     SZ name, DWORD id, DWORD state                  (one per node)
- *   "Group"    SZ name, DWORD state, SZ owner, MULTI_SZ preferred owners
- *   "Resource" SZ name, SZ type, SZ group, DWORD state, SZ owner,
- *              MULTI_SZ depends-on, MULTI_SZ possible owners
- * Values past the ones listed, and properties of other names, are ignored
- * (room for later versions of clusterd); fewer values, or a value of the
- * wrong format, make the reply ERROR_INVALID_DATA.
+ * The reply (clientproto.h) is a property list of records by name, each a
+ * BINARY property holding a property list of named fields: "Cluster" (one),
+ * "Node", "Group", "Resource" (one per object).  Fields and records of
+ * other names are ignored (a newer clusterd); a required field missing, or
+ * a known field of the wrong format, make the reply ERROR_INVALID_DATA.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -20,38 +15,12 @@
 #include <string.h>
 
 #include "cs_alloc.h"
-
-/* Most values a known property has. */
-#define MAX_VALUES 8
-
-/* One value of the property being collected (strings copied). */
-struct pval {
-	uint16_t format;
-	uint32_t dw;
-	char *str;          /* SZ: the string; MULTI_SZ: "a\0b\0" */
-	size_t str_len;
-	uint32_t str_count;
-};
-
-struct pcollect {
-	char *name;
-	uint32_t index;
-	size_t n;
-	struct pval v[MAX_VALUES];
-};
+#include "cs_record.h"
 
 /* Growing arrays of the snapshot under construction. */
 struct grow {
 	size_t nodes_cap, groups_cap, resources_cap;
 };
-
-static void pcollect_clear(struct pcollect *pc)
-{
-	cs_freep(&pc->name);
-	for (size_t i = 0; i < pc->n; i++)
-		cs_freep(&pc->v[i].str);
-	pc->n = 0;
-}
 
 char **cs_strv_from_multi(const char *s, size_t len, uint32_t n)
 {
@@ -154,169 +123,167 @@ static uint32_t grow_array(void **arr, size_t n, size_t *cap, size_t elem)
 	return ERROR_SUCCESS;
 }
 
-/* Check that value i exists with the given format. */
-static int has(const struct pcollect *pc, size_t i, uint16_t format)
+/* The records of the reply, decoded by name (common/cs_record.h); states
+ * arrive as DWORDs and are converted to the public enums after. */
+struct st_cluster {
+	char *name, *local_name;
+	uint32_t quorate, local_id;
+};
+struct st_node {
+	char *name;
+	uint32_t id, state;
+};
+struct st_group {
+	char *name, *owner;
+	uint32_t state;
+	char **preferred;
+	size_t n_preferred;
+};
+struct st_resource {
+	char *name, *type, *group, *owner;
+	uint32_t state;
+	char **deps, **owners;
+	size_t n_deps, n_owners;
+};
+
+#define N(a) (sizeof(a) / sizeof(*(a)))
+
+static const struct rec_field st_cluster_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_cluster, name, REC_REQUIRED),
+	REC_FIELD("Quorate", REC_DWORD, struct st_cluster, quorate, REC_REQUIRED),
+	REC_FIELD("LocalNodeId", REC_DWORD, struct st_cluster, local_id, REC_REQUIRED),
+	REC_FIELD("LocalNodeName", REC_SZ, struct st_cluster, local_name, REC_REQUIRED),
+};
+static const struct rec_field st_node_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_node, name, REC_REQUIRED),
+	REC_FIELD("Id", REC_DWORD, struct st_node, id, REC_REQUIRED),
+	REC_FIELD("State", REC_DWORD, struct st_node, state, REC_REQUIRED),
+};
+static const struct rec_field st_group_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_group, name, REC_REQUIRED),
+	REC_FIELD("State", REC_DWORD, struct st_group, state, REC_REQUIRED),
+	REC_FIELD("Owner", REC_SZ, struct st_group, owner, 0),
+	REC_FIELD2("PreferredOwners", REC_STRV_BLOCK, struct st_group, preferred, n_preferred, 0),
+};
+static const struct rec_field st_resource_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct st_resource, name, REC_REQUIRED),
+	REC_FIELD("Type", REC_SZ, struct st_resource, type, REC_REQUIRED),
+	REC_FIELD("Group", REC_SZ, struct st_resource, group, REC_REQUIRED),
+	REC_FIELD("State", REC_DWORD, struct st_resource, state, REC_REQUIRED),
+	REC_FIELD("Owner", REC_SZ, struct st_resource, owner, 0),
+	REC_FIELD2("DependsOn", REC_STRV_BLOCK, struct st_resource, deps, n_deps, 0),
+	REC_FIELD2("PossibleOwners", REC_STRV_BLOCK, struct st_resource, owners, n_owners, 0),
+};
+
+/* An empty NULL-terminated vector for a list the record left out. */
+static uint32_t strv_or_empty(char ***v)
 {
-	return i < pc->n && pc->v[i].format == format;
-}
-
-/* Take the SZ of value i (ownership moves). */
-static char *take_sz(struct pcollect *pc, size_t i)
-{
-	char *s = pc->v[i].str;
-
-	pc->v[i].str = NULL;
-	return s;
-}
-
-/* An owner: "" means none (NULL). */
-static char *take_owner(struct pcollect *pc, size_t i)
-{
-	if (pc->v[i].str && pc->v[i].str[0] == '\0')
-		return NULL;
-	return take_sz(pc, i);
-}
-
-static uint32_t multi_to_strv(const struct pval *v, char ***ret, size_t *ret_n)
-{
-	char **strv = cs_strv_from_multi(v->str, v->str_len, v->str_count);
-
-	if (!strv)
+	if (!*v && !(*v = cs_calloc(1, sizeof(char *))))
 		return ERROR_NOT_ENOUGH_MEMORY;
-	*ret = strv;
-	*ret_n = v->str_count;
 	return ERROR_SUCCESS;
 }
 
-static uint32_t apply_cluster(cluster_status *s, struct pcollect *pc)
+static uint32_t add_cluster(cluster_status *s, const clusprop_value *v)
 {
-	if (!has(pc, 0, CLUSPROP_FORMAT_SZ) || !has(pc, 1, CLUSPROP_FORMAT_DWORD) ||
-	    !has(pc, 2, CLUSPROP_FORMAT_DWORD) || !has(pc, 3, CLUSPROP_FORMAT_SZ))
-		return ERROR_INVALID_DATA;
-	if (s->cluster_name)
-		return ERROR_INVALID_DATA; /* two "Cluster" properties */
-	s->cluster_name = take_sz(pc, 0);
-	s->quorate = pc->v[1].dw != 0;
-	s->local_node_id = pc->v[2].dw;
-	s->local_node_name = take_sz(pc, 3);
-	return ERROR_SUCCESS;
-}
-
-static uint32_t apply_node(cluster_status *s, struct grow *g, struct pcollect *pc)
-{
-	cluster_node_info *n;
+	struct st_cluster c = { 0 };
 	uint32_t rc;
 
-	if (!has(pc, 0, CLUSPROP_FORMAT_SZ) || !has(pc, 1, CLUSPROP_FORMAT_DWORD) ||
-	    !has(pc, 2, CLUSPROP_FORMAT_DWORD))
-		return ERROR_INVALID_DATA;
-	rc = grow_array((void **)&s->nodes, s->n_nodes, &g->nodes_cap, sizeof(*s->nodes));
-	if (rc != ERROR_SUCCESS)
-		return rc;
-	n = &s->nodes[s->n_nodes++];
-	n->name = take_sz(pc, 0);
-	n->id = pc->v[1].dw;
-	n->state = (CLUSTER_NODE_STATE)(int32_t)pc->v[2].dw;
-	return ERROR_SUCCESS;
-}
-
-static uint32_t apply_group(cluster_status *s, struct grow *g, struct pcollect *pc)
-{
-	cluster_group_info gi = { 0 };
-	uint32_t rc;
-
-	if (!has(pc, 0, CLUSPROP_FORMAT_SZ) || !has(pc, 1, CLUSPROP_FORMAT_DWORD) ||
-	    !has(pc, 2, CLUSPROP_FORMAT_SZ) || !has(pc, 3, CLUSPROP_FORMAT_MULTI_SZ))
-		return ERROR_INVALID_DATA;
-	rc = grow_array((void **)&s->groups, s->n_groups, &g->groups_cap, sizeof(*s->groups));
-	if (rc != ERROR_SUCCESS)
-		return rc;
-	rc = multi_to_strv(&pc->v[3], &gi.preferred_owners, &gi.n_preferred_owners);
-	if (rc != ERROR_SUCCESS)
-		return rc;
-	gi.name = take_sz(pc, 0);
-	gi.state = (CLUSTER_GROUP_STATE)(int32_t)pc->v[1].dw;
-	gi.owner = take_owner(pc, 2);
-	s->groups[s->n_groups++] = gi;
-	return ERROR_SUCCESS;
-}
-
-static uint32_t apply_resource(cluster_status *s, struct grow *g, struct pcollect *pc)
-{
-	cluster_resource_info ri = { 0 };
-	uint32_t rc;
-
-	if (!has(pc, 0, CLUSPROP_FORMAT_SZ) || !has(pc, 1, CLUSPROP_FORMAT_SZ) ||
-	    !has(pc, 2, CLUSPROP_FORMAT_SZ) || !has(pc, 3, CLUSPROP_FORMAT_DWORD) ||
-	    !has(pc, 4, CLUSPROP_FORMAT_SZ) || !has(pc, 5, CLUSPROP_FORMAT_MULTI_SZ) ||
-	    !has(pc, 6, CLUSPROP_FORMAT_MULTI_SZ))
-		return ERROR_INVALID_DATA;
-	rc = grow_array((void **)&s->resources, s->n_resources, &g->resources_cap,
-			sizeof(*s->resources));
-	if (rc != ERROR_SUCCESS)
-		goto out;
-	rc = multi_to_strv(&pc->v[5], &ri.dependencies, &ri.n_dependencies);
-	if (rc != ERROR_SUCCESS)
-		goto out;
-	rc = multi_to_strv(&pc->v[6], &ri.possible_owners, &ri.n_possible_owners);
-	if (rc != ERROR_SUCCESS)
-		goto out;
-	ri.name = take_sz(pc, 0);
-	ri.type = take_sz(pc, 1);
-	ri.group = take_sz(pc, 2);
-	ri.state = (CLUSTER_RESOURCE_STATE)(int32_t)pc->v[3].dw;
-	ri.owner = take_owner(pc, 4);
-	s->resources[s->n_resources++] = ri;
-	memset(&ri, 0, sizeof(ri));
-out:
-	resource_info_clear(&ri);
+	rc = rec_decode(v->data, v->length, st_cluster_fields, N(st_cluster_fields), &c, 0);
+	if (rc == ERROR_SUCCESS && s->cluster_name)
+		rc = ERROR_INVALID_DATA; /* two "Cluster" records */
+	if (rc == ERROR_SUCCESS) {
+		s->cluster_name = c.name;
+		s->local_node_name = c.local_name;
+		s->quorate = c.quorate != 0;
+		s->local_node_id = c.local_id;
+		c.name = c.local_name = NULL;
+	}
+	cs_free(c.name);
+	cs_free(c.local_name);
 	return rc;
 }
 
-static uint32_t apply(cluster_status *s, struct grow *g, struct pcollect *pc)
+static uint32_t add_node(cluster_status *s, struct grow *g, const clusprop_value *v)
 {
-	if (!pc->name)
-		return ERROR_SUCCESS;
-	if (strcmp(pc->name, "Cluster") == 0)
-		return apply_cluster(s, pc);
-	if (strcmp(pc->name, "Node") == 0)
-		return apply_node(s, g, pc);
-	if (strcmp(pc->name, "Group") == 0)
-		return apply_group(s, g, pc);
-	if (strcmp(pc->name, "Resource") == 0)
-		return apply_resource(s, g, pc);
-	return ERROR_SUCCESS;
+	struct st_node n = { 0 };
+	uint32_t rc;
+
+	rc = rec_decode(v->data, v->length, st_node_fields, N(st_node_fields), &n, 0);
+	if (rc == ERROR_SUCCESS)
+		rc = grow_array((void **)&s->nodes, s->n_nodes, &g->nodes_cap, sizeof(*s->nodes));
+	if (rc == ERROR_SUCCESS) {
+		cluster_node_info *ni = &s->nodes[s->n_nodes++];
+		ni->name = n.name;
+		ni->id = n.id;
+		ni->state = (CLUSTER_NODE_STATE)(int32_t)n.state;
+		n.name = NULL;
+	}
+	cs_free(n.name);
+	return rc;
 }
 
-/* Copy value v into pc (as value pc->n). */
-static uint32_t collect(struct pcollect *pc, const clusprop_value *v)
+static uint32_t add_group(cluster_status *s, struct grow *g, const clusprop_value *v)
 {
-	struct pval *pv;
+	struct st_group sg = { 0 };
+	uint32_t rc;
 
-	if (pc->n == MAX_VALUES)
-		return ERROR_SUCCESS; /* values past those known: ignored */
-	pv = &pc->v[pc->n];
-	memset(pv, 0, sizeof(*pv));
-	pv->format = v->format;
-	if (v->format == CLUSPROP_FORMAT_DWORD)
-		pv->dw = v->num.dw;
-	if ((v->format == CLUSPROP_FORMAT_SZ || v->format == CLUSPROP_FORMAT_MULTI_SZ) &&
-	    v->str) {
-		pv->str = cs_malloc(v->str_len + 1);
-		if (!pv->str)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		memcpy(pv->str, v->str, v->str_len);
-		pv->str[v->str_len] = '\0';
-		pv->str_len = v->str_len;
-		pv->str_count = v->str_count;
+	rc = rec_decode(v->data, v->length, st_group_fields, N(st_group_fields), &sg, 0);
+	if (rc == ERROR_SUCCESS)
+		rc = strv_or_empty(&sg.preferred);
+	if (rc == ERROR_SUCCESS)
+		rc = grow_array((void **)&s->groups, s->n_groups, &g->groups_cap, sizeof(*s->groups));
+	if (rc == ERROR_SUCCESS) {
+		cluster_group_info *gi = &s->groups[s->n_groups++];
+		gi->name = sg.name;
+		gi->state = (CLUSTER_GROUP_STATE)(int32_t)sg.state;
+		gi->owner = sg.owner;
+		gi->preferred_owners = sg.preferred;
+		gi->n_preferred_owners = sg.n_preferred;
+		memset(&sg, 0, sizeof(sg));
 	}
-	pc->n++;
-	return ERROR_SUCCESS;
+	cs_free(sg.name);
+	cs_free(sg.owner);
+	cs_free(sg.preferred);
+	return rc;
+}
+
+static uint32_t add_resource(cluster_status *s, struct grow *g, const clusprop_value *v)
+{
+	struct st_resource sr = { 0 };
+	uint32_t rc;
+
+	rc = rec_decode(v->data, v->length, st_resource_fields, N(st_resource_fields), &sr, 0);
+	if (rc == ERROR_SUCCESS)
+		rc = strv_or_empty(&sr.deps);
+	if (rc == ERROR_SUCCESS)
+		rc = strv_or_empty(&sr.owners);
+	if (rc == ERROR_SUCCESS)
+		rc = grow_array((void **)&s->resources, s->n_resources, &g->resources_cap,
+				sizeof(*s->resources));
+	if (rc == ERROR_SUCCESS) {
+		cluster_resource_info *ri = &s->resources[s->n_resources++];
+		ri->name = sr.name;
+		ri->type = sr.type;
+		ri->group = sr.group;
+		ri->state = (CLUSTER_RESOURCE_STATE)(int32_t)sr.state;
+		ri->owner = sr.owner;
+		ri->dependencies = sr.deps;
+		ri->n_dependencies = sr.n_deps;
+		ri->possible_owners = sr.owners;
+		ri->n_possible_owners = sr.n_owners;
+		memset(&sr, 0, sizeof(sr));
+	}
+	cs_free(sr.name);
+	cs_free(sr.type);
+	cs_free(sr.group);
+	cs_free(sr.owner);
+	cs_free(sr.deps);
+	cs_free(sr.owners);
+	return rc;
 }
 
 uint32_t cs_status_decode(const void *buf, size_t size, cluster_status **ret)
 {
-	struct pcollect pc = { 0 };
 	struct grow g = { 0 };
 	clusprop_iter it;
 	clusprop_value v;
@@ -333,30 +300,24 @@ uint32_t cs_status_decode(const void *buf, size_t size, cluster_status **ret)
 	if (rc != ERROR_SUCCESS)
 		goto out;
 	iter_live = 1;
-	for (;;) {
-		rc = clusprop_iter_next(&it, &v);
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS)
+	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
+		if (strcmp(v.name, "Cluster") && strcmp(v.name, "Node") && strcmp(v.name, "Group") &&
+		    strcmp(v.name, "Resource"))
+			continue; /* records of a newer clusterd */
+		if (v.format != CLUSPROP_FORMAT_BINARY) {
+			rc = ERROR_INVALID_DATA;
 			goto out;
-		if (!pc.name || v.property_index != pc.index) {
-			rc = apply(s, &g, &pc);
-			pcollect_clear(&pc);
-			if (rc != ERROR_SUCCESS)
-				goto out;
-			pc.name = cs_strdup(v.name);
-			if (!pc.name) {
-				rc = ERROR_NOT_ENOUGH_MEMORY;
-				goto out;
-			}
-			pc.index = v.property_index;
 		}
-		rc = collect(&pc, &v);
+		switch (v.name[0]) {
+		case 'C': rc = add_cluster(s, &v); break;
+		case 'N': rc = add_node(s, &g, &v); break;
+		case 'G': rc = add_group(s, &g, &v); break;
+		default: rc = add_resource(s, &g, &v); break;
+		}
 		if (rc != ERROR_SUCCESS)
 			goto out;
 	}
-	rc = apply(s, &g, &pc);
-	if (rc != ERROR_SUCCESS)
+	if (rc != ERROR_NO_MORE_ITEMS)
 		goto out;
 	if (!s->cluster_name) {
 		rc = ERROR_INVALID_DATA;
@@ -364,8 +325,8 @@ uint32_t cs_status_decode(const void *buf, size_t size, cluster_status **ret)
 	}
 	*ret = s;
 	s = NULL;
+	rc = ERROR_SUCCESS;
 out:
-	pcollect_clear(&pc);
 	if (iter_live)
 		clusprop_iter_done(&it);
 	cluster_status_free(s);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "status_records.h"
 #include "cli.h"
 #include "client.h"
 
@@ -464,32 +465,11 @@ static void test_status_json(void **state)
 	(void)state;
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	clusprop_put_name(&b, "Cluster");
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "demo");
-	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
-	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
-	clusprop_put_endmark(&b);
-	clusprop_put_name(&b, "Node");
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
-	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
-	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterNodeUp);
-	clusprop_put_endmark(&b);
-	clusprop_put_name(&b, "Group");
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "g\tx");
-	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterGroupPartialOnline);
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "");
-	clusprop_put_multi_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, owners, 1);
-	clusprop_put_endmark(&b);
-	clusprop_put_name(&b, "Resource");
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "r");
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "Dummy");
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "g\tx");
-	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterResourceOfflinePending);
-	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
-	clusprop_put_multi_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, NULL, 0);
-	clusprop_put_multi_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, owners, 1);
-	clusprop_put_endmark(&b);
+	st_cluster(&b, "demo", 1, 1, "n1");
+	st_node(&b, "n1", 1, ClusterNodeUp);
+	st_group(&b, "g\tx", ClusterGroupPartialOnline, NULL, owners, 1);
+	st_resource(&b, "r", "Dummy", "g\tx", ClusterResourceOfflinePending, "n1", NULL, 0,
+		    owners, 1);
 	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
 			 0);
 	clusprop_builder_free(&b);

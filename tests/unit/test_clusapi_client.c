@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "status_records.h"
 #include "cs_alloc.h"
 
 /* ======================================================================
@@ -217,42 +218,14 @@ static void build_status(clusprop_builder *b)
 
 	clusprop_builder_init_owned(b);
 	clusprop_builder_begin_plist(b);
-	clusprop_put_name(b, "Cluster");
-	clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "test");
-	clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
-	clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
-	clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
-	clusprop_put_endmark(b);
-	for (int i = 0; i < 2; i++) {
-		clusprop_put_name(b, "Node");
-		clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, owners[i]);
-		clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, (uint32_t)i + 1);
-		clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterNodeUp);
-		clusprop_put_endmark(b);
-	}
-	clusprop_put_name(b, "Group");
-	clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "web");
-	clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterGroupOnline);
-	clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
-	clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, owners, 2);
-	clusprop_put_endmark(b);
-	clusprop_put_name(b, "Group");
-	clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "idle");
-	clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterGroupOffline);
-	clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "");
-	clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, NULL, 0);
-	clusprop_put_endmark(b);
-	for (int i = 0; i < 2; i++) {
-		clusprop_put_name(b, "Resource");
-		clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, i ? "app" : "ip");
-		clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "Dummy");
-		clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "web");
-		clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, ClusterResourceOnline);
-		clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "n1");
-		clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, dep, i ? 1 : 0);
-		clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, NULL, 0);
-		clusprop_put_endmark(b);
-	}
+	st_cluster(b, "test", 1, 1, "n1");
+	for (int i = 0; i < 2; i++)
+		st_node(b, owners[i], (uint32_t)i + 1, ClusterNodeUp);
+	st_group(b, "web", ClusterGroupOnline, "n1", owners, 2);
+	st_group(b, "idle", ClusterGroupOffline, NULL, NULL, 0);
+	for (int i = 0; i < 2; i++)
+		st_resource(b, i ? "app" : "ip", "Dummy", "web", ClusterResourceOnline, "n1", dep,
+			    i ? 1 : 0, NULL, 0);
 }
 
 static int is_control(uint16_t op)

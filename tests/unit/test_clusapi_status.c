@@ -14,73 +14,78 @@
 #include <cmocka.h>
 
 #include "client.h"
+#include "status_records.h"
 #include "cs_alloc.h"
-
-/* Values of one property of the reply, in order. */
-enum vk { V_END = 0, V_SZ, V_DW, V_MULTI };
-
-struct v {
-	enum vk kind;
-	const char *sz;
-	uint32_t dw;
-	const char *const *multi;
-	size_t n;
-};
-
-#define SZ(s) { V_SZ, (s), 0, NULL, 0 }
-#define DW(d) { V_DW, NULL, (d), NULL, 0 }
-#define MULTI(a, n) { V_MULTI, NULL, 0, (a), (n) }
-#define END { V_END, NULL, 0, NULL, 0 }
-
-static void put_prop(clusprop_builder *b, const char *name, const struct v *vals)
-{
-	clusprop_put_name(b, name);
-	for (const struct v *v = vals; v->kind != V_END; v++) {
-		if (v->kind == V_SZ)
-			clusprop_put_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, v->sz);
-		else if (v->kind == V_DW)
-			clusprop_put_dword(b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, v->dw);
-		else
-			clusprop_put_multi_sz(b, CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, v->multi, v->n);
-	}
-	clusprop_put_endmark(b);
-}
 
 static const char *const both[] = { "node1", "node2" };
 static const char *const just2[] = { "node2" };
 static const char *const dep_ip[] = { "ip" };
 
-/* A reply of 2 nodes, 2 groups, 3 resources; extra: forward-compatible extras. */
+/* A reply of 2 nodes, 2 groups, 3 resources; extra: forward-compatible extras
+ * (a record of an unknown kind, an unknown field in a known record). */
 static void build_reply(clusprop_builder *b, int extra)
 {
 	clusprop_builder_init_owned(b);
 	clusprop_builder_begin_plist(b);
 	if (extra)
-		put_prop(b, "Future", (const struct v[]){ DW(1), END });
-	put_prop(b, "Cluster", (const struct v[]){ SZ("demo"), DW(1), DW(2), SZ("node2"),
-						   END });
-	put_prop(b, "Node", (const struct v[]){ SZ("node1"), DW(1), DW(ClusterNodeUp), END });
-	put_prop(b, "Node", (const struct v[]){ SZ("node2"), DW(2), DW(ClusterNodePaused),
-						END });
-	put_prop(b, "Group", (const struct v[]){ SZ("web"), DW(ClusterGroupOnline), SZ("node1"),
-						 MULTI(both, 2), END });
-	put_prop(b, "Group", (const struct v[]){ SZ("idle"), DW(ClusterGroupOffline), SZ(""),
-						 MULTI(NULL, 0), END });
-	if (extra)
-		put_prop(b, "Resource", (const struct v[]){ SZ("ip"), SZ("IP Address"), SZ("web"),
-				DW(ClusterResourceOnline), SZ("node1"), MULTI(NULL, 0),
-				MULTI(both, 2), DW(42), SZ("later"), END });
-	else
-		put_prop(b, "Resource", (const struct v[]){ SZ("ip"), SZ("IP Address"), SZ("web"),
-				DW(ClusterResourceOnline), SZ("node1"), MULTI(NULL, 0),
-				MULTI(both, 2), END });
-	put_prop(b, "Resource", (const struct v[]){ SZ("app"), SZ("Generic Application"),
-			SZ("web"), DW(ClusterResourceOnlinePending), SZ("node1"), MULTI(dep_ip, 1),
-			MULTI(just2, 1), END });
-	put_prop(b, "Resource", (const struct v[]){ SZ("disk \xc3\xa9\"x"), SZ("Physical Disk"),
-			SZ("idle"), DW(0xFFFFFFFFu), SZ(""), MULTI(NULL, 0), MULTI(NULL, 0),
-			END });
+		clusprop_add_dword(b, "Future", 1);
+	st_cluster(b, "demo", 1, 2, "node2");
+	st_node(b, "node1", 1, ClusterNodeUp);
+	st_node(b, "node2", 2, ClusterNodePaused);
+	st_group(b, "web", ClusterGroupOnline, "node1", both, 2);
+	st_group(b, "idle", ClusterGroupOffline, NULL, NULL, 0);
+	if (extra) {
+		clusprop_builder f;
+		clusprop_builder_init_owned(&f);
+		clusprop_builder_begin_plist(&f);
+		clusprop_add_sz(&f, "Name", "ip");
+		clusprop_add_dword(&f, "SomethingNew", 42);
+		clusprop_add_sz(&f, "Type", "IP Address");
+		clusprop_add_sz(&f, "Group", "web");
+		clusprop_add_dword(&f, "State", ClusterResourceOnline);
+		clusprop_add_sz(&f, "Owner", "node1");
+		clusprop_add_multi_sz(&f, "PossibleOwners", both, 2);
+		clusprop_add_sz(&f, "Later", "later");
+		st_record(b, "Resource", &f); /* DependsOn left out: none */
+	} else {
+		st_resource(b, "ip", "IP Address", "web", ClusterResourceOnline, "node1", NULL, 0,
+			    both, 2);
+	}
+	st_resource(b, "app", "Generic Application", "web", ClusterResourceOnlinePending, "node1",
+		    dep_ip, 1, just2, 1);
+	st_resource(b, "disk \xc3\xa9\"x", "Physical Disk", "idle", 0xFFFFFFFFu, NULL, NULL, 0,
+		    NULL, 0);
 	assert_int_equal(clusprop_builder_status(b), ERROR_SUCCESS);
+}
+
+/* One record of `name` from the fields given as (name, kind, value) steps. */
+enum fk { F_END = 0, F_SZ, F_DW, F_MULTI };
+struct fv {
+	enum fk kind;
+	const char *name;
+	const char *sz;
+	uint32_t dw;
+};
+#define FSZ(n, s) { F_SZ, (n), (s), 0 }
+#define FDW(n, d) { F_DW, (n), NULL, (d) }
+#define FMULTI(n) { F_MULTI, (n), NULL, 0 }
+#define FEND { F_END, NULL, NULL, 0 }
+
+static void put_rec(clusprop_builder *b, const char *name, const struct fv *fields)
+{
+	clusprop_builder f;
+
+	clusprop_builder_init_owned(&f);
+	clusprop_builder_begin_plist(&f);
+	for (const struct fv *v = fields; v->kind != F_END; v++) {
+		if (v->kind == F_SZ)
+			clusprop_add_sz(&f, v->name, v->sz);
+		else if (v->kind == F_DW)
+			clusprop_add_dword(&f, v->name, v->dw);
+		else
+			clusprop_add_multi_sz(&f, v->name, NULL, 0);
+	}
+	st_record(b, name, &f);
 }
 
 static void check_status(const cluster_status *s)
@@ -169,7 +174,7 @@ static void test_empty_cluster(void **state)
 	(void)state;
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	put_prop(&b, "Cluster", (const struct v[]){ SZ(""), DW(0), DW(0), SZ(""), END });
+	st_cluster(&b, "", 0, 0, "");
 	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
 			 ERROR_SUCCESS);
 	assert_string_equal(s->cluster_name, "");
@@ -200,40 +205,57 @@ static void test_malformed(void **state)
 	int64_t live = cs_alloc_live();
 
 	(void)state;
-	/* no "Cluster" property */
+	/* no "Cluster" record */
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	put_prop(&b, "Node", (const struct v[]){ SZ("n"), DW(1), DW(0), END });
+	st_node(&b, "n", 1, 0);
 	expect_bad(&b);
 
 	/* two of them */
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
-	put_prop(&b, "Cluster", (const struct v[]){ SZ("b"), DW(1), DW(1), SZ("n"), END });
+	st_cluster(&b, "a", 1, 1, "n");
+	st_cluster(&b, "b", 1, 1, "n");
 	expect_bad(&b);
 
-	/* a node with a value missing */
+	/* a node with a required field missing (State) */
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
-	put_prop(&b, "Node", (const struct v[]){ SZ("n"), DW(1), END });
+	st_cluster(&b, "a", 1, 1, "n");
+	put_rec(&b, "Node", (const struct fv[]){ FSZ("Name", "n"), FDW("Id", 1), FEND });
 	expect_bad(&b);
 
-	/* a value of the wrong format (state as a string) */
+	/* a field of the wrong format (State as a string) */
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
-	put_prop(&b, "Group", (const struct v[]){ SZ("g"), SZ("Online"), SZ(""), MULTI(NULL, 0),
-						  END });
+	st_cluster(&b, "a", 1, 1, "n");
+	put_rec(&b, "Group", (const struct fv[]){ FSZ("Name", "g"), FSZ("State", "Online"),
+						  FMULTI("PreferredOwners"), FEND });
 	expect_bad(&b);
 
 	/* a resource whose owners are an SZ, not a MULTI_SZ */
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
-	put_prop(&b, "Cluster", (const struct v[]){ SZ("a"), DW(1), DW(1), SZ("n"), END });
-	put_prop(&b, "Resource", (const struct v[]){ SZ("r"), SZ("t"), SZ("g"), DW(2), SZ(""),
-						     MULTI(NULL, 0), SZ("n1"), END });
+	st_cluster(&b, "a", 1, 1, "n");
+	put_rec(&b, "Resource", (const struct fv[]){ FSZ("Name", "r"), FSZ("Type", "t"),
+			FSZ("Group", "g"), FDW("State", 2), FSZ("PossibleOwners", "n1"), FEND });
+	expect_bad(&b);
+
+	/* a record that is not a BINARY (the positional layout of protocol 1) */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_put_name(&b, "Cluster");
+	clusprop_put_sz(&b, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "a");
+	clusprop_put_dword(&b, CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
+	clusprop_put_endmark(&b);
+	expect_bad(&b);
+
+	/* a field twice */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	st_cluster(&b, "a", 1, 1, "n");
+	put_rec(&b, "Node", (const struct fv[]){ FSZ("Name", "n"), FDW("Id", 1), FDW("State", 0),
+						 FDW("Id", 2), FEND });
 	expect_bad(&b);
 
 	/* not a property list at all, and an empty payload */

@@ -220,7 +220,7 @@ static void test_store_persists(void **state)
 	/* a new process would see exactly this */
 	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
 	model_init(&m2);
-	assert_int_equal(store_load(s, &m2), ERROR_SUCCESS);
+	assert_int_equal(store_load(s, &m2, NULL), ERROR_SUCCESS);
 	assert_int_equal(m2.version, m.version);
 	assert_int_equal(m2.n_resources, 3);
 	assert_null(model_resource(&m2, "r3"));
