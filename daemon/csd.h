@@ -19,22 +19,13 @@
 #include "loop.h"
 #include "model.h"
 #include "store.h"
+#include "wire.h"
 
 #define CSD_MAX_NODES 64
 
 /* Flags of a MSG_STATE: whose runtime state is the truth. */
 #define SYNC_ESTABLISHED 1u      /* the sender completed a state transfer before */
 #define SYNC_QUORATE     2u      /* ... and was quorate when the view changed */
-
-/* Message types on CPG. */
-enum csd_msg {
-	MSG_STATE = 1,      /* state transfer: my version (u64) and SYNC_* flags (u32) */
-	MSG_SNAPSHOT,       /* state transfer: the leader's database */
-	MSG_OP,             /* a model op (hdr.op), payload: args */
-	MSG_MOVE,           /* group move request, payload: Name, NodeId (target) */
-	MSG_CONTROL_REQ,    /* a control for hdr.dest, payload: args (Name, Code, In, OutSize) */
-	MSG_CONTROL_REPLY,  /* hdr.status, payload: BytesReturned, Out */
-};
 
 struct csd_config {
 	const char *config_dir, *state_dir, *run_dir, *socket_path;

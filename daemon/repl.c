@@ -13,7 +13,7 @@
  * every member loads it and the view is synced.  Messages that this node
  * wants to send meanwhile are queued and sent after.
  *
- * Versions: a cluster runs one protocol (CS_WIRE_VERSION).  A STATE from
+ * Versions: a cluster runs one protocol (WIRE_VERSION).  A STATE from
  * a member speaking another one takes that member out of this view for
  * this node (its messages are dropped, it is not waited for, placed on or
  * routed to), logged naming both versions; and a node that has not yet
@@ -44,16 +44,8 @@
 #include "cs_alloc.h"
 #include "cs_bytes.h"
 #include "log.h"
+#include "wire.h"
 
-#define MSG_MAGIC 0x43534d31u /* "CSM1" */
-#define MSG_HEADER 32u
-/* The cluster protocol this clusterd speaks: the byte at +28 of every
- * message (0 in messages of releases before it had one: protocol 1).  2:
- * snapshots of records by name (model.h, schema 2).  What stays the same in
- * every version: the header up to +32, and the first 12 bytes of a STATE
- * (database version u64, SYNC_* flags u32). */
-#define CS_WIRE_VERSION 2u
-#define MSG_MAX_PAYLOAD (32u * 1024u * 1024u)
 #define CPG_GROUP "cluster-server"
 
 static cpg_handle_t cpg;
@@ -155,24 +147,18 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 	struct queued *q;
 	uint8_t *msg;
 
-	if (len > MSG_MAX_PAYLOAD)
+	if (len > WIRE_MAX_PAYLOAD)
 		return ERROR_INVALID_PARAMETER;
-	q = cs_malloc(sizeof(*q) + MSG_HEADER + len);
+	q = cs_malloc(sizeof(*q) + WIRE_HEADER + len);
 	if (!q)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	msg = q->data;
-	cs_put_le32(msg, MSG_MAGIC);
-	cs_put_le16(msg + 4, type);
-	cs_put_le16(msg + 6, op);
-	cs_put_le32(msg + 8, csd->local_id);
-	cs_put_le32(msg + 12, dest);
-	cs_put_le32(msg + 16, req_id);
-	cs_put_le32(msg + 20, status);
-	cs_put_le32(msg + 24, (uint32_t)len);
-	cs_put_le32(msg + 28, CS_WIRE_VERSION);
+	wire_encode_hdr(msg, &(struct wire_hdr){ .type = type, .op = op, .from = csd->local_id,
+						 .dest = dest, .req_id = req_id, .status = status,
+						 .len = (uint32_t)len, .version = WIRE_VERSION });
 	if (len)
-		memcpy(msg + MSG_HEADER, payload, len);
-	q->len = MSG_HEADER + len;
+		memcpy(msg + WIRE_HEADER, payload, len);
+	q->len = WIRE_HEADER + len;
 	q->next = NULL;
 
 	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT) {
@@ -292,14 +278,21 @@ static void sync_check(void)
 
 static void on_state(uint32_t from, const uint8_t *p, size_t len)
 {
-	if (len != 12 || csd->synced || !repl_is_member(from))
+	uint64_t version;
+	uint32_t flags;
+
+	if (wire_decode_state(p, len, &version, &flags) != ERROR_SUCCESS) {
+		log_warn("dropped a malformed STATE from node %u", from);
+		return;
+	}
+	if (csd->synced || !repl_is_member(from))
 		return;
 	for (size_t i = 0; i < csd->n_sync_states; i++)
 		if (csd->sync_states[i] == from)
 			return;
 	csd->sync_states[csd->n_sync_states] = from;
-	csd->sync_versions[csd->n_sync_states] = cs_le64(p);
-	csd->sync_flags[csd->n_sync_states] = cs_le32(p + 8);
+	csd->sync_versions[csd->n_sync_states] = version;
+	csd->sync_flags[csd->n_sync_states] = flags;
 	csd->n_sync_states++;
 	sync_check();
 }
@@ -307,7 +300,7 @@ static void on_state(uint32_t from, const uint8_t *p, size_t len)
 /* A STATE from a member speaking protocol `wire`, not ours. */
 static void on_foreign_state(uint32_t from, uint32_t wire, const uint8_t *p, size_t len)
 {
-	uint32_t flags = len >= 12 ? cs_le32(p + 8) : 0;
+	uint32_t flags = len >= WIRE_STATE_SIZE ? cs_le32(p + 8) : 0; /* stable in every version */
 	size_t i;
 
 	for (i = 0; i < csd->n_members && csd->members[i] != from; i++)
@@ -316,8 +309,8 @@ static void on_foreign_state(uint32_t from, uint32_t wire, const uint8_t *p, siz
 		return; /* already out of this view */
 	log_err("node %u (%s) runs cluster protocol %u, this clusterd %u: mixed versions do not "
 		"run together; run the same release on every node", from,
-		model_node_name(&csd->model, from), wire, CS_WIRE_VERSION);
-	if (!csd->ever_synced && ((flags & SYNC_ESTABLISHED) || wire > CS_WIRE_VERSION)) {
+		model_node_name(&csd->model, from), wire, WIRE_VERSION);
+	if (!csd->ever_synced && ((flags & SYNC_ESTABLISHED) || wire > WIRE_VERSION)) {
 		log_err("refusing to join: the cluster runs protocol %u", wire);
 		csd->exit_code = 1;
 		loop_stop(csd->loop);
@@ -397,36 +390,31 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid, uint32_t pid,
 		    void *msg, size_t msg_len)
 {
-	const uint8_t *p = msg;
-	uint32_t len, dest, req_id, status, wire;
+	struct wire_hdr hd;
+	const uint8_t *p;
+	uint32_t len, dest, req_id, status;
 	uint16_t type, op;
 
 	(void)h;
 	(void)group;
 	(void)pid;
-	if (msg_len < MSG_HEADER || cs_le32(p) != MSG_MAGIC) {
+	if (wire_decode(msg, msg_len, &hd, &p) != ERROR_SUCCESS) {
 		log_warn("dropped a malformed message (%zu bytes) from node %u", msg_len, nodeid);
 		return;
 	}
-	type = cs_le16(p + 4);
-	op = cs_le16(p + 6);
-	dest = cs_le32(p + 12);
-	req_id = cs_le32(p + 16);
-	status = cs_le32(p + 20);
-	len = cs_le32(p + 24);
-	if (len != msg_len - MSG_HEADER) {
-		log_warn("dropped a message with a wrong length from node %u", nodeid);
-		return;
-	}
-	wire = cs_le32(p + 28) ? cs_le32(p + 28) : 1u;
-	p += MSG_HEADER;
-	if (wire != CS_WIRE_VERSION) {
-		if (type == MSG_STATE)
-			on_foreign_state(nodeid, wire, p, len);
+	if (hd.version != WIRE_VERSION) {
+		if (hd.type == MSG_STATE)
+			on_foreign_state(nodeid, hd.version, p, hd.len);
 		else
-			log_debug("dropped a protocol %u message from node %u", wire, nodeid);
+			log_debug("dropped a protocol %u message from node %u", hd.version, nodeid);
 		return;
 	}
+	type = hd.type;
+	op = hd.op;
+	dest = hd.dest;
+	req_id = hd.req_id;
+	status = hd.status;
+	len = hd.len;
 	switch (type) {
 	case MSG_STATE:
 		on_state(nodeid, p, len);
@@ -461,7 +449,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		    const struct cpg_address *left, size_t n_left,
 		    const struct cpg_address *joined, size_t n_joined)
 {
-	uint8_t v[12];
+	uint8_t v[WIRE_STATE_SIZE];
 
 	(void)h;
 	(void)group;
@@ -493,9 +481,9 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	}
 	csd->synced = 0;
 	csd->n_sync_states = 0;
-	cs_put_le64(v, csd->model.version);
-	cs_put_le32(v + 8, (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
-			   (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
+	wire_encode_state(v, csd->model.version,
+			  (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
+				  (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
 	uint32_t rc = repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
 	if (rc != ERROR_SUCCESS)
 		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));
