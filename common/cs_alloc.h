@@ -26,7 +26,9 @@ char *cs_strdup(const char *s);
 char *cs_strndup(const char *s, size_t n);
 void cs_free(void *p);
 
-/* Free *pp and set it to NULL. */
+/* Free *pp and set it to NULL.  (One way out of a function that owns
+ * things: a single `out:` label that frees everything, pointers set to NULL
+ * when ownership moves - no scope-exit attributes.) */
 #define cs_freep(pp) do { cs_free(*(pp)); *(pp) = NULL; } while (0)
 
 /* ---- torture control (tests) ---- */
@@ -42,12 +44,5 @@ int cs_alloc_failed(void);
 int64_t cs_alloc_live(void);
 /* Reset the count and disarm. */
 void cs_alloc_reset(void);
-
-/* Attribute for small helpers that free on scope exit (internal code only). */
-static inline void cs_freep_(void *pp) { cs_free(*(void **)pp); }
-#define _cleanup_free_ __attribute__((cleanup(cs_freep_)))
-
-/* Hand ownership out of a _cleanup_ variable. */
-#define TAKE_PTR(p) ({ __typeof__(p) p_taken_ = (p); (p) = NULL; p_taken_; })
 
 #endif /* CS_ALLOC_H */

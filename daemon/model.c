@@ -74,20 +74,6 @@ static uint32_t strv_set(struct cs_strv *s, char *const *v, size_t n)
 	return ERROR_SUCCESS;
 }
 
-static uint32_t strv_rename(struct cs_strv *s, const char *from, const char *to)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->v[i], from))
-			continue;
-		char *d = cs_strdup(to);
-		if (!d)
-			return ERROR_NOT_ENOUGH_MEMORY;
-		cs_free(s->v[i]);
-		s->v[i] = d;
-	}
-	return ERROR_SUCCESS;
-}
-
 /* ---- objects ---- */
 
 void model_group_free(struct cs_group *g)
@@ -312,6 +298,116 @@ static int valid_name(const char *s)
 	return 1;
 }
 
+/* ---- delete and rename, for groups and resources alike ---- */
+
+/* A place that holds an object's name: a resource's group, an entry of a
+ * dependency list; dirty: its owner's flag. */
+struct name_ref {
+	char **slot;
+	int *dirty;
+};
+
+/*
+ * Rename an object: *name becomes new_name, and so does every ref; the old
+ * name goes on `deleted` (the store drops its row).  Every allocation is
+ * made before anything changes: on failure the model is as it was.
+ */
+static uint32_t rename_object(struct cs_strv *deleted, char **name, int *dirty,
+			      const char *new_name, const struct name_ref *refs, size_t n_refs)
+{
+	char **copies = NULL, *nn = NULL;
+	size_t made = 0;
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (!(nn = cs_strdup(new_name)) || (n_refs && !(copies = cs_calloc(n_refs, sizeof(*copies)))))
+		goto out;
+	for (; made < n_refs; made++)
+		if (!(copies[made] = cs_strdup(new_name)))
+			goto out;
+	if ((rc = strv_add(deleted, *name)) != ERROR_SUCCESS)
+		goto out;
+	/* nothing fails from here */
+	for (size_t i = 0; i < n_refs; i++) {
+		cs_free(*refs[i].slot);
+		*refs[i].slot = copies[i];
+		copies[i] = NULL;
+		*refs[i].dirty = 1;
+	}
+	cs_free(*name);
+	*name = nn;
+	nn = NULL;
+	*dirty = 1;
+	strv_remove(deleted, new_name); /* a name used again is no longer deleted */
+out:
+	for (size_t i = 0; i < made; i++)
+		cs_free(copies[i]);
+	cs_free(copies);
+	cs_free(nn);
+	return rc;
+}
+
+/* Check a rename's new name: valid and not taken by any object. */
+static uint32_t rename_check(const struct cs_model *m, const char *new_name, const char **why)
+{
+	if (!valid_name(new_name)) {
+		*why = "invalid name";
+		return ERROR_INVALID_NAME;
+	}
+	if (model_group(m, new_name) || model_resource(m, new_name)) {
+		*why = "an object of that name exists";
+		return ERROR_OBJECT_ALREADY_EXISTS;
+	}
+	return ERROR_SUCCESS;
+}
+
+static uint32_t rename_group(struct cs_model *m, struct cs_group *g, const char *new_name)
+{
+	struct name_ref *refs = NULL;
+	size_t n = 0;
+	uint32_t rc;
+
+	if (m->n_resources && !(refs = cs_calloc(m->n_resources, sizeof(*refs))))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (size_t i = 0; i < m->n_resources; i++)
+		if (!strcmp(m->resources[i]->group, g->name))
+			refs[n++] = (struct name_ref){ &m->resources[i]->group, &m->resources[i]->dirty };
+	rc = rename_object(&m->deleted_groups, &g->name, &g->dirty, new_name, refs, n);
+	cs_free(refs);
+	return rc;
+}
+
+static uint32_t rename_resource(struct cs_model *m, struct cs_resource *r, const char *new_name)
+{
+	struct name_ref *refs = NULL;
+	size_t n = 0, total = 0;
+	uint32_t rc;
+
+	for (size_t i = 0; i < m->n_resources; i++)
+		total += m->resources[i]->deps.n;
+	if (total && !(refs = cs_calloc(total, sizeof(*refs))))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (size_t i = 0; i < m->n_resources; i++) {
+		struct cs_resource *d = m->resources[i];
+		for (size_t k = 0; k < d->deps.n; k++)
+			if (!strcmp(d->deps.v[k], r->name))
+				refs[n++] = (struct name_ref){ &d->deps.v[k], &d->dirty };
+	}
+	rc = rename_object(&m->deleted_resources, &r->name, &r->dirty, new_name, refs, n);
+	cs_free(refs);
+	return rc;
+}
+
+/* Remove obj (named name) from the array arr of n, note it deleted, free it. */
+static uint32_t delete_object(void *arr, size_t *n, void *obj, const char *name,
+			      struct cs_strv *deleted)
+{
+	uint32_t rc = strv_add(deleted, name);
+
+	if (rc == ERROR_SUCCESS)
+		pull(arr, n, obj);
+	return rc;
+}
+
 #define FAIL(code, text) do { *why = (text); return (code); } while (0)
 
 static uint32_t set_common(struct cs_resource *r, const struct cs_args *a, const char **why)
@@ -399,44 +495,18 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		for (size_t i = 0; i < m->n_resources; i++)
 			if (!strcmp(m->resources[i]->group, g->name))
 				FAIL(ERROR_DIR_NOT_EMPTY, "the group still has resources");
-		if ((rc = strv_add(&m->deleted_groups, g->name)) != ERROR_SUCCESS)
+		if ((rc = delete_object(&m->groups, &m->n_groups, g, g->name, &m->deleted_groups)))
 			return rc;
-		pull(&m->groups, &m->n_groups, g);
 		model_group_free(g);
 		break;
-	case MOP_GROUP_RENAME: {
-		char *nn;
+	case MOP_GROUP_RENAME:
 		if (!(g = model_group(m, a->name)))
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
-		if (!valid_name(a->new_name))
-			FAIL(ERROR_INVALID_NAME, "invalid group name");
-		if (model_group(m, a->new_name) || model_resource(m, a->new_name))
-			FAIL(ERROR_OBJECT_ALREADY_EXISTS, "an object of that name exists");
-		if (!(nn = cs_strdup(a->new_name)))
-			return ERROR_NOT_ENOUGH_MEMORY;
-		if ((rc = strv_add(&m->deleted_groups, g->name)) != ERROR_SUCCESS) {
-			cs_free(nn);
+		if ((rc = rename_check(m, a->new_name, why)) != ERROR_SUCCESS)
 			return rc;
-		}
-		for (size_t i = 0; i < m->n_resources; i++) {
-			r = m->resources[i];
-			if (strcmp(r->group, g->name))
-				continue;
-			char *gn = cs_strdup(nn);
-			if (!gn) {
-				cs_free(nn);
-				return ERROR_NOT_ENOUGH_MEMORY;
-			}
-			cs_free(r->group);
-			r->group = gn;
-			r->dirty = 1;
-		}
-		cs_free(g->name);
-		g->name = nn;
-		strv_remove(&m->deleted_groups, nn);
-		g->dirty = 1;
+		if ((rc = rename_group(m, g, a->new_name)) != ERROR_SUCCESS)
+			return rc;
 		break;
-	}
 	case MOP_GROUP_SET_OWNERS:
 		if (!(g = model_group(m, a->name)))
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
@@ -532,41 +602,19 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		for (size_t i = 0; i < m->n_resources; i++)
 			if (strv_contains(&m->resources[i]->deps, r->name))
 				FAIL(ERROR_DEPENDENT_RESOURCE_EXISTS, "another resource depends on it");
-		if ((rc = strv_add(&m->deleted_resources, r->name)) != ERROR_SUCCESS)
+		if ((rc = delete_object(&m->resources, &m->n_resources, r, r->name,
+					&m->deleted_resources)))
 			return rc;
-		pull(&m->resources, &m->n_resources, r);
 		model_resource_free(r);
 		break;
-	case MOP_RES_RENAME: {
-		char *nn;
+	case MOP_RES_RENAME:
 		if (!(r = model_resource(m, a->name)))
 			FAIL(ERROR_RESOURCE_NOT_FOUND, "no such resource");
-		if (!valid_name(a->new_name))
-			FAIL(ERROR_INVALID_NAME, "invalid resource name");
-		if (model_group(m, a->new_name) || model_resource(m, a->new_name))
-			FAIL(ERROR_OBJECT_ALREADY_EXISTS, "an object of that name exists");
-		if (!(nn = cs_strdup(a->new_name)))
-			return ERROR_NOT_ENOUGH_MEMORY;
-		if ((rc = strv_add(&m->deleted_resources, r->name)) != ERROR_SUCCESS) {
-			cs_free(nn);
+		if ((rc = rename_check(m, a->new_name, why)) != ERROR_SUCCESS)
 			return rc;
-		}
-		for (size_t i = 0; i < m->n_resources; i++) {
-			d = m->resources[i];
-			if (!strv_contains(&d->deps, r->name))
-				continue;
-			if ((rc = strv_rename(&d->deps, r->name, nn)) != ERROR_SUCCESS) {
-				cs_free(nn);
-				return rc;
-			}
-			d->dirty = 1;
-		}
-		cs_free(r->name);
-		r->name = nn;
-		strv_remove(&m->deleted_resources, nn);
-		r->dirty = 1;
+		if ((rc = rename_resource(m, r, a->new_name)) != ERROR_SUCCESS)
+			return rc;
 		break;
-	}
 	case MOP_RES_ADD_DEP:
 		if (!(r = model_resource(m, a->name)) || !(d = model_resource(m, a->depends_on)))
 			FAIL(ERROR_RESOURCE_NOT_FOUND, "no such resource");
