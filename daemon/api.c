@@ -85,7 +85,8 @@ static void conn_flush(struct api_conn *c)
 		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				loop_mod_fd(csd->loop, c->fd, EPOLLIN | EPOLLOUT);
+				if (loop_mod_fd(csd->loop, c->fd, EPOLLIN | EPOLLOUT) < 0)
+					c->closing = 1; /* could never send the rest */
 				return;
 			}
 			c->closing = 1;
@@ -94,7 +95,8 @@ static void conn_flush(struct api_conn *c)
 		memmove(c->out, c->out + n, c->out_len - (size_t)n);
 		c->out_len -= (size_t)n;
 	}
-	loop_mod_fd(csd->loop, c->fd, EPOLLIN);
+	if (loop_mod_fd(csd->loop, c->fd, EPOLLIN) < 0)
+		c->closing = 1;
 }
 
 void api_reply(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
@@ -248,7 +250,6 @@ static void on_tick(void *data)
 {
 	(void)data;
 	api_check_waiters();
-	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
 }
 
 void api_op_applied(uint32_t req_id, uint32_t status, const char *why)
@@ -649,7 +650,8 @@ uint32_t api_start(void)
 		log_warn("cannot give %s to group %s: %s", path, ADMIN_GROUP, strerror(errno));
 	if (loop_add_fd(csd->loop, listen_fd, EPOLLIN, on_accept, NULL) < 0)
 		return ERROR_GEN_FAILURE;
-	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
+	if (!(tick = loop_timer_every(csd->loop, 100, on_tick, NULL)))
+		return ERROR_NOT_ENOUGH_MEMORY;
 	log_info("listening on %s", path);
 	return ERROR_SUCCESS;
 }

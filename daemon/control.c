@@ -149,7 +149,6 @@ static void on_tick(void *data)
 	uint64_t now = loop_now_ms();
 
 	(void)data;
-	tick = NULL;
 	for (struct ctl_wait *w = waits, *next; w; w = next) {
 		next = w->next;
 		if (now < w->deadline)
@@ -158,7 +157,6 @@ static void on_tick(void *data)
 				"no answer from the cluster in time");
 		wait_free(w);
 	}
-	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
 }
 
 void control_members_changed(void)
@@ -493,7 +491,7 @@ void control_request(struct api_conn *c, uint32_t op, uint32_t id, int admin, st
 
 uint32_t control_start(void)
 {
-	tick = loop_timer_add(csd->loop, 100, on_tick, NULL);
+	tick = loop_timer_every(csd->loop, 100, on_tick, NULL);
 	return tick ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 

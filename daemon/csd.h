@@ -8,6 +8,13 @@
  *   rm.c       the resource manager: reconciling owned groups, restarts,
  *              failover, the resource host (hostclient.c)
  *
+ * Conventions: every module above the loop returns ERROR_* codes
+ * (clusapi/errors.h, uint32_t) and checks every result it gets; loop.c,
+ * the OS layer, returns 0 or -errno like the system calls it wraps;
+ * predicates return int 0/1.  Names: each file's functions carry its
+ * prefix (repl_, api_, control_, rm_, model_, store_, answer_, wire_);
+ * cluster_ belongs to libclusapi.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef CSD_H

@@ -25,6 +25,7 @@ struct watch {
 
 struct loop_timer {
 	uint64_t due;
+	uint64_t period;            /* 0: one-shot */
 	loop_timer_fn fn;
 	void *data;
 	struct loop_timer *next;
@@ -35,6 +36,8 @@ struct loop {
 	int stop;
 	struct watch *watches;
 	struct loop_timer *timers;  /* sorted by due time */
+	struct loop_timer *firing;  /* the periodic timer whose fn runs now */
+	int firing_cancelled;       /* ... and it cancelled itself */
 };
 
 uint64_t loop_now_ms(void)
@@ -131,24 +134,47 @@ void loop_del_fd(struct loop *l, int fd)
 	w->dead = 1; /* freed after the current dispatch round */
 }
 
-struct loop_timer *loop_timer_add(struct loop *l, uint64_t ms, loop_timer_fn fn, void *data)
+static void timer_insert(struct loop *l, struct loop_timer *t)
 {
-	struct loop_timer *t = cs_calloc(1, sizeof(*t)), **pp;
+	struct loop_timer **pp;
 
-	if (!t)
-		return NULL;
-	t->due = loop_now_ms() + ms;
-	t->fn = fn;
-	t->data = data;
 	for (pp = &l->timers; *pp && (*pp)->due <= t->due; pp = &(*pp)->next)
 		;
 	t->next = *pp;
 	*pp = t;
+}
+
+static struct loop_timer *timer_new(struct loop *l, uint64_t ms, uint64_t period,
+				    loop_timer_fn fn, void *data)
+{
+	struct loop_timer *t = cs_calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->due = loop_now_ms() + ms;
+	t->period = period;
+	t->fn = fn;
+	t->data = data;
+	timer_insert(l, t);
 	return t;
+}
+
+struct loop_timer *loop_timer_add(struct loop *l, uint64_t ms, loop_timer_fn fn, void *data)
+{
+	return timer_new(l, ms, 0, fn, data);
+}
+
+struct loop_timer *loop_timer_every(struct loop *l, uint64_t ms, loop_timer_fn fn, void *data)
+{
+	return timer_new(l, ms, ms ? ms : 1, fn, data);
 }
 
 void loop_timer_cancel(struct loop *l, struct loop_timer *t)
 {
+	if (t && t == l->firing) {
+		l->firing_cancelled = 1; /* freed when its fn returns */
+		return;
+	}
 	for (struct loop_timer **pp = &l->timers; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
 			*pp = t->next;
@@ -194,10 +220,24 @@ int loop_run(struct loop *l)
 		while (l->timers && l->timers->due <= now && !l->stop) {
 			struct loop_timer *t = l->timers;
 			l->timers = t->next;
-			loop_timer_fn fn = t->fn;
-			void *data = t->data;
-			cs_free(t);
-			fn(data);
+			if (!t->period) {
+				loop_timer_fn fn = t->fn;
+				void *data = t->data;
+				cs_free(t);
+				fn(data);
+				continue;
+			}
+			/* periodic: put back without allocating (unless it cancelled itself) */
+			l->firing = t;
+			l->firing_cancelled = 0;
+			t->fn(t->data);
+			l->firing = NULL;
+			if (l->firing_cancelled) {
+				cs_free(t);
+			} else {
+				t->due = now + t->period;
+				timer_insert(l, t);
+			}
 		}
 	}
 	return 0;

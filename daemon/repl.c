@@ -88,7 +88,8 @@ static cs_error_t mcast_once(const struct queued *q)
 
 /* Messages corosync asked us to send again later, in order. */
 static struct queued *retry_head, **retry_tail = &retry_head;
-static struct loop_timer *retry_timer;
+static struct loop_timer *retry_timer;  /* one-shot, 10 ms: the next retry */
+static struct loop_timer *housekeeping; /* periodic: retries if no timer could be had */
 
 static void retry_sends(void *data);
 
@@ -96,6 +97,13 @@ static void retry_arm(void)
 {
 	if (!retry_timer)
 		retry_timer = loop_timer_add(csd->loop, 10, retry_sends, NULL);
+}
+
+static void on_housekeeping(void *data)
+{
+	(void)data;
+	if (retry_head && !retry_timer)
+		retry_sends(NULL);
 }
 
 /* Send q now, or keep it for a retry if corosync is busy; q is consumed. */
@@ -608,7 +616,8 @@ uint32_t repl_start(void)
 		log_err("cannot follow corosync's quorum and messages: error %d", err);
 		return ERROR_GEN_FAILURE;
 	}
-	if (loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
+	if (!(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL)) ||
+	    loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
 	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
 		return ERROR_GEN_FAILURE;
 	memset(&name, 0, sizeof(name));
@@ -647,6 +656,9 @@ void repl_stop(void)
 	if (retry_timer)
 		loop_timer_cancel(csd->loop, retry_timer);
 	retry_timer = NULL;
+	if (housekeeping)
+		loop_timer_cancel(csd->loop, housekeeping);
+	housekeeping = NULL;
 	if (cpg_fd >= 0) {
 		memset(&name, 0, sizeof(name));
 		name.length = sizeof(CPG_GROUP) - 1;

@@ -65,6 +65,7 @@ static struct loop_timer *rm_tick;
 static int host_fd = -1;
 static int stopping;
 static struct loop_timer *restart_timer;
+static uint64_t restart_due;           /* when the host is to be restarted, 0: not */
 static unsigned quick_restarts;        /* host restarts close together */
 static uint64_t last_restart;
 
@@ -152,8 +153,8 @@ static void watch_host(void)
 		if (fd >= 0 && loop_add_fd(csd->loop, fd, ev, on_host_io, NULL) == 0)
 			host_fd = fd;
 	}
-	if (host_fd >= 0)
-		loop_mod_fd(csd->loop, host_fd, ev);
+	if (host_fd >= 0 && loop_mod_fd(csd->loop, host_fd, ev) < 0)
+		log_err("cannot change the watch on the resource host's socket"); /* next call retries */
 }
 
 static struct cookie *cookie_new(uint64_t res_id)
@@ -546,6 +547,7 @@ static void restart_host(void *data)
 {
 	(void)data;
 	restart_timer = NULL;
+	restart_due = 0;
 	if (stopping || hostclient_running(hc))
 		return;
 	if (hostclient_start(hc) != ERROR_SUCCESS)
@@ -588,6 +590,8 @@ static void on_host_exited(hostclient *h, const struct hostclient_exit *info, vo
 	if (quick_restarts)
 		delay = quick_restarts > 6 ? 5000 : 100u << (quick_restarts - 1);
 	(void)h;
+	restart_due = now + delay;
+	/* the timer restarts it on time; if it cannot be had, on_rm_tick() does */
 	if (!restart_timer)
 		restart_timer = loop_timer_add(csd->loop, delay, restart_host, NULL);
 }
@@ -605,8 +609,9 @@ static void on_rm_tick(void *data)
 	(void)data;
 	hostclient_reap(hc);
 	hostclient_check_timeouts(hc, hostclient_now_ms());
+	if (restart_due && !restart_timer && loop_now_ms() >= restart_due)
+		restart_host(NULL);
 	watch_host();
-	rm_tick = loop_timer_add(csd->loop, 50, on_rm_tick, NULL);
 }
 
 void rm_sigchld(void)
@@ -673,7 +678,7 @@ uint32_t rm_start(void)
 		log_err("cannot watch the resource host");
 		return ERROR_GEN_FAILURE;
 	}
-	rm_tick = loop_timer_add(csd->loop, 50, on_rm_tick, NULL);
+	rm_tick = loop_timer_every(csd->loop, 50, on_rm_tick, NULL);
 	return rm_tick ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 

@@ -49,18 +49,18 @@ static const char schema[] =
 	" data BLOB NOT NULL, PRIMARY KEY(kind, name));";
 
 /* An integer of the meta table, or dflt if it has none. */
-static int meta_get(struct cs_store *s, const char *key, int64_t dflt, int64_t *ret)
+static uint32_t meta_get(struct cs_store *s, const char *key, int64_t dflt, int64_t *ret)
 {
 	sqlite3_stmt *st = NULL;
 	int step;
 
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key=?", -1, &st, NULL) != SQLITE_OK)
-		return -1;
+		return ERROR_GEN_FAILURE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	*ret = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
 	sqlite3_finalize(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+	return step == SQLITE_ROW || step == SQLITE_DONE ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
 }
 
 /* The rows' schema: a new database gets the current one; a database
@@ -78,7 +78,7 @@ static uint32_t read_schema(struct cs_store *s, const char **why)
 	}
 	rows = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	if (meta_get(s, "version", 0, &version) < 0 || meta_get(s, "schema", 0, &db_schema) < 0) {
+	if (meta_get(s, "version", 0, &version) || meta_get(s, "schema", 0, &db_schema)) {
 		*why = why_copy(sqlite3_errmsg(s->db));
 		return ERROR_GEN_FAILURE;
 	}
@@ -284,7 +284,7 @@ uint32_t store_load(struct cs_store *s, struct cs_model *m, const char **why)
 	uint32_t rc = ERROR_GEN_FAILURE;
 
 	clusprop_builder_init_owned(&snap);
-	if (meta_get(s, "version", 0, &version) < 0) {
+	if (meta_get(s, "version", 0, &version) != ERROR_SUCCESS) {
 		*why = why_copy(sqlite3_errmsg(s->db));
 		goto out;
 	}
