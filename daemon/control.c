@@ -2,7 +2,7 @@
  * control.c - a control code's whole life in clusterd, from the client's
  * request to its answer.
  *
- *   api.c  a CS_OP_*_CONTROL frame -> control_request()
+ *   api.c  a CS_OP_*_CONTROL request -> control_request()
  *          routing: the node named by the caller, else the node owning the
  *          resource's (or group's) group, else this node; the client waits
  *          in a `struct ctl_wait` (answer, timeout, or its node leaving).
@@ -21,7 +21,7 @@
  * ERROR_MORE_DATA and the size needed, and nothing else.
  *
  * SET_COMMON_PROPERTIES and SET_PRIVATE_PROPERTIES are changes, not
- * queries: validated, then replicated as model ops (api_submit()).  Private
+ * queries: validated, then replicated as model ops (change_submit()).  Private
  * properties are validated where the resource lives, by its plugin if it
  * has the resource open (VALIDATE_PRIVATE_PROPERTIES routed like any
  * control), and stored only if that passed: names the plugin refuses would
@@ -54,7 +54,7 @@ enum ctl_then {
 /* A client of this node waiting for a control's answer. */
 struct ctl_wait {
 	struct ctl_wait *next;
-	struct api_conn *conn;   /* NULL once the client has gone */
+	conn_id conn;            /* the client (gone: its answer is dropped) */
 	uint32_t api_op, client_id;
 	uint32_t req_id;         /* this node's id for the control (CPG and local) */
 	uint32_t target;         /* the node answering it */
@@ -76,7 +76,7 @@ struct ctl_run {
 
 static struct ctl_wait *waits;
 static struct loop_timer *tick;
-static uint32_t next_req;
+static uint32_t next_ctl_id;
 static int stopping;
 
 static void answered(uint32_t origin, uint32_t req_id, uint32_t status, const void *out,
@@ -117,10 +117,10 @@ static void reply_to_client(const struct ctl_wait *w, uint32_t status, const voi
 	if (status == ERROR_SUCCESS && out_len)
 		clusprop_add_binary(&b, "Out", out, out_len);
 	if (clusprop_builder_status(&b) == ERROR_SUCCESS)
-		api_reply(w->conn, w->api_op, w->client_id, status, clusprop_builder_data(&b),
+		conn_reply(w->conn, w->api_op, w->client_id, status, clusprop_builder_data(&b),
 			  clusprop_builder_size(&b));
 	else
-		api_reply(w->conn, w->api_op, w->client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
+		conn_reply(w->conn, w->api_op, w->client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
 	clusprop_builder_free(&b);
 }
 
@@ -132,10 +132,10 @@ static void wait_answered(struct ctl_wait *w, uint32_t status, const void *out,
 		if (status == ERROR_SUCCESS) {
 			struct cs_args s = { .name = w->name, .priv = w->priv,
 					     .priv_size = w->priv_size, .has_priv = 1 };
-			api_submit(w->conn, w->api_op, w->client_id, MOP_RES_SET_PRIVATE, &s, NULL,
+			change_submit(w->conn, w->api_op, w->client_id, MOP_RES_SET_PRIVATE, &s, NULL,
 				   0, 0);
 		} else {
-			api_reply_error(w->conn, w->api_op, w->client_id, status,
+			conn_reply_error(w->conn, w->api_op, w->client_id, status,
 					"the resource type refused these private properties");
 		}
 	} else {
@@ -153,7 +153,7 @@ static void on_tick(void *data)
 		next = w->next;
 		if (now < w->deadline)
 			continue;
-		api_reply_error(w->conn, w->api_op, w->client_id, ERROR_TIMEOUT,
+		conn_reply_error(w->conn, w->api_op, w->client_id, ERROR_TIMEOUT,
 				"no answer from the cluster in time");
 		wait_free(w);
 	}
@@ -165,17 +165,10 @@ void control_members_changed(void)
 		next = w->next;
 		if (w->target == csd->local_id || repl_is_member(w->target))
 			continue;
-		api_reply_error(w->conn, w->api_op, w->client_id, ERROR_HOST_NODE_NOT_AVAILABLE,
+		conn_reply_error(w->conn, w->api_op, w->client_id, ERROR_HOST_NODE_NOT_AVAILABLE,
 				"the node answering the control left the cluster");
 		wait_free(w);
 	}
-}
-
-void control_conn_closed(struct api_conn *c)
-{
-	for (struct ctl_wait *w = waits; w; w = w->next)
-		if (w->conn == c)
-			w->conn = NULL;
 }
 
 /* ---- answering on this node ---- */
@@ -376,7 +369,7 @@ static uint32_t route(uint32_t op, const struct cs_args *a, uint32_t *rc, const 
 /* Send the control to the node that answers it and wait.  priv (taken
  * over, may be NULL): with THEN_STORE_PRIVATE, the list to replicate once
  * this control - its VALIDATE - succeeded. */
-static void ask(struct api_conn *c, uint32_t op, uint32_t id, const struct cs_args *a,
+static void ask(conn_id c, uint32_t op, uint32_t id, const struct cs_args *a,
 		enum ctl_then then, void *priv, size_t priv_size)
 {
 	struct ctl_wait *w = NULL;
@@ -392,12 +385,12 @@ static void ask(struct api_conn *c, uint32_t op, uint32_t id, const struct cs_ar
 		rc = ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
 	}
-	if (++next_req == 0)
-		next_req = 1;
+	if (++next_ctl_id == 0)
+		next_ctl_id = 1;
 	w->conn = c;
 	w->api_op = op;
 	w->client_id = id;
-	w->req_id = next_req;
+	w->req_id = next_ctl_id;
 	w->target = target;
 	w->deadline = loop_now_ms() + CONTROL_WAIT_MS;
 	w->then = then;
@@ -423,7 +416,7 @@ static void ask(struct api_conn *c, uint32_t op, uint32_t id, const struct cs_ar
 	w = NULL;
 out:
 	if (rc != ERROR_SUCCESS) {
-		api_reply_error(c, op, id, rc, why);
+		conn_reply_error(c, op, id, rc, why);
 		if (w)
 			wait_free(w);
 	}
@@ -432,16 +425,16 @@ out:
 }
 
 /* SET_PRIVATE_PROPERTIES: VALIDATE on the owner first, store after. */
-static void set_private(struct api_conn *c, uint32_t op, uint32_t id, struct cs_args *a)
+static void set_private(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 {
 	void *list;
 
 	if (!a->in_size) {
-		api_reply_error(c, op, id, ERROR_INVALID_DATA, "no private property list");
+		conn_reply_error(c, op, id, ERROR_INVALID_DATA, "no private property list");
 		return;
 	}
 	if (!(list = cs_malloc(a->in_size))) {
-		api_reply_error(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL);
+		conn_reply_error(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL);
 		return;
 	}
 	memcpy(list, a->in, a->in_size);
@@ -452,26 +445,26 @@ static void set_private(struct api_conn *c, uint32_t op, uint32_t id, struct cs_
 	ask(c, op, id, a, THEN_STORE_PRIVATE, list, a->in_size);
 }
 
-void control_request(struct api_conn *c, uint32_t op, uint32_t id, int admin, struct cs_args *a)
+void control_request(conn_id c, uint32_t op, uint32_t id, int admin, struct cs_args *a)
 {
 	if (!a->has_code) {
-		api_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
+		conn_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
 		return;
 	}
 	if (op == CS_OP_RESOURCE_CONTROL && !model_resource(&csd->model, a->name)) {
-		api_reply_error(c, op, id, ERROR_RESOURCE_NOT_FOUND, "no such resource");
+		conn_reply_error(c, op, id, ERROR_RESOURCE_NOT_FOUND, "no such resource");
 		return;
 	}
 	if (a->code == CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES ||
 	    a->code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
 		/* a change: replicated like any other */
 		if (op != CS_OP_RESOURCE_CONTROL) {
-			api_reply_error(c, op, id, ERROR_INVALID_FUNCTION,
+			conn_reply_error(c, op, id, ERROR_INVALID_FUNCTION,
 					"a resource control code sent for another kind of object");
 			return;
 		}
 		if (!admin || !csd->quorate) {
-			api_reply_error(c, op, id, !admin ? ERROR_ACCESS_DENIED : ERROR_NOT_READY,
+			conn_reply_error(c, op, id, !admin ? ERROR_ACCESS_DENIED : ERROR_NOT_READY,
 					"changes need quorum and admin rights");
 			return;
 		}
@@ -481,7 +474,7 @@ void control_request(struct api_conn *c, uint32_t op, uint32_t id, int admin, st
 		}
 		a->has_code = 0;
 		a->has_out_size = 0;
-		api_submit(c, op, id, MOP_RES_SET_COMMON, a, NULL, 0, 0);
+		change_submit(c, op, id, MOP_RES_SET_COMMON, a, NULL, 0, 0);
 		return;
 	}
 	ask(c, op, id, a, THEN_REPLY, NULL, 0);

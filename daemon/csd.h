@@ -1,8 +1,11 @@
 /*
  * csd.h - clusterd's state and the interfaces between its parts:
  *   repl.c     corosync (CPG + votequorum + cmap), replication, state transfer
- *   api.c      the local API socket (common/clientproto.h): framing, one
- *              handler per request op, replies, waiting for changes
+ *   conn.c     the local API socket (common/clientproto.h): connections,
+ *              frames, replies
+ *   api.c      what each request means: one table from op to handler
+ *   change.c   a change from the request to its answer (replicated, applied,
+ *              on disk, and with WaitMs the state reached)
  *   control.c  a control code's life: routing, waiting, remote request and
  *              reply, plugin first, then clusterd's own answer (answers.c)
  *   rm.c       the resource manager: reconciling owned groups, restarts,
@@ -40,8 +43,12 @@ struct csd_config {
 	int foreground, log_level, use_syslog;
 };
 
-struct api_conn;
-struct pending;
+/* Writes through the API need root or membership in this group. */
+#define CS_ADMIN_GROUP "haclient"
+
+/* A client connection, by number: whatever waits to answer it holds this,
+ * never a pointer (conn.c); 0 is none. */
+typedef uint64_t conn_id;
 
 struct csd {
 	struct csd_config cfg;
@@ -62,15 +69,28 @@ struct csd {
 	size_t n_sync_states;
 
 	int exit_code;               /* set before loop_stop() on a fatal error */
-	uint32_t next_req;           /* request ids for MSG_OPs sent by this node */
-	struct pending *pending;
-	struct api_conn *conns;
 };
 
 extern struct csd *csd;
 
-/* repl.c */
-uint32_t repl_start(void);
+/* repl.c: the bottom layer - it names no module above it, and tells them
+ * what happened through the hooks main.c gives it. */
+struct repl_hooks {
+	/* The model or the membership changed: reconcile, wake waiters. */
+	void (*changed)(void);
+	/* A model op this node sent was applied (or refused) everywhere. */
+	void (*op_applied)(uint32_t req_id, uint32_t status, const char *why);
+	/* A MSG_CONTROL_REQ for this node, and a MSG_CONTROL_REPLY to one it sent. */
+	void (*remote_control)(uint32_t from, uint16_t op, uint32_t req_id, const void *p,
+				size_t len);
+	void (*remote_reply)(uint32_t from, uint32_t req_id, uint32_t status, const void *p,
+			      size_t len);
+	/* Members left (or were found speaking another protocol). */
+	void (*members_changed)(void);
+	/* This node lost quorum: stop everything it runs, now. */
+	void (*quorum_lost)(void);
+};
+uint32_t repl_start(const struct repl_hooks *hooks);
 void repl_stop(void);
 /* Multicast a message to every node (including this one); held while the
  * view syncs, retried while corosync is busy. */
@@ -81,35 +101,44 @@ uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id);
 int repl_is_member(uint32_t id);
 uint32_t repl_coordinator(void);
 
-/* api.c */
-uint32_t api_start(void);
-void api_stop(void);
-void api_reply(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
-	       const void *payload, size_t len);
-void api_reply_error(struct api_conn *c, uint32_t op, uint32_t id, uint32_t status,
-		     const char *why);
-/* Multicast model op `op` with args a for client c (request api_op, id
- * client_id); the client is answered once this node applied and stored it
- * (and, with wait_ms, once `object` reached wait_state). */
-void api_submit(struct api_conn *c, uint32_t api_op, uint32_t client_id, uint32_t op,
-		const struct cs_args *a, const char *object, uint32_t wait_ms, uint32_t wait_state);
+/* conn.c: the API socket - connections, frames, replies */
+/* A whole request frame from client c (admin: it may change things). */
+typedef void (*conn_request_fn)(conn_id c, int admin, uint16_t op, uint32_t id,
+				const void *payload, size_t len);
+uint32_t conn_start(conn_request_fn on_request);
+void conn_stop(void);
+/* Answer request (op, req) of client c; nothing if c has gone. */
+void conn_reply(conn_id c, uint32_t op, uint32_t req, uint32_t status, const void *payload,
+		size_t len);
+/* The same with a property "Error" = why (NULL: no payload). */
+void conn_reply_error(conn_id c, uint32_t op, uint32_t req, uint32_t status, const char *why);
+
+/* api.c: what each request means - one table from op to handler */
+void api_request(conn_id c, int admin, uint16_t op, uint32_t id, const void *payload, size_t len);
+
+/* change.c: a change from the request to its answer */
+uint32_t change_start(void);
+void change_stop(void);
+/* Multicast model op `op` with args a for client c (request api_op,
+ * client_id); c is answered once this node applied and stored it (and,
+ * with wait_ms and an object, once the object reached wait_state). */
+void change_submit(conn_id c, uint32_t api_op, uint32_t client_id, uint32_t op,
+		   const struct cs_args *a, const char *object, uint32_t wait_ms, uint32_t wait_state);
 /* A model op this node sent was applied (or refused) everywhere. */
-void api_op_applied(uint32_t req_id, uint32_t status, const char *why);
+void change_applied(uint32_t req_id, uint32_t status, const char *why);
 /* Something changed: waiters on states may be satisfied. */
-void api_check_waiters(void);
+void change_check_waiters(void);
 
 /* control.c: a control code's life, from the client's request to its answer */
 uint32_t control_start(void);
 void control_stop(void);
 /* A client's CS_OP_*_CONTROL request (admin: it may change things). */
-void control_request(struct api_conn *c, uint32_t op, uint32_t id, int admin, struct cs_args *a);
+void control_request(conn_id c, uint32_t op, uint32_t id, int admin, struct cs_args *a);
 /* MSG_CONTROL_REQ for this node, and MSG_CONTROL_REPLY to one it sent. */
 void control_on_request(uint32_t from, uint16_t op, uint32_t req_id, const void *p, size_t len);
 void control_on_reply(uint32_t from, uint32_t req_id, uint32_t status, const void *p, size_t len);
 /* The membership changed: controls waiting on a node that left fail. */
 void control_members_changed(void);
-/* A client went away: its waiting controls are answered to nobody. */
-void control_conn_closed(struct api_conn *c);
 
 /* rm.c */
 uint32_t rm_start(void);

@@ -49,6 +49,22 @@ static void usage(FILE *f)
 		cs_path_plugin_dir_default(), cs_path_reshost_default());
 }
 
+/* What the replication layer reports, to the modules above it. */
+static void on_changed(void)
+{
+	rm_reconcile();
+	change_check_waiters();
+}
+
+static const struct repl_hooks hooks = {
+	.changed = on_changed,
+	.op_applied = change_applied,
+	.remote_control = control_on_request,
+	.remote_reply = control_on_reply,
+	.members_changed = control_members_changed,
+	.quorum_lost = rm_quorum_lost,
+};
+
 static void on_signal(void *data, uint32_t events)
 {
 	struct signalfd_siginfo si;
@@ -177,14 +193,16 @@ int main(int argc, char **argv)
 		log_notice("%s", why);
 	log_info("database loaded: version %llu, %zu group(s), %zu resource(s)",
 		 (unsigned long long)csd->model.version, csd->model.n_groups, csd->model.n_resources);
-	if (rm_start() != ERROR_SUCCESS || repl_start() != ERROR_SUCCESS ||
-	    control_start() != ERROR_SUCCESS || api_start() != ERROR_SUCCESS)
+	if (rm_start() != ERROR_SUCCESS || repl_start(&hooks) != ERROR_SUCCESS ||
+	    change_start() != ERROR_SUCCESS || control_start() != ERROR_SUCCESS ||
+	    conn_start(api_request) != ERROR_SUCCESS)
 		goto out;
 	log_notice("clusterd running");
 	rc = loop_run(csd->loop) < 0 || csd->exit_code ? 1 : 0;
 out:
+	conn_stop();
 	control_stop();
-	api_stop();
+	change_stop();
 	repl_stop();
 	rm_stop();
 	store_close(csd->store);

@@ -48,6 +48,7 @@
 
 #define CPG_GROUP "cluster-server"
 
+static struct repl_hooks hooks;
 static cpg_handle_t cpg;
 static votequorum_handle_t vq;
 static int cpg_fd = -1, vq_fd = -1;
@@ -237,8 +238,7 @@ static void place_groups(void)
 static void after_change(void)
 {
 	place_groups();
-	rm_reconcile();
-	api_check_waiters();
+	hooks.changed();
 }
 
 /* ---- delivery ---- */
@@ -326,7 +326,7 @@ static void on_foreign_state(uint32_t from, uint32_t wire, const uint8_t *p, siz
 	}
 	/* out of this view for us: not waited for, placed on, or routed to */
 	csd->members[i] = csd->members[--csd->n_members];
-	control_members_changed();
+	hooks.members_changed();
 	sync_check();
 }
 
@@ -368,7 +368,7 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 	if (rc != ERROR_SUCCESS) {
 		log_warn("malformed op %u from node %u dropped: %s", op, from, cluster_strerror(rc));
 		if (from == csd->local_id)
-			api_op_applied(req_id, rc, "malformed request");
+			hooks.op_applied(req_id, rc, "malformed request");
 		return;
 	}
 	rc = model_apply(&csd->model, op, &a, &why);
@@ -390,7 +390,7 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 	}
 	log_debug("op %u from node %u: %s", op, from, cluster_strerror(rc));
 	if (from == csd->local_id && req_id)
-		api_op_applied(req_id, rc, why);
+		hooks.op_applied(req_id, rc, why);
 	cs_args_free(&a);
 	after_change();
 }
@@ -434,18 +434,18 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		if (!csd->synced) {
 			log_warn("op %u from node %u before the view was synced: dropped", op, nodeid);
 			if (nodeid == csd->local_id)
-				api_op_applied(req_id, ERROR_NOT_READY, "cluster view not synced");
+				hooks.op_applied(req_id, ERROR_NOT_READY, "cluster view not synced");
 			break;
 		}
 		on_op(nodeid, op, req_id, p, len);
 		break;
 	case MSG_CONTROL_REQ:
 		if (dest == csd->local_id)
-			control_on_request(nodeid, op, req_id, p, len);
+			hooks.remote_control(nodeid, op, req_id, p, len);
 		break;
 	case MSG_CONTROL_REPLY:
 		if (dest == csd->local_id)
-			control_on_reply(nodeid, req_id, status, p, len);
+			hooks.remote_reply(nodeid, req_id, status, p, len);
 		break;
 	default:
 		log_warn("dropped a message of unknown type %u from node %u", type, nodeid);
@@ -495,7 +495,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	uint32_t rc = repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
 	if (rc != ERROR_SUCCESS)
 		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));
-	control_members_changed(); /* controls routed to nodes that left fail now */
+	hooks.members_changed(); /* controls routed to nodes that left fail now */
 }
 
 static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
@@ -510,7 +510,7 @@ static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 	csd->quorate = !!quorate;
 	log_notice("quorum %s", quorate ? "gained" : "lost");
 	if (!quorate)
-		rm_quorum_lost();
+		hooks.quorum_lost();
 	after_change();
 }
 
@@ -572,7 +572,7 @@ static void read_nodelist(void)
 	cmap_finalize(cmap);
 }
 
-uint32_t repl_start(void)
+uint32_t repl_start(const struct repl_hooks *h)
 {
 	cpg_model_v1_data_t model = {
 		.model = CPG_MODEL_V1,
@@ -583,6 +583,8 @@ uint32_t repl_start(void)
 	struct cpg_name name;
 	cs_error_t err;
 	struct votequorum_info info;
+
+	hooks = *h;
 
 	/* corosync may still be starting (boot, or a node restarted at once):
 	 * keep trying for 30 s before giving up */
