@@ -2,6 +2,7 @@
 """Write the fuzzers' seed corpora, byte by byte, from the descriptions below.
 
     tests/fuzz/make_corpus.py            rewrite tests/fuzz/corpus/{proplist,utf}/
+                                         and tests/host/corpus_hostproto/
     tests/fuzz/make_corpus.py --check    exit 1 if the committed files differ
 
 The format is MSCS's (see include/clusapi/proplist.h): an entry is
@@ -12,6 +13,16 @@ with their NUL.  Each fuzz_proplist input starts with one byte choosing the
 reader: 0x00 value list, 0x01 property list.  The seeds are small valid lists
 of every syntax the library knows, and near-valid ones that each break one
 rule, so the fuzzer starts next to every branch of the validator.
+
+The resource-host wire protocol is the one in common/hostproto.h: a 32-byte
+header {magic u32 "CSRH", version u16 1, type u16, request_id u64,
+resource_id u64, status u32, payload_len u32} and the payload, sent as one
+or more records (the first holds the header).  A fuzz_hostproto input
+(tests/host/fuzz_hostproto.c) is one byte, the number of records minus one,
+then per record a u16 length and its bytes.  Its seeds are valid messages of
+every type, messages split over records, a sequence of messages, and
+near-valid ones breaking one framing or payload rule each.
+
 Only the standard library is used (no pip).
 
 SPDX-License-Identifier: LGPL-2.1-or-later
@@ -271,17 +282,145 @@ UTF_SEEDS = {
 }
 
 
-def write_all(root):
+# ---- the resource-host protocol (common/hostproto.h) ----
+HP_MAGIC = 0x48525343
+HP_VERSION = 1
+HP_MAX_PAYLOAD = 16 * 1024 * 1024 + 2 * 1024 + 64
+HP_OPEN, HP_CLOSE, HP_ONLINE, HP_OFFLINE, HP_TERMINATE, HP_SET_POLL = 1, 2, 3, 4, 5, 6
+HP_CONTROL, HP_TYPE_CONTROL, HP_PING, HP_ARBITRATE, HP_RELEASE = 7, 8, 9, 10, 11
+HP_COMPLETE, HP_RESOURCE_FAILED, HP_LOG = 64, 65, 66
+HP_FAIL_IS_ALIVE = 2
+CTL_GET_PRIVATE = 0x01000081         # CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES
+CTL_SET_PRIVATE = 0x01400086         # CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES
+CTL_TYPE_GET_CHARACTERISTICS = 0x02000005
+ERROR_MORE_DATA = 234
+ERROR_RESOURCE_FAILED = 5038
+
+
+def hp_msg(mtype, payload=b"", req=1, res=0, status=0, length=None):
+    """One message: header + payload (payload_len defaults to len(payload))."""
+    return (u32(HP_MAGIC) + u16(HP_VERSION) + u16(mtype) + u64(req) + u64(res) + u32(status)
+            + u32(len(payload) if length is None else length) + payload)
+
+
+def hp_input(*records):
+    """A fuzz_hostproto input: the record count minus one, then each record
+    as a u16 length and its bytes."""
+    assert 1 <= len(records) <= 8
+    return bytes([len(records) - 1]) + b"".join(u16(len(r)) + r for r in records)
+
+
+def hp_split(msg, *cuts):
+    """A message cut into records at the given offsets."""
+    bounds = (0,) + cuts + (len(msg),)
+    return [msg[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def hp_open(type_name, name, props=b"", looks=5000, is_=60000, tl=None, nl=None, pl=None):
+    t, n = type_name.encode(), name.encode()
+    return (u32(len(t) if tl is None else tl) + u32(len(n) if nl is None else nl)
+            + u32(len(props) if pl is None else pl) + u32(looks) + u32(is_) + u32(0)
+            + t + n + props)
+
+
+def hp_control(code, data=b"", out_size=4096, type_name=b"", il=None):
+    return (u32(code) + u32(len(data) if il is None else il) + u32(out_size)
+            + u32(len(type_name)) + type_name + data)
+
+
+def hp_complete(request_type, out=b"", bytes_returned=None):
+    return (u32(request_type) + u32(len(out) if bytes_returned is None else bytes_returned)
+            + u32(len(out)) + u32(0) + out)
+
+
+def hp_log(level, text):
+    t = text.encode()
+    return u32(level) + u32(len(t)) + t
+
+
+PL_COMMON = PROPLIST_SEEDS["pl-common"][1:]    # without fuzz_proplist's selector byte
+PL_DWORD = PROPLIST_SEEDS["pl-dword"][1:]
+HP_OPEN_PROPS = hp_msg(HP_OPEN, hp_open("Dummy", "dummy-7", PL_COMMON), req=7, res=7)
+
+HOSTPROTO_SEEDS = {
+    # ---- valid requests, one record each ----
+    "ping": hp_input(hp_msg(HP_PING)),
+    "open": hp_input(hp_msg(HP_OPEN, hp_open("Dummy", "dummy-1"), res=1)),
+    "open-props": hp_input(HP_OPEN_PROPS),
+    "open-type-with-space": hp_input(
+        hp_msg(HP_OPEN, hp_open("Physical Disk", "Disk Q:", PL_DWORD, 0, 0), res=2)),
+    "close": hp_input(hp_msg(HP_CLOSE, res=1)),
+    "online": hp_input(hp_msg(HP_ONLINE, res=1)),
+    "offline": hp_input(hp_msg(HP_OFFLINE, res=1)),
+    "terminate": hp_input(hp_msg(HP_TERMINATE, res=1)),
+    "arbitrate": hp_input(hp_msg(HP_ARBITRATE, res=1)),
+    "release": hp_input(hp_msg(HP_RELEASE, res=1)),
+    "set-poll": hp_input(hp_msg(HP_SET_POLL, u32(5000) + u32(60000), res=1)),
+    "control-get": hp_input(hp_msg(HP_CONTROL, hp_control(CTL_GET_PRIVATE), res=1)),
+    "control-set": hp_input(hp_msg(HP_CONTROL, hp_control(CTL_SET_PRIVATE, PL_DWORD, 0), res=1)),
+    "type-control": hp_input(hp_msg(
+        HP_TYPE_CONTROL, hp_control(CTL_TYPE_GET_CHARACTERISTICS, b"", 64, b"Dummy"))),
+    # ---- valid replies and events ----
+    "complete": hp_input(hp_msg(HP_COMPLETE, hp_complete(HP_ONLINE), res=1)),
+    "complete-out": hp_input(hp_msg(HP_COMPLETE, hp_complete(HP_CONTROL, PL_DWORD), res=1)),
+    "complete-more-data": hp_input(hp_msg(
+        HP_COMPLETE, hp_complete(HP_CONTROL, b"", 120), res=1, status=ERROR_MORE_DATA)),
+    "resource-failed": hp_input(hp_msg(HP_RESOURCE_FAILED, u32(HP_FAIL_IS_ALIVE) + u32(0),
+                                       req=0, res=1, status=ERROR_RESOURCE_FAILED)),
+    "log": hp_input(hp_msg(HP_LOG, hp_log(6, "dummy-1: online"), req=0, res=1)),
+    # ---- framing: split messages, several messages ----
+    "split-open": hp_input(*hp_split(HP_OPEN_PROPS, 40, 100)),
+    "split-header-alone": hp_input(*hp_split(
+        hp_msg(HP_CONTROL, hp_control(CTL_SET_PRIVATE, PL_COMMON, 0), res=1), 32)),
+    "sequence": hp_input(
+        hp_msg(HP_PING, req=1), hp_msg(HP_OPEN, hp_open("Dummy", "d"), req=2, res=1),
+        hp_msg(HP_ONLINE, req=3, res=1),
+        hp_msg(HP_LOG, hp_log(3, "d: failed"), req=0, res=1),
+        hp_msg(HP_COMPLETE, hp_complete(HP_ONLINE), req=3, res=1)),
+    # ---- near-valid framing: one rule broken in each ----
+    "bad-magic": hp_input(b"XSRH" + hp_msg(HP_PING)[4:]),
+    "bad-version": hp_input(hp_msg(HP_PING)[:4] + u16(2) + hp_msg(HP_PING)[6:]),
+    "bad-type": hp_input(hp_msg(12)),
+    "bad-payload-over-cap": hp_input(hp_msg(HP_PING, length=HP_MAX_PAYLOAD + 1)),
+    "bad-truncated-header": hp_input(hp_msg(HP_PING)[:10]),
+    "bad-first-record-too-long": hp_input(hp_msg(HP_LOG, hp_log(6, "abcd"), length=4)),
+    "bad-continuation-too-long": hp_input(hp_msg(HP_SET_POLL, length=8), bytes(range(16))),
+    "bad-empty-continuation": hp_input(hp_msg(HP_SET_POLL, length=8), b""),
+    # ---- well framed, malformed payloads ----
+    "bad-open-type-len": hp_input(hp_msg(HP_OPEN, hp_open("Dummy", "x", tl=100), res=1)),
+    "bad-open-type-slash": hp_input(hp_msg(HP_OPEN, hp_open("../dummy", "x"), res=1)),
+    "bad-open-empty-name": hp_input(hp_msg(HP_OPEN, hp_open("Dummy", ""), res=1)),
+    "bad-open-name-nul": hp_input(hp_msg(HP_OPEN, hp_open("Dummy", "a\0b"), res=1)),
+    "bad-open-props-garbage": hp_input(hp_msg(HP_OPEN, hp_open("Dummy", "x", b"garbage"), res=1)),
+    "bad-control-in-huge": hp_input(
+        hp_msg(HP_CONTROL, hp_control(CTL_SET_PRIVATE, b"", 0, il=0xFFFFFFF0), res=1)),
+    "bad-control-with-type": hp_input(
+        hp_msg(HP_CONTROL, hp_control(CTL_GET_PRIVATE, b"", 64, b"Dummy"), res=1)),
+    "bad-set-poll-short": hp_input(hp_msg(HP_SET_POLL, u32(5000), res=1)),
+    "bad-complete-type": hp_input(hp_msg(HP_COMPLETE, hp_complete(HP_LOG), res=1)),
+    "bad-failed-source": hp_input(hp_msg(HP_RESOURCE_FAILED, u32(0) + u32(0), req=0, res=1)),
+    "bad-log-level": hp_input(hp_msg(HP_LOG, hp_log(8, "x"), req=0)),
+}
+
+# Each corpus: its directory (relative to tests/fuzz/) and its seeds.
+CORPORA = (
+    ("corpus/proplist", PROPLIST_SEEDS),
+    ("corpus/utf", UTF_SEEDS),
+    ("../host/corpus_hostproto", HOSTPROTO_SEEDS),
+)
+
+
+def write_all():
     out = {}
-    for sub, seeds in (("proplist", PROPLIST_SEEDS), ("utf", UTF_SEEDS)):
+    for sub, seeds in CORPORA:
         for name, data in seeds.items():
-            out[os.path.join(root, sub, name)] = data
+            out[os.path.normpath(os.path.join(HERE, sub, name))] = data
     return out
 
 
 def main(argv):
-    root = os.path.join(HERE, "corpus")
-    files = write_all(root)
+    files = write_all()
+    dirs = [os.path.normpath(os.path.join(HERE, sub)) for sub, _ in CORPORA]
     if argv[1:] == ["--check"]:
         bad = []
         for path, data in files.items():
@@ -291,8 +430,7 @@ def main(argv):
                         bad.append(path)
             except FileNotFoundError:
                 bad.append(path)
-        for sub in ("proplist", "utf"):
-            d = os.path.join(root, sub)
+        for d in dirs:
             for name in os.listdir(d) if os.path.isdir(d) else []:
                 if os.path.join(d, name) not in files:
                     bad.append(os.path.join(d, name))
@@ -302,8 +440,7 @@ def main(argv):
     if argv[1:]:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         return 2
-    for sub in ("proplist", "utf"):
-        d = os.path.join(root, sub)
+    for d in dirs:
         os.makedirs(d, exist_ok=True)
         for name in os.listdir(d):
             if os.path.join(d, name) not in files:
@@ -311,7 +448,8 @@ def main(argv):
     for path, data in files.items():
         with open(path, "wb") as f:
             f.write(data)
-    print("wrote %d seeds under %s" % (len(files), os.path.relpath(root, os.getcwd())))
+    print("wrote %d seeds under %s" % (len(files), ", ".join(
+        os.path.relpath(d, os.getcwd()) for d in dirs)))
     return 0
 
 

@@ -11,7 +11,12 @@
 # 2 on a usage error.  The work directory is removed when everything passed
 # and kept (and named) otherwise.
 #
-# Reproduce a failure: BUILD_DIR/tests/fuzz/fuzz_x ARTIFACT
+# The fuzzers: BUILD_DIR/tests/fuzz/fuzz_NAME over corpus/NAME/ for each
+# seed corpus here, and BUILD_DIR/tests/host/fuzz_hostproto (the resource-host
+# wire protocol) over tests/host/corpus_hostproto/.
+#
+# Reproduce a failure: BUILD_DIR/tests/fuzz/fuzz_x ARTIFACT (the FAIL lines
+# print the exact command)
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -euo pipefail
@@ -28,15 +33,27 @@ build=$1
 seconds=${2:-60}
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || usage
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# One fuzzer per seed corpus: corpus/NAME/ goes with BUILD_DIR/tests/fuzz/fuzz_NAME.
+# The fuzzers by name, each with its program and its seed corpus: one per
+# corpus/NAME/ (BUILD_DIR/tests/fuzz/fuzz_NAME), then the protocol fuzzer.
 fuzzers=()
+declare -A program corpus
 for dir in "$here"/corpus/*/; do
-	fuzzers+=("$(basename "$dir")")
+	name=$(basename "$dir")
+	fuzzers+=("$name")
+	program[$name]=$build/tests/fuzz/fuzz_$name
+	corpus[$name]=$here/corpus/$name
 done
+fuzzers+=(hostproto)
+program[hostproto]=$build/tests/host/fuzz_hostproto
+corpus[hostproto]=$(cd "$here/../host" && pwd)/corpus_hostproto
 
 for name in "${fuzzers[@]}"; do
-	if [ ! -x "$build/tests/fuzz/fuzz_$name" ]; then
-		echo "$0: $build/tests/fuzz/fuzz_$name not found (configure $build with -Dfuzz=true)" >&2
+	if [ ! -x "${program[$name]}" ]; then
+		echo "$0: ${program[$name]} not found (configure $build with -Dfuzz=true)" >&2
+		exit 2
+	fi
+	if [ -z "$(ls -A "${corpus[$name]}" 2>/dev/null)" ]; then
+		echo "$0: no seeds in ${corpus[$name]} (run tests/fuzz/make_corpus.py)" >&2
 		exit 2
 	fi
 done
@@ -66,13 +83,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_sta
 for name in "${fuzzers[@]}"; do
 	dir=$work/$name
 	mkdir -p "$dir/corpus" "$dir/artifacts"
-	cp -R "$here/corpus/$name/." "$dir/corpus/"
+	cp -R "${corpus[$name]}/." "$dir/corpus/"
 	args=(-max_total_time="$seconds" -detect_leaks=1 -error_exitcode=77 -timeout=10
 	      -rss_limit_mb=2048 -artifact_prefix="$dir/artifacts/" -print_final_stats=1)
 	if [ -f "$here/$name.dict" ]; then
 		args+=(-dict="$here/$name.dict")
 	fi
-	"$build/tests/fuzz/fuzz_$name" "${args[@]}" "$dir/corpus" >"$dir/fuzz.log" 2>&1 &
+	"${program[$name]}" "${args[@]}" "$dir/corpus" >"$dir/fuzz.log" 2>&1 &
 	pids+=($!)
 done
 
@@ -97,7 +114,7 @@ for i in "${!fuzzers[@]}"; do
 	[ -z "$report" ] || echo "  report: $report"
 	for a in $artifacts; do
 		echo "  artifact: $a ($(stat -c %s "$a") bytes)"
-		echo "  reproduce: $build/tests/fuzz/fuzz_$name $a"
+		echo "  reproduce: ${program[$name]} $a"
 		od -A x -t x1z -v "$a" | head -n 64 | sed 's/^/    /'
 	done
 	echo "  --- last lines of the log ---"

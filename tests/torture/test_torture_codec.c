@@ -17,12 +17,16 @@
 #include "cs_alloc.h"
 #include "torture.h"
 
+/* A scenario that allocates nothing would pass with no failure injected:
+ * each of these allocates, so at least one failing run must have been made. */
 #define RUN(fn, ctx)                                                    \
 	do {                                                            \
 		struct torture_result res_;                             \
 		int r_ = torture_run(#fn, (fn), (ctx), &res_);          \
 		if (r_ != 0)                                            \
 			fail_msg("%s", res_.error);                     \
+		assert_true(res_.allocations > 0);                      \
+		assert_int_equal(res_.failing_runs, res_.allocations);  \
 	} while (0)
 
 /* Appends a GET_DISK_INFO value list: every storage entry kind. */

@@ -107,6 +107,7 @@ static void test_args(void **state)
 	(void)state;
 	if (torture_run("args_codec", scenario_args, NULL, &res) != 0)
 		fail_msg("%s", res.error);
+	assert_true(res.allocations > 0); /* else no failure was ever injected */
 }
 
 int main(void)

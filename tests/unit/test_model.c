@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cs_alloc.h"
+#include "cs_bytes.h"
 #include "model.h"
 #include "store.h"
 
@@ -188,12 +189,30 @@ static void test_snapshot_round_trip(void **state)
 	assert_int_equal(model_resource(&m2, "r1")->state, ClusterResourceOnline);
 	assert_int_equal(model_resource(&m2, "r2")->persistent, 1);
 	assert_true(strv_contains(&model_resource(&m2, "r3")->deps, "r2"));
-	/* a corrupt snapshot is refused and leaves the model as it was */
+	/* a corrupt snapshot is refused and leaves the model as it was: its
+	 * property count one too high, so the list ends before the count does
+	 * (a flipped byte inside a string could still decode) */
 	uint8_t *raw = (uint8_t *)clusprop_builder_data(&b);
-	raw[clusprop_builder_size(&b) / 2] ^= 0x5A;
-	uint32_t rc = model_load(&m2, raw, clusprop_builder_size(&b), 1);
-	if (rc != ERROR_SUCCESS)
-		assert_int_equal(m2.n_resources, 4);
+	cs_put_le32(raw, cs_le32(raw) + 1);
+	assert_int_not_equal(model_load(&m2, raw, clusprop_builder_size(&b), 1), ERROR_SUCCESS);
+	assert_int_equal(m2.version, m.version);
+	assert_int_equal(m2.n_groups, 1);
+	assert_int_equal(m2.n_resources, 4);
+	assert_non_null(model_resource(&m2, "r1"));
+	clusprop_builder_free(&b);
+	/* a well-formed list whose second object is not a resource record: refused
+	 * after the Version and the group were read, and still nothing changes */
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_ularge(&b, "Version", m.version + 100);
+	model_encode_group(&b, model_group(&m, "g1"), 1);
+	clusprop_add_sz(&b, "Resource", "r9");
+	assert_int_equal(clusprop_builder_status(&b), ERROR_SUCCESS);
+	assert_int_equal(model_load(&m2, clusprop_builder_data(&b), clusprop_builder_size(&b), 1),
+			 ERROR_INVALID_DATA);
+	assert_int_equal(m2.version, m.version);
+	assert_int_equal(m2.n_groups, 1);
+	assert_int_equal(m2.n_resources, 4);
 	clusprop_builder_free(&b);
 	model_free(&m2);
 	model_free(&m);

@@ -1460,7 +1460,7 @@ static void test_alloc_failure_builder(void **state)
 	size_t ref_size;
 	uint8_t *ref = rt_build(produce_alloc, NULL, &ref_size);
 	int64_t live0 = cs_alloc_live();
-	int delivered = 0;
+	int delivered = 0, ended = 0;
 
 	for (uint64_t n = 1; n < 1000; n++) {
 		clusprop_builder b;
@@ -1474,6 +1474,7 @@ static void test_alloc_failure_builder(void **state)
 			pt_expect_bytes("owned builder", clusprop_builder_data(&b),
 					clusprop_builder_size(&b), ref, ref_size);
 			clusprop_builder_free(&b);
+			ended = 1;
 			break;
 		}
 		delivered++;
@@ -1487,6 +1488,7 @@ static void test_alloc_failure_builder(void **state)
 		assert_int_equal(cs_alloc_live(), live0);
 	}
 	assert_true(delivered > 0); /* the owned builder does allocate */
+	assert_true(ended);         /* and a clean run came before the cap */
 	assert_int_equal(cs_alloc_live(), live0);
 
 	/* clusprop_build never allocates */
@@ -1515,6 +1517,7 @@ static void test_alloc_failure_iterator(void **state)
 	size_t size;
 	uint8_t *list = rt_build(produce_alloc, NULL, &size);
 	int64_t live0 = cs_alloc_live();
+	int delivered = 0, ended = 0;
 
 	for (uint64_t n = 1; n < 1000; n++) {
 		clusprop_iter it;
@@ -1525,6 +1528,7 @@ static void test_alloc_failure_iterator(void **state)
 			/* allowed by the error list; the iterator holds nothing then */
 			assert_true(cs_alloc_failed());
 			cs_alloc_reset();
+			delivered++;
 			continue;
 		}
 		assert_int_equal(rc, ERROR_SUCCESS);
@@ -1571,9 +1575,15 @@ static void test_alloc_failure_iterator(void **state)
 		cs_alloc_reset();
 		clusprop_iter_done(&it);
 		assert_int_equal(cs_alloc_live(), live0);
-		if (!failed)
+		if (!failed) {
+			ended = 1;
 			break;
+		}
+		delivered++;
 	}
+	/* the iterator does allocate (UTF-8 conversions), every point was tried */
+	assert_true(delivered > 0);
+	assert_true(ended);
 	cs_alloc_reset();
 	clusprop_free(list);
 }
