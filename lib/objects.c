@@ -65,23 +65,32 @@ static void obj_free(struct cs_obj *o)
 	cs_free(o);
 }
 
+/* Send the built request and return the daemon's status. */
+static uint32_t send_simple(cluster_handle *h, uint16_t op, clusprop_builder *b,
+			    unsigned flags, uint32_t extra_ms)
+{
+	struct cs_reply reply = { 0 };
+	uint32_t rc;
+
+	rc = cs_call_plist(h, op, b, flags, extra_ms, &reply);
+	if (rc == ERROR_SUCCESS)
+		rc = reply.status;
+	cs_reply_free(&reply);
+	return rc;
+}
+
 /* Whether the object exists: one CS_OP_LOOKUP round trip. */
 static uint32_t obj_check(cluster_handle *h, const char *name, enum cs_obj_kind kind)
 {
 	clusprop_builder b;
-	struct cs_reply reply;
 	uint32_t rc;
 
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
 	clusprop_add_sz(&b, "Name", name);
 	clusprop_add_dword(&b, "State", (uint32_t)kind); /* cs_obj_kind == cs_kind */
-	rc = cs_call_plist(h, CS_OP_LOOKUP, &b, CS_CALL_IDEMPOTENT, 0, &reply);
+	rc = send_simple(h, CS_OP_LOOKUP, &b, CS_CALL_IDEMPOTENT, 0);
 	clusprop_builder_free(&b);
-	if (rc != ERROR_SUCCESS)
-		return rc;
-	rc = reply.status;
-	cs_reply_free(&reply);
 	return rc;
 }
 
@@ -179,20 +188,6 @@ const char *cluster_resource_name(const cluster_resource *r)
 }
 
 /* ---- requests ---- */
-
-/* Send the built request and return the daemon's status. */
-static uint32_t send_simple(cluster_handle *h, uint16_t op, clusprop_builder *b,
-			    unsigned flags, uint32_t extra_ms)
-{
-	struct cs_reply reply = { 0 };
-	uint32_t rc;
-
-	rc = cs_call_plist(h, op, b, flags, extra_ms, &reply);
-	if (rc == ERROR_SUCCESS)
-		rc = reply.status;
-	cs_reply_free(&reply);
-	return rc;
-}
 
 /* A request naming one object, with an optional second SZ property and an
  * optional WaitMs. */
