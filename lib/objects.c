@@ -189,41 +189,38 @@ const char *cluster_resource_name(const cluster_resource *r)
 
 /* ---- requests ---- */
 
-/* A request naming one object, with an optional second SZ property and an
- * optional WaitMs. */
-static uint32_t obj_request(const struct cs_obj *o, uint16_t op, const char *prop2,
-			    const char *val2, int with_wait, uint32_t wait_ms)
+/*
+ * What a request sends after the object's "Name": at most one more name
+ * under prop - a string (val) or another object's current name (obj) - and,
+ * for the calls that wait, WaitMs (the reply may then take wait_ms longer).
+ */
+struct req_args {
+	const char *prop;
+	const char *val;
+	const struct cs_obj *obj;
+	int wait;
+	uint32_t wait_ms;
+};
+
+/* A request naming one object (with a NULL: the name alone). */
+static uint32_t obj_request(const struct cs_obj *o, uint16_t op, const struct req_args *a)
 {
+	static const struct req_args name_only = { 0 };
 	clusprop_builder b;
 	uint32_t rc;
 
+	if (!a)
+		a = &name_only;
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
 	cs_obj_add_name(&b, o, "Name");
-	if (prop2 && val2)
-		clusprop_add_sz(&b, prop2, val2);
-	if (with_wait)
-		clusprop_add_dword(&b, "WaitMs", wait_ms);
-	rc = send_simple(o->h, op, &b, 0, with_wait ? wait_ms : 0);
-	clusprop_builder_free(&b);
-	return rc;
-}
-
-/* The same, with a second object's current name as prop2. */
-static uint32_t obj_request2(const struct cs_obj *o, uint16_t op, const char *prop2,
-			     const struct cs_obj *o2, int with_wait, uint32_t wait_ms)
-{
-	clusprop_builder b;
-	uint32_t rc;
-
-	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	cs_obj_add_name(&b, o, "Name");
-	if (o2)
-		cs_obj_add_name(&b, o2, prop2);
-	if (with_wait)
-		clusprop_add_dword(&b, "WaitMs", wait_ms);
-	rc = send_simple(o->h, op, &b, 0, with_wait ? wait_ms : 0);
+	if (a->prop && a->val)
+		clusprop_add_sz(&b, a->prop, a->val);
+	if (a->obj)
+		cs_obj_add_name(&b, a->obj, a->prop);
+	if (a->wait)
+		clusprop_add_dword(&b, "WaitMs", a->wait_ms);
+	rc = send_simple(o->h, op, &b, 0, a->wait ? a->wait_ms : 0);
 	clusprop_builder_free(&b);
 	return rc;
 }
@@ -239,7 +236,7 @@ static uint32_t obj_rename(struct cs_obj *o, uint16_t op, const char *new_name)
 	copy = cs_strdup(new_name);
 	if (!copy)
 		return ERROR_NOT_ENOUGH_MEMORY;
-	rc = obj_request(o, op, "NewName", new_name, 0, 0);
+	rc = obj_request(o, op, &(struct req_args){ .prop = "NewName", .val = new_name });
 	if (rc == ERROR_SUCCESS) {
 		pthread_mutex_lock(&o->h->name_lock);
 		cs_free(o->name);
@@ -257,14 +254,14 @@ uint32_t cluster_node_pause(cluster_node *n)
 {
 	if (!n)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&n->o, CS_OP_NODE_PAUSE, NULL, NULL, 0, 0);
+	return obj_request(&n->o, CS_OP_NODE_PAUSE, NULL);
 }
 
 uint32_t cluster_node_resume(cluster_node *n)
 {
 	if (!n)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&n->o, CS_OP_NODE_RESUME, NULL, NULL, 0, 0);
+	return obj_request(&n->o, CS_OP_NODE_RESUME, NULL);
 }
 
 /* ---- groups ---- */
@@ -303,7 +300,7 @@ uint32_t cluster_group_delete(cluster_group *g)
 {
 	if (!g)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&g->o, CS_OP_GROUP_DELETE, NULL, NULL, 0, 0);
+	return obj_request(&g->o, CS_OP_GROUP_DELETE, NULL);
 }
 
 uint32_t cluster_group_rename(cluster_group *g, const char *new_name)
@@ -313,27 +310,33 @@ uint32_t cluster_group_rename(cluster_group *g, const char *new_name)
 	return obj_rename(&g->o, CS_OP_GROUP_RENAME, new_name);
 }
 
-uint32_t cluster_group_online(cluster_group *g, cluster_node *node, uint32_t wait_ms)
+/* Online and move: to node, or (NULL) to the node the cluster chooses. */
+static uint32_t group_to_node(cluster_group *g, uint16_t op, cluster_node *node,
+			      uint32_t wait_ms)
 {
 	if (!g)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&g->o, CS_OP_GROUP_ONLINE, "Node", node ? &node->o : NULL, 1,
-			    wait_ms);
+	return obj_request(&g->o, op,
+			   &(struct req_args){ .prop = "Node", .obj = node ? &node->o : NULL,
+					       .wait = 1, .wait_ms = wait_ms });
+}
+
+uint32_t cluster_group_online(cluster_group *g, cluster_node *node, uint32_t wait_ms)
+{
+	return group_to_node(g, CS_OP_GROUP_ONLINE, node, wait_ms);
 }
 
 uint32_t cluster_group_offline(cluster_group *g, uint32_t wait_ms)
 {
 	if (!g)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&g->o, CS_OP_GROUP_OFFLINE, NULL, NULL, 1, wait_ms);
+	return obj_request(&g->o, CS_OP_GROUP_OFFLINE,
+			   &(struct req_args){ .wait = 1, .wait_ms = wait_ms });
 }
 
 uint32_t cluster_group_move(cluster_group *g, cluster_node *node, uint32_t wait_ms)
 {
-	if (!g)
-		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&g->o, CS_OP_GROUP_MOVE, "Node", node ? &node->o : NULL, 1,
-			    wait_ms);
+	return group_to_node(g, CS_OP_GROUP_MOVE, node, wait_ms);
 }
 
 uint32_t cluster_group_set_preferred_owners(cluster_group *g, cluster_node *const nodes[],
@@ -414,7 +417,7 @@ uint32_t cluster_resource_delete(cluster_resource *r)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_DELETE, NULL, NULL, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_DELETE, NULL);
 }
 
 uint32_t cluster_resource_rename(cluster_resource *r, const char *new_name)
@@ -428,47 +431,53 @@ uint32_t cluster_resource_online(cluster_resource *r, uint32_t wait_ms)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_ONLINE, NULL, NULL, 1, wait_ms);
+	return obj_request(&r->o, CS_OP_RESOURCE_ONLINE,
+			   &(struct req_args){ .wait = 1, .wait_ms = wait_ms });
 }
 
 uint32_t cluster_resource_offline(cluster_resource *r, uint32_t wait_ms)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_OFFLINE, NULL, NULL, 1, wait_ms);
+	return obj_request(&r->o, CS_OP_RESOURCE_OFFLINE,
+			   &(struct req_args){ .wait = 1, .wait_ms = wait_ms });
 }
 
 uint32_t cluster_resource_fail(cluster_resource *r)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_FAIL, NULL, NULL, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_FAIL, NULL);
 }
 
 uint32_t cluster_resource_add_dependency(cluster_resource *r, cluster_resource *dep)
 {
 	if (!r || !dep)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_ADD_DEP, "DependsOn", &dep->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_ADD_DEP,
+			   &(struct req_args){ .prop = "DependsOn", .obj = &dep->o });
 }
 
 uint32_t cluster_resource_remove_dependency(cluster_resource *r, cluster_resource *dep)
 {
 	if (!r || !dep)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_DEL_DEP, "DependsOn", &dep->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_DEL_DEP,
+			   &(struct req_args){ .prop = "DependsOn", .obj = &dep->o });
 }
 
 uint32_t cluster_resource_add_possible_owner(cluster_resource *r, cluster_node *node)
 {
 	if (!r || !node)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_ADD_OWNER, "Node", &node->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_ADD_OWNER,
+			   &(struct req_args){ .prop = "Node", .obj = &node->o });
 }
 
 uint32_t cluster_resource_remove_possible_owner(cluster_resource *r, cluster_node *node)
 {
 	if (!r || !node)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_DEL_OWNER, "Node", &node->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_DEL_OWNER,
+			   &(struct req_args){ .prop = "Node", .obj = &node->o });
 }
