@@ -248,6 +248,58 @@ static uint32_t obj_rename(struct cs_obj *o, uint16_t op, const char *new_name)
 	return rc;
 }
 
+/*
+ * What a create sends - "Name", then "Type" and "Group" when set, then
+ * "Private" when priv_size - and the handle it makes for its caller.
+ */
+struct create_req {
+	uint16_t op;
+	enum cs_obj_kind kind;
+	size_t size;               /* of the handle */
+	const char *name, *type, *group;
+	const void *priv;
+	size_t priv_size;
+};
+
+/*
+ * The tail every create shares.  With ret, the handle is made before the
+ * request is sent, so that success cannot be followed by a failure; *ret is
+ * set only on success.
+ */
+static uint32_t obj_create(cluster_handle *h, const struct create_req *req,
+			   struct cs_obj **ret)
+{
+	struct cs_obj *o = NULL;
+	clusprop_builder b;
+	uint32_t rc;
+
+	clusprop_builder_init_owned(&b);
+	if (ret) {
+		rc = obj_new(h, req->name, req->kind, req->size, &o);
+		if (rc != ERROR_SUCCESS)
+			goto out;
+	}
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Name", req->name);
+	if (req->type)
+		clusprop_add_sz(&b, "Type", req->type);
+	if (req->group)
+		clusprop_add_sz(&b, "Group", req->group);
+	if (req->priv_size)
+		clusprop_add_binary(&b, "Private", req->priv, req->priv_size);
+	rc = send_simple(h, req->op, &b, 0, 0);
+	if (rc != ERROR_SUCCESS)
+		goto out;
+	if (ret) {
+		*ret = o;
+		o = NULL;
+	}
+out:
+	obj_free(o);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
 /* ---- nodes ---- */
 
 uint32_t cluster_node_pause(cluster_node *n)
@@ -268,31 +320,18 @@ uint32_t cluster_node_resume(cluster_node *n)
 
 uint32_t cluster_group_create(cluster_handle *h, const char *name, cluster_group **ret)
 {
-	struct cs_obj *o = NULL;
-	clusprop_builder b;
+	const struct create_req req = {
+		.op = CS_OP_GROUP_CREATE, .kind = CS_OBJ_GROUP, .size = sizeof(cluster_group),
+		.name = name,
+	};
+	struct cs_obj *o;
 	uint32_t rc;
 
 	if (!h || !name_ok(name))
 		return ERROR_INVALID_PARAMETER;
-	clusprop_builder_init_owned(&b);
-	if (ret) {
-		/* Made first, so that success cannot be followed by a failure. */
-		rc = obj_new(h, name, CS_OBJ_GROUP, sizeof(cluster_group), &o);
-		if (rc != ERROR_SUCCESS)
-			goto out;
-	}
-	clusprop_builder_begin_plist(&b);
-	clusprop_add_sz(&b, "Name", name);
-	rc = send_simple(h, CS_OP_GROUP_CREATE, &b, 0, 0);
-	if (rc != ERROR_SUCCESS)
-		goto out;
-	if (ret) {
+	rc = obj_create(h, &req, ret ? &o : NULL);
+	if (rc == ERROR_SUCCESS && ret)
 		*ret = (cluster_group *)o;
-		o = NULL;
-	}
-out:
-	obj_free(o);
-	clusprop_builder_free(&b);
 	return rc;
 }
 
@@ -376,40 +415,25 @@ uint32_t cluster_resource_create(cluster_handle *h, const char *name, const char
 				 const char *group, const void *priv_plist, size_t priv_size,
 				 cluster_resource **ret)
 {
-	struct cs_obj *o = NULL;
-	clusprop_builder b;
+	const struct create_req req = {
+		.op = CS_OP_RESOURCE_CREATE, .kind = CS_OBJ_RESOURCE,
+		.size = sizeof(cluster_resource), .name = name, .type = type, .group = group,
+		.priv = priv_plist, .priv_size = priv_size,
+	};
+	struct cs_obj *o;
 	uint32_t rc;
 
 	if (!h || !name_ok(name) || !name_ok(type) || !name_ok(group) ||
 	    (priv_size && !priv_plist))
 		return ERROR_INVALID_PARAMETER;
-	clusprop_builder_init_owned(&b);
 	if (priv_size) {
 		rc = clusprop_validate_property_list(priv_plist, priv_size, NULL);
 		if (rc != ERROR_SUCCESS)
-			goto out;
+			return rc;
 	}
-	if (ret) {
-		rc = obj_new(h, name, CS_OBJ_RESOURCE, sizeof(cluster_resource), &o);
-		if (rc != ERROR_SUCCESS)
-			goto out;
-	}
-	clusprop_builder_begin_plist(&b);
-	clusprop_add_sz(&b, "Name", name);
-	clusprop_add_sz(&b, "Type", type);
-	clusprop_add_sz(&b, "Group", group);
-	if (priv_size)
-		clusprop_add_binary(&b, "Private", priv_plist, priv_size);
-	rc = send_simple(h, CS_OP_RESOURCE_CREATE, &b, 0, 0);
-	if (rc != ERROR_SUCCESS)
-		goto out;
-	if (ret) {
+	rc = obj_create(h, &req, ret ? &o : NULL);
+	if (rc == ERROR_SUCCESS && ret)
 		*ret = (cluster_resource *)o;
-		o = NULL;
-	}
-out:
-	obj_free(o);
-	clusprop_builder_free(&b);
 	return rc;
 }
 
