@@ -25,26 +25,6 @@
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# out_is EXPECTED CMD...: true if CMD succeeds and prints EXPECTED
-out_is() {
-	local want=$1 out
-	shift
-	out=$("$@" 2>/dev/null) || return 1
-	[[ $out == "$want" ]]
-}
-
-# pid_changed NODE OLD: true when NODE runs a resource host whose pid is not OLD
-pid_changed() {
-	local p
-	p=$(host_pid "$1") || return 1
-	[[ $p != "$2" ]]
-}
-
-# log_has NODE COUNT REGEX: true when NODE's clusterd log has at least COUNT matching lines
-log_has() {
-	(($(log_count "$1" "$3") >= $2))
-}
-
 # set_common NODE RES NAME=VALUE...: SET_COMMON_PROPERTIES through the CLI
 set_common() {
 	local node=$1 res=$2 kv
