@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/e2e/lib.sh - shared helpers for the end-to-end tests (bash; source it).
 #
 # Each test runs its own sandbox (tools/cluster-sandbox) in a fresh
