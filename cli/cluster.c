@@ -515,7 +515,7 @@ static int cmd_list(struct run *r)
 	return EXIT_OK;
 }
 
-/* ---- groups ---- */
+/* ---- create ---- */
 
 static int cmd_group_create(struct run *r)
 {
@@ -523,92 +523,6 @@ static int cmd_group_create(struct run *r)
 
 	return report(cluster_group_create(r->h, r->args[0], NULL), &e);
 }
-
-/* Open the group named by the first argument (no check: the request reports). */
-static int with_group(struct run *r, cluster_group **g, struct ectx *e)
-{
-	uint32_t rc;
-
-	e->what = "group";
-	e->name = r->args[0];
-	rc = cluster_group_open_ex(r->h, r->args[0], CLUSTER_OPEN_NO_CHECK, g);
-	return rc == ERROR_SUCCESS ? EXIT_OK : report(rc, e);
-}
-
-static int cmd_group_simple(struct run *r)
-{
-	const char *verb = r->cmd->word2;
-	cluster_group *g = NULL;
-	cluster_node *n = NULL;
-	struct ectx e = { 0 };
-	uint32_t rc;
-	int ret;
-
-	ret = with_group(r, &g, &e);
-	if (ret != EXIT_OK)
-		return ret;
-	if (r->o->to) {
-		e.node = r->o->to;
-		rc = open_node(r, r->o->to, &n);
-		if (rc != ERROR_SUCCESS) {
-			ret = report(rc, &e);
-			goto out;
-		}
-	}
-	if (strcmp(verb, "delete") == 0) {
-		ret = report(cluster_group_delete(g), &e);
-	} else if (strcmp(verb, "rename") == 0) {
-		ret = report(cluster_group_rename(g, r->args[1]), &e);
-	} else if (strcmp(verb, "online") == 0) {
-		ret = report_state_change(cluster_group_online(g, n, r->o->wait_ms), &e, r->o);
-	} else if (strcmp(verb, "offline") == 0) {
-		ret = report_state_change(cluster_group_offline(g, r->o->wait_ms), &e, r->o);
-	} else {
-		ret = report_state_change(cluster_group_move(g, n, r->o->wait_ms), &e, r->o);
-	}
-out:
-	cluster_node_close(n);
-	cluster_group_close(g);
-	return ret;
-}
-
-static int cmd_group_set_owners(struct run *r)
-{
-	cluster_group *g = NULL;
-	cluster_node **nodes = NULL;
-	size_t n = r->n_args - 1, opened = 0;
-	struct ectx e = { 0 };
-	uint32_t rc;
-	int ret;
-
-	ret = with_group(r, &g, &e);
-	if (ret != EXIT_OK)
-		return ret;
-	nodes = cluster_alloc((n ? n : 1) * sizeof(*nodes));
-	if (!nodes) {
-		ret = report(ERROR_NOT_ENOUGH_MEMORY, &e);
-		goto out;
-	}
-	for (opened = 0; opened < n; opened++) {
-		rc = open_node(r, r->args[1 + opened], &nodes[opened]);
-		if (rc != ERROR_SUCCESS) {
-			ret = report(rc, &e);
-			goto out;
-		}
-	}
-	rc = cluster_group_set_preferred_owners(g, nodes, n);
-	if (rc == ERROR_CLUSTER_NODE_NOT_FOUND && n == 1)
-		e.node = r->args[1];
-	ret = report(rc, &e);
-out:
-	for (size_t i = 0; i < opened; i++)
-		cluster_node_close(nodes[i]);
-	cluster_free(nodes);
-	cluster_group_close(g);
-	return ret;
-}
-
-/* ---- resources ---- */
 
 static int check_resource_create(struct run *r)
 {
@@ -635,37 +549,156 @@ static int cmd_resource_create(struct run *r)
 					      r->in_size, NULL), &e);
 }
 
-static int with_resource(struct run *r, cluster_resource **res, struct ectx *e)
-{
-	uint32_t rc;
+/* ---- requests on a group, resource or node ---- */
 
-	e->what = "resource";
-	e->name = r->args[0];
-	rc = cluster_resource_open_ex(r->h, r->args[0], CLUSTER_OPEN_NO_CHECK, res);
-	return rc == ERROR_SUCCESS ? EXIT_OK : report(rc, e);
+/*
+ * The handles a request command works on, opened without a check (the
+ * request itself reports a missing object): the object its first argument
+ * names, and the second one some commands name.
+ */
+struct objs {
+	cluster_group *group;
+	cluster_resource *res;
+	cluster_node *node;        /* node pause|resume */
+	cluster_node *to;          /* --to NODE, or the NODE of owner-add|owner-remove */
+	cluster_resource *on;      /* --on OTHER */
+};
+
+static void close_objs(struct objs *x)
+{
+	cluster_resource_close(x->on);
+	cluster_node_close(x->to);
+	cluster_node_close(x->node);
+	cluster_resource_close(x->res);
+	cluster_group_close(x->group);
 }
 
-static int cmd_resource_simple(struct run *r)
+/* Open what the command names into x, and say in e what it talks about. */
+static uint32_t open_objs(struct run *r, struct objs *x, struct ectx *e)
+{
+	const char *word1 = r->cmd->word1, *verb = r->cmd->word2;
+	uint32_t rc;
+
+	e->what = word1;
+	e->name = r->args[0];
+	if (strcmp(word1, "group") == 0)
+		rc = cluster_group_open_ex(r->h, r->args[0], CLUSTER_OPEN_NO_CHECK, &x->group);
+	else if (strcmp(word1, "resource") == 0)
+		rc = cluster_resource_open_ex(r->h, r->args[0], CLUSTER_OPEN_NO_CHECK, &x->res);
+	else
+		rc = open_node(r, r->args[0], &x->node);
+	if (rc != ERROR_SUCCESS)
+		return rc;
+	if (r->o->to) {
+		e->node = r->o->to;
+		rc = open_node(r, r->o->to, &x->to);
+	} else if (r->o->on) {
+		e->other = r->o->on;
+		rc = cluster_resource_open_ex(r->h, r->o->on, CLUSTER_OPEN_NO_CHECK, &x->on);
+	} else if (strcmp(verb, "owner-add") == 0 || strcmp(verb, "owner-remove") == 0) {
+		e->node = r->args[1];
+		rc = open_node(r, r->args[1], &x->to);
+	}
+	return rc;
+}
+
+/* The call a request command makes on the handles it opened. */
+static uint32_t call_request(const struct run *r, const struct objs *x)
 {
 	const char *verb = r->cmd->word2;
-	cluster_resource *res = NULL;
+	uint32_t wait_ms = r->o->wait_ms;
+
+	if (x->node)
+		return strcmp(verb, "pause") == 0 ? cluster_node_pause(x->node)
+						  : cluster_node_resume(x->node);
+	if (x->group) {
+		if (strcmp(verb, "delete") == 0)
+			return cluster_group_delete(x->group);
+		if (strcmp(verb, "rename") == 0)
+			return cluster_group_rename(x->group, r->args[1]);
+		if (strcmp(verb, "online") == 0)
+			return cluster_group_online(x->group, x->to, wait_ms);
+		if (strcmp(verb, "offline") == 0)
+			return cluster_group_offline(x->group, wait_ms);
+		return cluster_group_move(x->group, x->to, wait_ms);
+	}
+	if (strcmp(verb, "delete") == 0)
+		return cluster_resource_delete(x->res);
+	if (strcmp(verb, "rename") == 0)
+		return cluster_resource_rename(x->res, r->args[1]);
+	if (strcmp(verb, "fail") == 0)
+		return cluster_resource_fail(x->res);
+	if (strcmp(verb, "online") == 0)
+		return cluster_resource_online(x->res, wait_ms);
+	if (strcmp(verb, "offline") == 0)
+		return cluster_resource_offline(x->res, wait_ms);
+	if (strcmp(verb, "depend") == 0)
+		return cluster_resource_add_dependency(x->res, x->on);
+	if (strcmp(verb, "undepend") == 0)
+		return cluster_resource_remove_dependency(x->res, x->on);
+	if (strcmp(verb, "owner-add") == 0)
+		return cluster_resource_add_possible_owner(x->res, x->to);
+	return cluster_resource_remove_possible_owner(x->res, x->to);
+}
+
+/*
+ * group delete|rename|online|offline|move, resource delete|rename|fail|
+ * online|offline|depend|undepend|owner-add|owner-remove, node pause|resume.
+ * The commands that take --wait (online, offline, move) change a state.
+ */
+static int cmd_request(struct run *r)
+{
+	struct objs x = { 0 };
 	struct ectx e = { 0 };
+	uint32_t rc;
 	int ret;
 
-	ret = with_resource(r, &res, &e);
-	if (ret != EXIT_OK)
-		return ret;
-	if (strcmp(verb, "delete") == 0)
-		ret = report(cluster_resource_delete(res), &e);
-	else if (strcmp(verb, "rename") == 0)
-		ret = report(cluster_resource_rename(res, r->args[1]), &e);
-	else if (strcmp(verb, "fail") == 0)
-		ret = report(cluster_resource_fail(res), &e);
-	else if (strcmp(verb, "online") == 0)
-		ret = report_state_change(cluster_resource_online(res, r->o->wait_ms), &e, r->o);
+	rc = open_objs(r, &x, &e);
+	if (rc != ERROR_SUCCESS)
+		ret = report(rc, &e);
+	else if (r->cmd->opts & O_WAIT)
+		ret = report_state_change(call_request(r, &x), &e, r->o);
 	else
-		ret = report_state_change(cluster_resource_offline(res, r->o->wait_ms), &e, r->o);
-	cluster_resource_close(res);
+		ret = report(call_request(r, &x), &e);
+	close_objs(&x);
+	return ret;
+}
+
+static int cmd_group_set_owners(struct run *r)
+{
+	struct objs x = { 0 };
+	cluster_node **nodes = NULL;
+	size_t n = r->n_args - 1, opened = 0;
+	struct ectx e = { 0 };
+	uint32_t rc;
+	int ret;
+
+	rc = open_objs(r, &x, &e);
+	if (rc != ERROR_SUCCESS) {
+		ret = report(rc, &e);
+		goto out;
+	}
+	nodes = cluster_alloc((n ? n : 1) * sizeof(*nodes));
+	if (!nodes) {
+		ret = report(ERROR_NOT_ENOUGH_MEMORY, &e);
+		goto out;
+	}
+	for (opened = 0; opened < n; opened++) {
+		rc = open_node(r, r->args[1 + opened], &nodes[opened]);
+		if (rc != ERROR_SUCCESS) {
+			ret = report(rc, &e);
+			goto out;
+		}
+	}
+	rc = cluster_group_set_preferred_owners(x.group, nodes, n);
+	if (rc == ERROR_CLUSTER_NODE_NOT_FOUND && n == 1)
+		e.node = r->args[1];
+	ret = report(rc, &e);
+out:
+	for (size_t i = 0; i < opened; i++)
+		cluster_node_close(nodes[i]);
+	cluster_free(nodes);
+	close_objs(&x);
 	return ret;
 }
 
@@ -676,71 +709,6 @@ static int check_depend(struct run *r)
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
-}
-
-static int cmd_resource_depend(struct run *r)
-{
-	cluster_resource *res = NULL, *dep = NULL;
-	struct ectx e = { 0 };
-	uint32_t rc;
-	int ret;
-
-	ret = with_resource(r, &res, &e);
-	if (ret != EXIT_OK)
-		return ret;
-	e.other = r->o->on;
-	rc = cluster_resource_open_ex(r->h, r->o->on, CLUSTER_OPEN_NO_CHECK, &dep);
-	if (rc == ERROR_SUCCESS) {
-		if (strcmp(r->cmd->word2, "depend") == 0)
-			rc = cluster_resource_add_dependency(res, dep);
-		else
-			rc = cluster_resource_remove_dependency(res, dep);
-	}
-	ret = report(rc, &e);
-	cluster_resource_close(dep);
-	cluster_resource_close(res);
-	return ret;
-}
-
-static int cmd_resource_owner(struct run *r)
-{
-	cluster_resource *res = NULL;
-	cluster_node *n = NULL;
-	struct ectx e = { 0 };
-	uint32_t rc;
-	int ret;
-
-	ret = with_resource(r, &res, &e);
-	if (ret != EXIT_OK)
-		return ret;
-	e.node = r->args[1];
-	rc = open_node(r, r->args[1], &n);
-	if (rc == ERROR_SUCCESS) {
-		if (strcmp(r->cmd->word2, "owner-add") == 0)
-			rc = cluster_resource_add_possible_owner(res, n);
-		else
-			rc = cluster_resource_remove_possible_owner(res, n);
-	}
-	ret = report(rc, &e);
-	cluster_node_close(n);
-	cluster_resource_close(res);
-	return ret;
-}
-
-/* ---- nodes ---- */
-
-static int cmd_node_pause(struct run *r)
-{
-	cluster_node *n = NULL;
-	struct ectx e = { .what = "node", .name = r->args[0] };
-	uint32_t rc;
-
-	rc = open_node(r, r->args[0], &n);
-	if (rc == ERROR_SUCCESS)
-		rc = strcmp(r->cmd->word2, "pause") == 0 ? cluster_node_pause(n)
-							 : cluster_node_resume(n);
-	cluster_node_close(n);
-	return report(rc, &e);
 }
 
 /* ---- control codes ---- */
@@ -1140,21 +1108,21 @@ static const struct cmd commands[] = {
 
 	{ "group", "create", 1, 1, 0, 1, cmd_group_create, "group create NAME",
 	  "Create an empty group.  It starts Offline.\n", NULL },
-	{ "group", "delete", 1, 1, 0, 1, cmd_group_simple, "group delete NAME",
+	{ "group", "delete", 1, 1, 0, 1, cmd_request, "group delete NAME",
 	  "Delete a group.  It must be offline and hold no resources.\n", NULL },
-	{ "group", "rename", 2, 2, 0, 1, cmd_group_simple, "group rename NAME NEWNAME",
+	{ "group", "rename", 2, 2, 0, 1, cmd_request, "group rename NAME NEWNAME",
 	  "Rename a group.\n", NULL },
-	{ "group", "online", 1, 1, O_TO | O_WAIT, 1, cmd_group_simple,
+	{ "group", "online", 1, 1, O_TO | O_WAIT, 1, cmd_request,
 	  "group online NAME [--to NODE] [--wait SECONDS]",
 	  "Bring a group online: on NODE, or on the node the cluster chooses (its\n"
 	  "owner, else its preferred owners in order).  Without --wait the command\n"
 	  "returns as soon as clusterd has accepted the request; with --wait it\n"
 	  "returns when the group is online or has failed, or exits 5 when SECONDS\n"
 	  "pass first.\n", NULL },
-	{ "group", "offline", 1, 1, O_WAIT, 1, cmd_group_simple,
+	{ "group", "offline", 1, 1, O_WAIT, 1, cmd_request,
 	  "group offline NAME [--wait SECONDS]",
 	  "Take a group offline; --wait as for `group online`.\n", NULL },
-	{ "group", "move", 1, 1, O_TO | O_WAIT, 1, cmd_group_simple,
+	{ "group", "move", 1, 1, O_TO | O_WAIT, 1, cmd_request,
 	  "group move NAME [--to NODE] [--wait SECONDS]",
 	  "Move a group to NODE, or to the next node that may own it.  An online\n"
 	  "group is taken offline and brought online there; --wait as for\n"
@@ -1177,33 +1145,33 @@ static const struct cmd commands[] = {
 	  "forces the type: sz, expand_sz, dword (decimal or 0x hex), long, ularge,\n"
 	  "multi_sz (strings separated by commas), binary (hex digits).\n",
 	  check_resource_create },
-	{ "resource", "delete", 1, 1, 0, 1, cmd_resource_simple, "resource delete NAME",
+	{ "resource", "delete", 1, 1, 0, 1, cmd_request, "resource delete NAME",
 	  "Delete a resource.  It must be offline and no resource may depend on it.\n", NULL },
-	{ "resource", "rename", 2, 2, 0, 1, cmd_resource_simple, "resource rename NAME NEWNAME",
+	{ "resource", "rename", 2, 2, 0, 1, cmd_request, "resource rename NAME NEWNAME",
 	  "Rename a resource.\n", NULL },
-	{ "resource", "online", 1, 1, O_WAIT, 1, cmd_resource_simple,
+	{ "resource", "online", 1, 1, O_WAIT, 1, cmd_request,
 	  "resource online NAME [--wait SECONDS]",
 	  "Bring a resource online, with the resources it depends on, on the node\n"
 	  "that owns its group; --wait as for `group online`.\n", NULL },
-	{ "resource", "offline", 1, 1, O_WAIT, 1, cmd_resource_simple,
+	{ "resource", "offline", 1, 1, O_WAIT, 1, cmd_request,
 	  "resource offline NAME [--wait SECONDS]",
 	  "Take a resource offline, with the resources that depend on it; --wait as\n"
 	  "for `group online`.\n", NULL },
-	{ "resource", "fail", 1, 1, 0, 1, cmd_resource_simple, "resource fail NAME",
+	{ "resource", "fail", 1, 1, 0, 1, cmd_request, "resource fail NAME",
 	  "Make the cluster treat an online resource as failed: its restart and\n"
 	  "failover policy applies, as for a real failure.\n", NULL },
-	{ "resource", "depend", 1, 1, O_ON, 1, cmd_resource_depend,
+	{ "resource", "depend", 1, 1, O_ON, 1, cmd_request,
 	  "resource depend NAME --on OTHER",
 	  "Make NAME depend on OTHER (same group): NAME comes online only after\n"
 	  "OTHER, and goes offline before it.\n", check_depend },
-	{ "resource", "undepend", 1, 1, O_ON, 1, cmd_resource_depend,
+	{ "resource", "undepend", 1, 1, O_ON, 1, cmd_request,
 	  "resource undepend NAME --on OTHER",
 	  "Remove the dependency of NAME on OTHER.\n", check_depend },
-	{ "resource", "owner-add", 2, 2, 0, 1, cmd_resource_owner,
+	{ "resource", "owner-add", 2, 2, 0, 1, cmd_request,
 	  "resource owner-add NAME NODE",
 	  "Add NODE to the possible owners of a resource.  A resource with no\n"
 	  "possible owners listed may run on any node.\n", NULL },
-	{ "resource", "owner-remove", 2, 2, 0, 1, cmd_resource_owner,
+	{ "resource", "owner-remove", 2, 2, 0, 1, cmd_request,
 	  "resource owner-remove NAME NODE",
 	  "Remove NODE from the possible owners of a resource.\n", NULL },
 	{ "resource", "control", 2, 2, O_CONTROL, 1, cmd_control,
@@ -1217,9 +1185,9 @@ static const struct cmd commands[] = {
 	  "NODE or the local node, and print its output; CODE names drop the prefix\n"
 	  "CLUSCTL_RESOURCE_TYPE_ (e.g. STORAGE_GET_AVAILABLE_DISKS).\n", check_control },
 
-	{ "node", "pause", 1, 1, 0, 1, cmd_node_pause, "node pause NAME",
+	{ "node", "pause", 1, 1, 0, 1, cmd_request, "node pause NAME",
 	  "Pause a node: it keeps what it runs, but no group comes online on it.\n", NULL },
-	{ "node", "resume", 1, 1, 0, 1, cmd_node_pause, "node resume NAME",
+	{ "node", "resume", 1, 1, 0, 1, cmd_request, "node resume NAME",
 	  "Resume a paused node.\n", NULL },
 	{ "node", "control", 2, 2, O_CONTROL, 1, cmd_control,
 	  "node control NAME CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]",

@@ -65,23 +65,32 @@ static void obj_free(struct cs_obj *o)
 	cs_free(o);
 }
 
+/* Send the built request and return the daemon's status. */
+static uint32_t send_simple(cluster_handle *h, uint16_t op, clusprop_builder *b,
+			    unsigned flags, uint32_t extra_ms)
+{
+	struct cs_reply reply = { 0 };
+	uint32_t rc;
+
+	rc = cs_call_plist(h, op, b, flags, extra_ms, &reply);
+	if (rc == ERROR_SUCCESS)
+		rc = reply.status;
+	cs_reply_free(&reply);
+	return rc;
+}
+
 /* Whether the object exists: one CS_OP_LOOKUP round trip. */
 static uint32_t obj_check(cluster_handle *h, const char *name, enum cs_obj_kind kind)
 {
 	clusprop_builder b;
-	struct cs_reply reply;
 	uint32_t rc;
 
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
 	clusprop_add_sz(&b, "Name", name);
 	clusprop_add_dword(&b, "State", (uint32_t)kind); /* cs_obj_kind == cs_kind */
-	rc = cs_call_plist(h, CS_OP_LOOKUP, &b, CS_CALL_IDEMPOTENT, 0, &reply);
+	rc = send_simple(h, CS_OP_LOOKUP, &b, CS_CALL_IDEMPOTENT, 0);
 	clusprop_builder_free(&b);
-	if (rc != ERROR_SUCCESS)
-		return rc;
-	rc = reply.status;
-	cs_reply_free(&reply);
 	return rc;
 }
 
@@ -180,55 +189,38 @@ const char *cluster_resource_name(const cluster_resource *r)
 
 /* ---- requests ---- */
 
-/* Send the built request and return the daemon's status. */
-static uint32_t send_simple(cluster_handle *h, uint16_t op, clusprop_builder *b,
-			    unsigned flags, uint32_t extra_ms)
-{
-	struct cs_reply reply = { 0 };
-	uint32_t rc;
+/*
+ * What a request sends after the object's "Name": at most one more name
+ * under prop - a string (val) or another object's current name (obj) - and,
+ * for the calls that wait, WaitMs (the reply may then take wait_ms longer).
+ */
+struct req_args {
+	const char *prop;
+	const char *val;
+	const struct cs_obj *obj;
+	int wait;
+	uint32_t wait_ms;
+};
 
-	rc = cs_call_plist(h, op, b, flags, extra_ms, &reply);
-	if (rc == ERROR_SUCCESS)
-		rc = reply.status;
-	cs_reply_free(&reply);
-	return rc;
-}
-
-/* A request naming one object, with an optional second SZ property and an
- * optional WaitMs. */
-static uint32_t obj_request(const struct cs_obj *o, uint16_t op, const char *prop2,
-			    const char *val2, int with_wait, uint32_t wait_ms)
+/* A request naming one object (with a NULL: the name alone). */
+static uint32_t obj_request(const struct cs_obj *o, uint16_t op, const struct req_args *a)
 {
+	static const struct req_args name_only = { 0 };
 	clusprop_builder b;
 	uint32_t rc;
 
+	if (!a)
+		a = &name_only;
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
 	cs_obj_add_name(&b, o, "Name");
-	if (prop2 && val2)
-		clusprop_add_sz(&b, prop2, val2);
-	if (with_wait)
-		clusprop_add_dword(&b, "WaitMs", wait_ms);
-	rc = send_simple(o->h, op, &b, 0, with_wait ? wait_ms : 0);
-	clusprop_builder_free(&b);
-	return rc;
-}
-
-/* The same, with a second object's current name as prop2. */
-static uint32_t obj_request2(const struct cs_obj *o, uint16_t op, const char *prop2,
-			     const struct cs_obj *o2, int with_wait, uint32_t wait_ms)
-{
-	clusprop_builder b;
-	uint32_t rc;
-
-	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	cs_obj_add_name(&b, o, "Name");
-	if (o2)
-		cs_obj_add_name(&b, o2, prop2);
-	if (with_wait)
-		clusprop_add_dword(&b, "WaitMs", wait_ms);
-	rc = send_simple(o->h, op, &b, 0, with_wait ? wait_ms : 0);
+	if (a->prop && a->val)
+		clusprop_add_sz(&b, a->prop, a->val);
+	if (a->obj)
+		cs_obj_add_name(&b, a->obj, a->prop);
+	if (a->wait)
+		clusprop_add_dword(&b, "WaitMs", a->wait_ms);
+	rc = send_simple(o->h, op, &b, 0, a->wait ? a->wait_ms : 0);
 	clusprop_builder_free(&b);
 	return rc;
 }
@@ -244,7 +236,7 @@ static uint32_t obj_rename(struct cs_obj *o, uint16_t op, const char *new_name)
 	copy = cs_strdup(new_name);
 	if (!copy)
 		return ERROR_NOT_ENOUGH_MEMORY;
-	rc = obj_request(o, op, "NewName", new_name, 0, 0);
+	rc = obj_request(o, op, &(struct req_args){ .prop = "NewName", .val = new_name });
 	if (rc == ERROR_SUCCESS) {
 		pthread_mutex_lock(&o->h->name_lock);
 		cs_free(o->name);
@@ -256,46 +248,50 @@ static uint32_t obj_rename(struct cs_obj *o, uint16_t op, const char *new_name)
 	return rc;
 }
 
-/* ---- nodes ---- */
+/*
+ * What a create sends - "Name", then "Type" and "Group" when set, then
+ * "Private" when priv_size - and the handle it makes for its caller.
+ */
+struct create_req {
+	uint16_t op;
+	enum cs_obj_kind kind;
+	size_t size;               /* of the handle */
+	const char *name, *type, *group;
+	const void *priv;
+	size_t priv_size;
+};
 
-uint32_t cluster_node_pause(cluster_node *n)
-{
-	if (!n)
-		return ERROR_INVALID_PARAMETER;
-	return obj_request(&n->o, CS_OP_NODE_PAUSE, NULL, NULL, 0, 0);
-}
-
-uint32_t cluster_node_resume(cluster_node *n)
-{
-	if (!n)
-		return ERROR_INVALID_PARAMETER;
-	return obj_request(&n->o, CS_OP_NODE_RESUME, NULL, NULL, 0, 0);
-}
-
-/* ---- groups ---- */
-
-uint32_t cluster_group_create(cluster_handle *h, const char *name, cluster_group **ret)
+/*
+ * The tail every create shares.  With ret, the handle is made before the
+ * request is sent, so that success cannot be followed by a failure; *ret is
+ * set only on success.
+ */
+static uint32_t obj_create(cluster_handle *h, const struct create_req *req,
+			   struct cs_obj **ret)
 {
 	struct cs_obj *o = NULL;
 	clusprop_builder b;
 	uint32_t rc;
 
-	if (!h || !name_ok(name))
-		return ERROR_INVALID_PARAMETER;
 	clusprop_builder_init_owned(&b);
 	if (ret) {
-		/* Made first, so that success cannot be followed by a failure. */
-		rc = obj_new(h, name, CS_OBJ_GROUP, sizeof(cluster_group), &o);
+		rc = obj_new(h, req->name, req->kind, req->size, &o);
 		if (rc != ERROR_SUCCESS)
 			goto out;
 	}
 	clusprop_builder_begin_plist(&b);
-	clusprop_add_sz(&b, "Name", name);
-	rc = send_simple(h, CS_OP_GROUP_CREATE, &b, 0, 0);
+	clusprop_add_sz(&b, "Name", req->name);
+	if (req->type)
+		clusprop_add_sz(&b, "Type", req->type);
+	if (req->group)
+		clusprop_add_sz(&b, "Group", req->group);
+	if (req->priv_size)
+		clusprop_add_binary(&b, "Private", req->priv, req->priv_size);
+	rc = send_simple(h, req->op, &b, 0, 0);
 	if (rc != ERROR_SUCCESS)
 		goto out;
 	if (ret) {
-		*ret = (cluster_group *)o;
+		*ret = o;
 		o = NULL;
 	}
 out:
@@ -304,11 +300,46 @@ out:
 	return rc;
 }
 
+/* ---- nodes ---- */
+
+uint32_t cluster_node_pause(cluster_node *n)
+{
+	if (!n)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&n->o, CS_OP_NODE_PAUSE, NULL);
+}
+
+uint32_t cluster_node_resume(cluster_node *n)
+{
+	if (!n)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&n->o, CS_OP_NODE_RESUME, NULL);
+}
+
+/* ---- groups ---- */
+
+uint32_t cluster_group_create(cluster_handle *h, const char *name, cluster_group **ret)
+{
+	const struct create_req req = {
+		.op = CS_OP_GROUP_CREATE, .kind = CS_OBJ_GROUP, .size = sizeof(cluster_group),
+		.name = name,
+	};
+	struct cs_obj *o;
+	uint32_t rc;
+
+	if (!h || !name_ok(name))
+		return ERROR_INVALID_PARAMETER;
+	rc = obj_create(h, &req, ret ? &o : NULL);
+	if (rc == ERROR_SUCCESS && ret)
+		*ret = (cluster_group *)o;
+	return rc;
+}
+
 uint32_t cluster_group_delete(cluster_group *g)
 {
 	if (!g)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&g->o, CS_OP_GROUP_DELETE, NULL, NULL, 0, 0);
+	return obj_request(&g->o, CS_OP_GROUP_DELETE, NULL);
 }
 
 uint32_t cluster_group_rename(cluster_group *g, const char *new_name)
@@ -318,27 +349,33 @@ uint32_t cluster_group_rename(cluster_group *g, const char *new_name)
 	return obj_rename(&g->o, CS_OP_GROUP_RENAME, new_name);
 }
 
-uint32_t cluster_group_online(cluster_group *g, cluster_node *node, uint32_t wait_ms)
+/* Online and move: to node, or (NULL) to the node the cluster chooses. */
+static uint32_t group_to_node(cluster_group *g, uint16_t op, cluster_node *node,
+			      uint32_t wait_ms)
 {
 	if (!g)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&g->o, CS_OP_GROUP_ONLINE, "Node", node ? &node->o : NULL, 1,
-			    wait_ms);
+	return obj_request(&g->o, op,
+			   &(struct req_args){ .prop = "Node", .obj = node ? &node->o : NULL,
+					       .wait = 1, .wait_ms = wait_ms });
+}
+
+uint32_t cluster_group_online(cluster_group *g, cluster_node *node, uint32_t wait_ms)
+{
+	return group_to_node(g, CS_OP_GROUP_ONLINE, node, wait_ms);
 }
 
 uint32_t cluster_group_offline(cluster_group *g, uint32_t wait_ms)
 {
 	if (!g)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&g->o, CS_OP_GROUP_OFFLINE, NULL, NULL, 1, wait_ms);
+	return obj_request(&g->o, CS_OP_GROUP_OFFLINE,
+			   &(struct req_args){ .wait = 1, .wait_ms = wait_ms });
 }
 
 uint32_t cluster_group_move(cluster_group *g, cluster_node *node, uint32_t wait_ms)
 {
-	if (!g)
-		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&g->o, CS_OP_GROUP_MOVE, "Node", node ? &node->o : NULL, 1,
-			    wait_ms);
+	return group_to_node(g, CS_OP_GROUP_MOVE, node, wait_ms);
 }
 
 uint32_t cluster_group_set_preferred_owners(cluster_group *g, cluster_node *const nodes[],
@@ -378,40 +415,25 @@ uint32_t cluster_resource_create(cluster_handle *h, const char *name, const char
 				 const char *group, const void *priv_plist, size_t priv_size,
 				 cluster_resource **ret)
 {
-	struct cs_obj *o = NULL;
-	clusprop_builder b;
+	const struct create_req req = {
+		.op = CS_OP_RESOURCE_CREATE, .kind = CS_OBJ_RESOURCE,
+		.size = sizeof(cluster_resource), .name = name, .type = type, .group = group,
+		.priv = priv_plist, .priv_size = priv_size,
+	};
+	struct cs_obj *o;
 	uint32_t rc;
 
 	if (!h || !name_ok(name) || !name_ok(type) || !name_ok(group) ||
 	    (priv_size && !priv_plist))
 		return ERROR_INVALID_PARAMETER;
-	clusprop_builder_init_owned(&b);
 	if (priv_size) {
 		rc = clusprop_validate_property_list(priv_plist, priv_size, NULL);
 		if (rc != ERROR_SUCCESS)
-			goto out;
+			return rc;
 	}
-	if (ret) {
-		rc = obj_new(h, name, CS_OBJ_RESOURCE, sizeof(cluster_resource), &o);
-		if (rc != ERROR_SUCCESS)
-			goto out;
-	}
-	clusprop_builder_begin_plist(&b);
-	clusprop_add_sz(&b, "Name", name);
-	clusprop_add_sz(&b, "Type", type);
-	clusprop_add_sz(&b, "Group", group);
-	if (priv_size)
-		clusprop_add_binary(&b, "Private", priv_plist, priv_size);
-	rc = send_simple(h, CS_OP_RESOURCE_CREATE, &b, 0, 0);
-	if (rc != ERROR_SUCCESS)
-		goto out;
-	if (ret) {
+	rc = obj_create(h, &req, ret ? &o : NULL);
+	if (rc == ERROR_SUCCESS && ret)
 		*ret = (cluster_resource *)o;
-		o = NULL;
-	}
-out:
-	obj_free(o);
-	clusprop_builder_free(&b);
 	return rc;
 }
 
@@ -419,7 +441,7 @@ uint32_t cluster_resource_delete(cluster_resource *r)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_DELETE, NULL, NULL, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_DELETE, NULL);
 }
 
 uint32_t cluster_resource_rename(cluster_resource *r, const char *new_name)
@@ -433,47 +455,53 @@ uint32_t cluster_resource_online(cluster_resource *r, uint32_t wait_ms)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_ONLINE, NULL, NULL, 1, wait_ms);
+	return obj_request(&r->o, CS_OP_RESOURCE_ONLINE,
+			   &(struct req_args){ .wait = 1, .wait_ms = wait_ms });
 }
 
 uint32_t cluster_resource_offline(cluster_resource *r, uint32_t wait_ms)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_OFFLINE, NULL, NULL, 1, wait_ms);
+	return obj_request(&r->o, CS_OP_RESOURCE_OFFLINE,
+			   &(struct req_args){ .wait = 1, .wait_ms = wait_ms });
 }
 
 uint32_t cluster_resource_fail(cluster_resource *r)
 {
 	if (!r)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request(&r->o, CS_OP_RESOURCE_FAIL, NULL, NULL, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_FAIL, NULL);
 }
 
 uint32_t cluster_resource_add_dependency(cluster_resource *r, cluster_resource *dep)
 {
 	if (!r || !dep)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_ADD_DEP, "DependsOn", &dep->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_ADD_DEP,
+			   &(struct req_args){ .prop = "DependsOn", .obj = &dep->o });
 }
 
 uint32_t cluster_resource_remove_dependency(cluster_resource *r, cluster_resource *dep)
 {
 	if (!r || !dep)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_DEL_DEP, "DependsOn", &dep->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_DEL_DEP,
+			   &(struct req_args){ .prop = "DependsOn", .obj = &dep->o });
 }
 
 uint32_t cluster_resource_add_possible_owner(cluster_resource *r, cluster_node *node)
 {
 	if (!r || !node)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_ADD_OWNER, "Node", &node->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_ADD_OWNER,
+			   &(struct req_args){ .prop = "Node", .obj = &node->o });
 }
 
 uint32_t cluster_resource_remove_possible_owner(cluster_resource *r, cluster_node *node)
 {
 	if (!r || !node)
 		return ERROR_INVALID_PARAMETER;
-	return obj_request2(&r->o, CS_OP_RESOURCE_DEL_OWNER, "Node", &node->o, 0, 0);
+	return obj_request(&r->o, CS_OP_RESOURCE_DEL_OWNER,
+			   &(struct req_args){ .prop = "Node", .obj = &node->o });
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/e2e/lib.sh - shared helpers for the end-to-end tests (bash; source it).
 #
 # Each test runs its own sandbox (tools/cluster-sandbox) in a fresh
@@ -62,6 +63,15 @@ cl() {
 	"$SB" exec "$node" -- cluster "$@"
 }
 
+# ctl NODE ARGS...: ctlcheck (tests/e2e/ctlcheck.c) inside NODE; a test that
+# uses it checks first that $CTL was built.
+CTL=$CLUSTER_BUILD_DIR/tests/e2e/ctlcheck
+ctl() {
+	local node=$1
+	shift
+	"$SB" exec "$node" -- "$CTL" "$@"
+}
+
 # status_json NODE: `cluster status --json` on NODE.
 status_json() {
 	cl "$1" status --json
@@ -106,6 +116,14 @@ expect_eq() {
 is_eq() {
 	local want=${*: -1} out
 	out=$("${@:1:$#-1}" 2>/dev/null) || return 1
+	[[ $out == "$want" ]]
+}
+
+# out_is EXPECTED CMD...: true if CMD succeeds and prints EXPECTED
+out_is() {
+	local want=$1 out
+	shift
+	out=$("$@" 2>/dev/null) || return 1
 	[[ $out == "$want" ]]
 }
 
@@ -204,4 +222,16 @@ host_pid() {
 # log_count NODE REGEX: how many lines of NODE's clusterd log match REGEX (grep -E).
 log_count() {
 	grep -cE -- "$2" "$CLUSTER_SANDBOX_DIR/$1/log/clusterd.log" || true
+}
+
+# log_has NODE COUNT REGEX: true when NODE's clusterd log has at least COUNT matching lines
+log_has() {
+	(($(log_count "$1" "$3") >= $2))
+}
+
+# pid_changed NODE OLD: true when NODE runs a resource host whose pid is not OLD
+pid_changed() {
+	local p
+	p=$(host_pid "$1") || return 1
+	[[ $p != "$2" ]]
 }

@@ -122,6 +122,20 @@ expect_rc() {
 	((rc == want)) || fail "$what: exit $rc, expected $want: $(cat "$E2E_TMP/out" "$E2E_TMP/err")"
 }
 
+# start_all_online NODE...: start the NODEs one after the other, then wait
+# until every node has formed again and sees web Online, and all agree.
+start_all_online() {
+	local n
+	for n in "$@"; do
+		"$SB" start "$n" >/dev/null
+	done
+	for n in "${NODES[@]}"; do
+		wait_for 20 "$n formed again" formed "$n"
+		wait_for 20 "web Online again as $n sees it" is_eq group_field "$n" web state -- Online
+	done
+	wait_for 10 "all nodes agree on the runtime state" rt_same
+}
+
 # ---------------------------------------------------------------------------
 note "bringing up 3 nodes"
 sandbox_up 3
@@ -229,14 +243,7 @@ rm -f "$E2E_TMP"/*.state
 note "all three nodes killed (power loss)"
 # power comes back: the nodes boot one after the other (`start` waits for
 # each node's corosync before its clusterd)
-for n in "${NODES[@]}"; do
-	"$SB" start "$n" >/dev/null
-done
-for n in "${NODES[@]}"; do
-	wait_for 20 "$n formed again" formed "$n"
-	wait_for 20 "web Online again as $n sees it" is_eq group_field "$n" web state -- Online
-done
-wait_for 10 "all nodes agree on the runtime state" rt_same
+start_all_online "${NODES[@]}"
 OWNER=$(group_field n1 web owner)
 [[ $OWNER == n1 || $OWNER == n2 ]] || fail "web came back on $OWNER, which web-addr may not run on"
 for n in "${NODES[@]}"; do
@@ -281,14 +288,7 @@ wait_for 15 "web-addr stopped on the survivor" file_says "$E2E_TMP/web-ip.state"
 wait_for 15 "web-app stopped on the survivor" file_says "$E2E_TMP/web-app.state" offline
 note "without quorum on $SURV: status says quorate false, 6 kinds of change refused (exit 4), resources stopped"
 
-for n in "${OTHERS[@]}"; do
-	"$SB" start "$n" >/dev/null
-done
-for n in "${NODES[@]}"; do
-	wait_for 20 "$n formed again" formed "$n"
-	wait_for 20 "web Online again as $n sees it" is_eq group_field "$n" web state -- Online
-done
-wait_for 10 "all nodes agree on the runtime state" rt_same
+start_all_online "${OTHERS[@]}"
 for n in "${NODES[@]}"; do
 	expect_cfg "$n" "$CFG2" "after quorum came back (nothing refused may exist)"
 	expect_priv "$n" web-app "{\"OfflineDelayMs\": 150}"

@@ -13,15 +13,7 @@
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-CTL=$CLUSTER_BUILD_DIR/tests/e2e/ctlcheck
 [[ -x $CTL ]] || fail "no $CTL (build the tests)"
-
-# ctl NODE ARGS...: ctlcheck inside NODE
-ctl() {
-	local node=$1
-	shift
-	"$SB" exec "$node" -- "$CTL" "$@"
-}
 
 # check_all FROM HOST ANSWERED_BY EXPECT...: the whole matrix from node FROM,
 # with host_node HOST ("-": NULL, i.e. the owner; the node object checked is
@@ -39,14 +31,6 @@ check_all() {
 	out=$(ctl "$from" "${hostopt[@]}" --answered-by "$by" "$@" check R1 G "$node" Dummy 2>&1) ||
 		fail "controls from $from (host $host):"$'\n'"$out"
 	note "from $from, host $host ($by): ${out##*ctlcheck: }"
-}
-
-# out_is EXPECTED CMD...: true if CMD succeeds and prints EXPECTED
-out_is() {
-	local want=$1 out
-	shift
-	out=$("$@" 2>/dev/null) || return 1
-	[[ $out == "$want" ]]
 }
 
 # has_line NODE LINE CMD...: CMD run in NODE prints LINE

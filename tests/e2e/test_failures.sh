@@ -25,49 +25,22 @@
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# out_is EXPECTED CMD...: true if CMD succeeds and prints EXPECTED
-out_is() {
-	local want=$1 out
-	shift
-	out=$("$@" 2>/dev/null) || return 1
-	[[ $out == "$want" ]]
-}
-
-# pid_changed NODE OLD: true when NODE runs a resource host whose pid is not OLD
-pid_changed() {
-	local p
-	p=$(host_pid "$1") || return 1
-	[[ $p != "$2" ]]
-}
-
-# log_has NODE COUNT REGEX: true when NODE's clusterd log has at least COUNT matching lines
-log_has() {
-	(($(log_count "$1" "$3") >= $2))
-}
-
-# set_common NODE RES NAME=VALUE...: SET_COMMON_PROPERTIES through the CLI
-set_common() {
-	local node=$1 res=$2 kv
+# set_props CODE NODE RES NAME=VALUE...: the control CODE on RES through the
+# CLI, each NAME=VALUE given as --priv
+set_props() {
+	local code=$1 node=$2 res=$3 kv
 	local -a args=()
-	shift 2
+	shift 3
 	for kv in "$@"; do
 		args+=(--priv "$kv")
 	done
-	cl "$node" resource control "$res" SET_COMMON_PROPERTIES "${args[@]}" >/dev/null ||
-		fail "SET_COMMON_PROPERTIES $* on $res"
+	cl "$node" resource control "$res" "$code" "${args[@]}" >/dev/null ||
+		fail "$code $* on $res"
 }
 
-# set_private NODE RES NAME=VALUE...
-set_private() {
-	local node=$1 res=$2 kv
-	local -a args=()
-	shift 2
-	for kv in "$@"; do
-		args+=(--priv "$kv")
-	done
-	cl "$node" resource control "$res" SET_PRIVATE_PROPERTIES "${args[@]}" >/dev/null ||
-		fail "SET_PRIVATE_PROPERTIES $* on $res"
-}
+# set_common|set_private NODE RES NAME=VALUE...
+set_common() { set_props SET_COMMON_PROPERTIES "$@"; }
+set_private() { set_props SET_PRIVATE_PROPERTIES "$@"; }
 
 now() { date +%s.%N; }
 since() { awk -v a="$(now)" -v b="$1" 'BEGIN{printf "%.1f", a-b}'; }

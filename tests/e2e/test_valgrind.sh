@@ -19,7 +19,6 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	echo "$E2E_NAME: SKIP (valgrind not installed)"
 	exit 77
 fi
-CTL=$CLUSTER_BUILD_DIR/tests/e2e/ctlcheck
 [[ -x $CTL ]] || fail "no $CTL (build the tests)"
 
 VG=$E2E_TMP/vg
@@ -32,31 +31,6 @@ vg_opts=${vg_opts//$'\n'/}
 export CLUSTER_SANDBOX_WRAP="valgrind $vg_opts --log-file=$VG/clusterd-%q{CLUSTER_SANDBOX_NODE}-%p.log"
 export CS_RESHOST_WRAPPER="valgrind $vg_opts --log-file=$VG/reshost-%q{CLUSTER_SANDBOX_NODE}-%p.log"
 export CLUSTER_SANDBOX_STOP_TIMEOUT=120
-
-ctl() {
-	local node=$1
-	shift
-	"$SB" exec "$node" -- "$CTL" "$@"
-}
-
-# out_is EXPECTED CMD...: true if CMD succeeds and prints EXPECTED
-out_is() {
-	local want=$1 out
-	shift
-	out=$("$@" 2>/dev/null) || return 1
-	[[ $out == "$want" ]]
-}
-
-# pid_changed NODE OLD: true when NODE runs a resource host whose pid is not OLD
-pid_changed() {
-	local p
-	p=$(host_pid "$1") || return 1
-	[[ $p != "$2" ]]
-}
-
-log_has() {
-	(($(log_count "$1" "$3") >= $2))
-}
 
 # check_logs: every valgrind log complete and clean
 check_logs() {
