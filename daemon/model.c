@@ -1070,7 +1070,7 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	clusprop_value v;
 	struct cs_strv paused = { 0 };
 	unsigned skip = runtime ? 0 : REC_RUNTIME;
-	int open = 0, have_paused = 0, have_schema = 0;
+	int open = 0, have_paused = 0, have_schema = 0, have_version = 0;
 	uint32_t rc;
 
 	model_init(&t);
@@ -1079,15 +1079,28 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 		goto out;
 	open = 1;
 	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
-		if (!strcmp(v.name, "SchemaVersion") && v.format == CLUSPROP_FORMAT_DWORD) {
+		if (!strcmp(v.name, "SchemaVersion")) {
+			if (v.format != CLUSPROP_FORMAT_DWORD || have_schema) {
+				rc = ERROR_INVALID_DATA;
+				goto out;
+			}
 			if (v.num.dw > CS_SCHEMA_VERSION || v.num.dw < 2) {
 				rc = ERROR_CLUSTER_INCOMPATIBLE_VERSIONS;
 				goto out;
 			}
 			have_schema = 1;
-		} else if (!strcmp(v.name, "Version") && v.format == CLUSPROP_FORMAT_ULARGE_INTEGER) {
+		} else if (!strcmp(v.name, "Version")) {
+			if (v.format != CLUSPROP_FORMAT_ULARGE_INTEGER || have_version) {
+				rc = ERROR_INVALID_DATA;
+				goto out;
+			}
 			t.version = v.num.u64;
-		} else if (!strcmp(v.name, "Paused") && v.format == CLUSPROP_FORMAT_MULTI_SZ) {
+			have_version = 1;
+		} else if (!strcmp(v.name, "Paused")) {
+			if (v.format != CLUSPROP_FORMAT_MULTI_SZ) {
+				rc = ERROR_INVALID_DATA;
+				goto out;
+			}
 			strv_free(&paused);
 			for (uint32_t i = 0; i < v.str_count; i++)
 				if ((rc = strv_add(&paused, clusprop_value_multi_sz_at(&v, i))))
@@ -1108,6 +1121,10 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 		goto out;
 	if (!have_schema) {
 		rc = ERROR_CLUSTER_INCOMPATIBLE_VERSIONS; /* schema 1: see schema1.c */
+		goto out;
+	}
+	if (!have_version) {
+		rc = ERROR_INVALID_DATA;
 		goto out;
 	}
 	rc = ERROR_SUCCESS;

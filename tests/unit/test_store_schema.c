@@ -315,6 +315,50 @@ static void test_bad_records(void **state)
 	}
 }
 
+/* The snapshot's own fields: Version must be there, once, as a ULARGE;
+ * SchemaVersion a DWORD. */
+static void test_snapshot_header(void **state)
+{
+	static const struct {
+		const char *what;
+		int version_kind;        /* 0 none, 1 ULARGE, 2 DWORD, 3 twice */
+		int schema_as_sz;
+	} cases[] = {
+		{ "no Version", 0, 0 },
+		{ "Version as a DWORD", 2, 0 },
+		{ "Version twice", 3, 0 },
+		{ "SchemaVersion as a string", 1, 1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		clusprop_builder b;
+		struct cs_model m;
+		const char *why;
+		print_message("%s\n", cases[i].what);
+		clusprop_builder_init_owned(&b);
+		clusprop_builder_begin_plist(&b);
+		if (cases[i].schema_as_sz)
+			clusprop_add_sz(&b, "SchemaVersion", "2");
+		else
+			clusprop_add_dword(&b, "SchemaVersion", CS_SCHEMA_VERSION);
+		if (cases[i].version_kind == 1 || cases[i].version_kind == 3)
+			clusprop_add_ularge(&b, "Version", 5);
+		if (cases[i].version_kind == 2)
+			clusprop_add_dword(&b, "Version", 5);
+		if (cases[i].version_kind == 3)
+			clusprop_add_ularge(&b, "Version", 6);
+		model_init(&m);
+		assert_int_equal(model_apply(&m, MOP_GROUP_CREATE, &(struct cs_args){ .name = "keep" },
+					     &why), ERROR_SUCCESS);
+		assert_int_equal(model_load(&m, clusprop_builder_data(&b), clusprop_builder_size(&b), 1),
+				 ERROR_INVALID_DATA);
+		assert_int_equal(m.version, 1);
+		assert_non_null(model_group(&m, "keep"));
+		model_free(&m);
+		clusprop_builder_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_database_gets_schema, setup, teardown),
 		cmocka_unit_test(test_snapshot_versions),
 		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_snapshot_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
