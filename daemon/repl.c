@@ -431,8 +431,15 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		on_snapshot(nodeid, p, len);
 		break;
 	case MSG_OP:
-		if (!csd->synced) {
-			log_warn("op %u from node %u before the view was synced: dropped", op, nodeid);
+		/* Sent in the last view, delivered in this one before its state
+		 * transfer.  A runtime op (a resource's state, an owner) is applied
+		 * as everywhere else: it precedes its sender's STATE, so the
+		 * leader's snapshot includes it, and dropping it would lose the
+		 * only report of that state.  A configuration change is refused
+		 * (its client is told), never applied to a replica that the
+		 * snapshot may replace. */
+		if (!csd->synced && op < MOP_CONFIG_MAX) {
+			log_warn("op %u from node %u before the view was synced: refused", op, nodeid);
 			if (nodeid == csd->local_id)
 				hooks.op_applied(req_id, ERROR_NOT_READY, "cluster view not synced");
 			break;
