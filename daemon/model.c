@@ -10,6 +10,7 @@
 #include "cs_alloc.h"
 #include "cs_bytes.h"
 #include "cs_record.h"
+#include "cs_status_rec.h"
 
 
 /* ---- string vectors ---- */
@@ -1156,50 +1157,6 @@ out:
 
 /* ---- the status reply (clientproto.h, CS_OP_STATUS) ---- */
 
-struct st_cluster {
-	const char *name, *local_name;
-	uint32_t quorate, local_id;
-};
-struct st_group {
-	const char *name, *owner;
-	uint32_t state;
-	char **preferred;
-	size_t n_preferred;
-};
-struct st_resource {
-	const char *name, *type, *group, *owner;
-	uint32_t state;
-	char **deps, **owners;
-	size_t n_deps, n_owners;
-};
-
-static const struct rec_field st_cluster_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_cluster, name, 0),
-	REC_FIELD("Quorate", REC_DWORD, struct st_cluster, quorate, 0),
-	REC_FIELD("LocalNodeId", REC_DWORD, struct st_cluster, local_id, 0),
-	REC_FIELD("LocalNodeName", REC_SZ, struct st_cluster, local_name, 0),
-};
-static const struct rec_field st_node_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct cs_node, name, 0),
-	REC_FIELD("Id", REC_DWORD, struct cs_node, id, 0),
-	REC_FIELD("State", REC_DWORD, struct cs_node, state, 0),
-};
-static const struct rec_field st_group_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_group, name, 0),
-	REC_FIELD("State", REC_DWORD, struct st_group, state, 0),
-	REC_FIELD("Owner", REC_SZ, struct st_group, owner, 0),
-	REC_FIELD2("PreferredOwners", REC_STRV, struct st_group, preferred, n_preferred, 0),
-};
-static const struct rec_field st_resource_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_resource, name, 0),
-	REC_FIELD("Type", REC_SZ, struct st_resource, type, 0),
-	REC_FIELD("Group", REC_SZ, struct st_resource, group, 0),
-	REC_FIELD("State", REC_DWORD, struct st_resource, state, 0),
-	REC_FIELD("Owner", REC_SZ, struct st_resource, owner, 0),
-	REC_FIELD2("DependsOn", REC_STRV, struct st_resource, deps, n_deps, 0),
-	REC_FIELD2("PossibleOwners", REC_STRV, struct st_resource, owners, n_owners, 0),
-};
-
 /* A node name, or NULL (left out of the record) for none. */
 static const char *owner_name(const struct cs_model *m, uint32_t id)
 {
@@ -1208,33 +1165,39 @@ static const char *owner_name(const struct cs_model *m, uint32_t id)
 	return n ? n->name : NULL;
 }
 
+/* (the records' fields are common/cs_status_rec.h's; encoding only reads
+ * the strings, so the model's own are lent, cast to the tables' char *) */
 uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
 			     uint32_t local_id)
 {
-	struct st_cluster c = { .name = m->cluster_name ? m->cluster_name : "",
-				.local_name = model_node_name(m, local_id),
-				.quorate = (uint32_t)quorate, .local_id = local_id };
+	struct cs_st_cluster c = { .name = m->cluster_name ? m->cluster_name : (char *)"",
+				   .local_name = (char *)model_node_name(m, local_id),
+				   .quorate = (uint32_t)quorate, .local_id = local_id };
 	uint32_t rc;
 
 	clusprop_builder_begin_plist(b);
-	rc = rec_encode(b, "Cluster", st_cluster_fields, N(st_cluster_fields), &c, 0);
-	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_nodes; i++)
-		rc = rec_encode(b, "Node", st_node_fields, N(st_node_fields), &m->nodes[i], 0);
+	rc = rec_encode(b, cs_st_cluster.record, cs_st_cluster.fields, cs_st_cluster.n_fields, &c, 0);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_nodes; i++) {
+		const struct cs_node *n = &m->nodes[i];
+		struct cs_st_node sn = { .name = n->name, .id = n->id, .state = n->state };
+		rc = rec_encode(b, cs_st_node.record, cs_st_node.fields, cs_st_node.n_fields, &sn, 0);
+	}
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_groups; i++) {
 		const struct cs_group *g = m->groups[i];
-		struct st_group sg = { .name = g->name, .owner = owner_name(m, g->owner),
-				       .state = g->state, .preferred = g->preferred.v,
-				       .n_preferred = g->preferred.n };
-		rc = rec_encode(b, "Group", st_group_fields, N(st_group_fields), &sg, 0);
+		struct cs_st_group sg = { .name = g->name, .owner = (char *)owner_name(m, g->owner),
+					  .state = g->state, .preferred = g->preferred.v,
+					  .n_preferred = g->preferred.n };
+		rc = rec_encode(b, cs_st_group.record, cs_st_group.fields, cs_st_group.n_fields, &sg, 0);
 	}
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++) {
 		const struct cs_resource *r = m->resources[i];
 		const struct cs_group *g = model_group(m, r->group);
-		struct st_resource sr = { .name = r->name, .type = r->type, .group = r->group,
-					  .owner = g ? owner_name(m, g->owner) : NULL,
-					  .state = r->state, .deps = r->deps.v, .n_deps = r->deps.n,
-					  .owners = r->owners.v, .n_owners = r->owners.n };
-		rc = rec_encode(b, "Resource", st_resource_fields, N(st_resource_fields), &sr, 0);
+		struct cs_st_resource sr = { .name = r->name, .type = r->type, .group = r->group,
+					     .owner = g ? (char *)owner_name(m, g->owner) : NULL,
+					     .state = r->state, .deps = r->deps.v, .n_deps = r->deps.n,
+					     .owners = r->owners.v, .n_owners = r->owners.n };
+		rc = rec_encode(b, cs_st_resource.record, cs_st_resource.fields,
+				cs_st_resource.n_fields, &sr, 0);
 	}
 	return rc == ERROR_SUCCESS ? clusprop_builder_status(b) : rc;
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cs_alloc.h"
-#include "cs_record.h"
+#include "cs_status_rec.h"
 
 /* Growing arrays of the snapshot under construction. */
 struct grow {
@@ -123,57 +123,12 @@ static uint32_t grow_array(void **arr, size_t n, size_t *cap, size_t elem)
 	return ERROR_SUCCESS;
 }
 
-/* The records of the reply, decoded by name (common/cs_record.h); states
- * arrive as DWORDs and are converted to the public enums after. */
-struct st_cluster {
-	char *name, *local_name;
-	uint32_t quorate, local_id;
-};
-struct st_node {
-	char *name;
-	uint32_t id, state;
-};
-struct st_group {
-	char *name, *owner;
-	uint32_t state;
-	char **preferred;
-	size_t n_preferred;
-};
-struct st_resource {
-	char *name, *type, *group, *owner;
-	uint32_t state;
-	char **deps, **owners;
-	size_t n_deps, n_owners;
-};
-
-#define N(a) (sizeof(a) / sizeof(*(a)))
-
-static const struct rec_field st_cluster_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_cluster, name, REC_REQUIRED),
-	REC_FIELD("Quorate", REC_DWORD, struct st_cluster, quorate, REC_REQUIRED),
-	REC_FIELD("LocalNodeId", REC_DWORD, struct st_cluster, local_id, REC_REQUIRED),
-	REC_FIELD("LocalNodeName", REC_SZ, struct st_cluster, local_name, REC_REQUIRED),
-};
-static const struct rec_field st_node_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_node, name, REC_REQUIRED),
-	REC_FIELD("Id", REC_DWORD, struct st_node, id, REC_REQUIRED),
-	REC_FIELD("State", REC_DWORD, struct st_node, state, REC_REQUIRED),
-};
-static const struct rec_field st_group_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_group, name, REC_REQUIRED),
-	REC_FIELD("State", REC_DWORD, struct st_group, state, REC_REQUIRED),
-	REC_FIELD("Owner", REC_SZ, struct st_group, owner, 0),
-	REC_FIELD2("PreferredOwners", REC_STRV_BLOCK, struct st_group, preferred, n_preferred, 0),
-};
-static const struct rec_field st_resource_fields[] = {
-	REC_FIELD("Name", REC_SZ, struct st_resource, name, REC_REQUIRED),
-	REC_FIELD("Type", REC_SZ, struct st_resource, type, REC_REQUIRED),
-	REC_FIELD("Group", REC_SZ, struct st_resource, group, REC_REQUIRED),
-	REC_FIELD("State", REC_DWORD, struct st_resource, state, REC_REQUIRED),
-	REC_FIELD("Owner", REC_SZ, struct st_resource, owner, 0),
-	REC_FIELD2("DependsOn", REC_STRV_BLOCK, struct st_resource, deps, n_deps, 0),
-	REC_FIELD2("PossibleOwners", REC_STRV_BLOCK, struct st_resource, owners, n_owners, 0),
-};
+/* The reply's records (common/cs_status_rec.h) are decoded into their
+ * structs, then moved into the public ones (states become the public enums). */
+static uint32_t decode(const clusprop_value *v, const struct cs_st_table *t, void *rec)
+{
+	return rec_decode(v->data, v->length, t->fields, t->n_fields, rec, 0);
+}
 
 /* An empty NULL-terminated vector for a list the record left out. */
 static uint32_t strv_or_empty(char ***v)
@@ -185,10 +140,10 @@ static uint32_t strv_or_empty(char ***v)
 
 static uint32_t add_cluster(cluster_status *s, const clusprop_value *v)
 {
-	struct st_cluster c = { 0 };
+	struct cs_st_cluster c = { 0 };
 	uint32_t rc;
 
-	rc = rec_decode(v->data, v->length, st_cluster_fields, N(st_cluster_fields), &c, 0);
+	rc = decode(v, &cs_st_cluster, &c);
 	if (rc == ERROR_SUCCESS && s->cluster_name)
 		rc = ERROR_INVALID_DATA; /* two "Cluster" records */
 	if (rc == ERROR_SUCCESS) {
@@ -205,10 +160,10 @@ static uint32_t add_cluster(cluster_status *s, const clusprop_value *v)
 
 static uint32_t add_node(cluster_status *s, struct grow *g, const clusprop_value *v)
 {
-	struct st_node n = { 0 };
+	struct cs_st_node n = { 0 };
 	uint32_t rc;
 
-	rc = rec_decode(v->data, v->length, st_node_fields, N(st_node_fields), &n, 0);
+	rc = decode(v, &cs_st_node, &n);
 	if (rc == ERROR_SUCCESS)
 		rc = grow_array((void **)&s->nodes, s->n_nodes, &g->nodes_cap, sizeof(*s->nodes));
 	if (rc == ERROR_SUCCESS) {
@@ -224,10 +179,10 @@ static uint32_t add_node(cluster_status *s, struct grow *g, const clusprop_value
 
 static uint32_t add_group(cluster_status *s, struct grow *g, const clusprop_value *v)
 {
-	struct st_group sg = { 0 };
+	struct cs_st_group sg = { 0 };
 	uint32_t rc;
 
-	rc = rec_decode(v->data, v->length, st_group_fields, N(st_group_fields), &sg, 0);
+	rc = decode(v, &cs_st_group, &sg);
 	if (rc == ERROR_SUCCESS)
 		rc = strv_or_empty(&sg.preferred);
 	if (rc == ERROR_SUCCESS)
@@ -249,10 +204,10 @@ static uint32_t add_group(cluster_status *s, struct grow *g, const clusprop_valu
 
 static uint32_t add_resource(cluster_status *s, struct grow *g, const clusprop_value *v)
 {
-	struct st_resource sr = { 0 };
+	struct cs_st_resource sr = { 0 };
 	uint32_t rc;
 
-	rc = rec_decode(v->data, v->length, st_resource_fields, N(st_resource_fields), &sr, 0);
+	rc = decode(v, &cs_st_resource, &sr);
 	if (rc == ERROR_SUCCESS)
 		rc = strv_or_empty(&sr.deps);
 	if (rc == ERROR_SUCCESS)
