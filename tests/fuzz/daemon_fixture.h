@@ -61,7 +61,8 @@ void fz_check_model(const struct cs_model *m);
  * A replicated change as clusterd makes it: the args encoded (repl_send_op),
  * decoded on the receiving node (on_op), applied.  A refused op must leave
  * the model unchanged; a config op that succeeds counts one version, a
- * runtime op none.  Returns model_apply's answer.
+ * runtime op none.  Returns model_apply's answer.  (fz_check_model() is
+ * the caller's to run, once the changes it makes are done.)
  */
 uint32_t fz_replicate(struct cs_model *m, uint32_t op, const struct cs_args *a);
 
