@@ -403,6 +403,350 @@ HOSTPROTO_SEEDS = {
 }
 
 # Each corpus: its directory (relative to tests/fuzz/) and its seeds.
+# ======================================================================
+# clusterd's messages: fuzz_cpg (corpus/cpg/) and fuzz_frames (corpus/frames/)
+# ======================================================================
+#
+# Arguments of requests and model ops are property lists of named values
+# (daemon/args.h); a CPG message is a 32-byte header and a payload
+# (daemon/wire.h); an API frame a 20-byte header and a payload
+# (common/clientproto.h).  The objects named are those the fuzzers' model
+# holds (tests/fuzz/daemon_fixture.h): nodes n1 n2 n3, groups g1 g2,
+# resources r1 (with private properties), r2 (depends on r1) and r3.
+
+WIRE_MAGIC = 0x43534D31
+WIRE_VERSION = 2
+MSG_STATE, MSG_SNAPSHOT, MSG_OP, MSG_MOVE, MSG_CONTROL_REQ, MSG_CONTROL_REPLY = range(1, 7)
+PROTO_MAGIC = 0x43535031
+PROTO_VERSION = 2
+
+# enum cs_model_op (daemon/model.h)
+(MOP_GROUP_CREATE, MOP_GROUP_DELETE, MOP_GROUP_RENAME, MOP_GROUP_SET_OWNERS, MOP_GROUP_PERSIST,
+ MOP_RES_CREATE, MOP_RES_DELETE, MOP_RES_RENAME, MOP_RES_ADD_DEP, MOP_RES_DEL_DEP,
+ MOP_RES_ADD_OWNER, MOP_RES_DEL_OWNER, MOP_RES_SET_PRIVATE, MOP_RES_SET_COMMON,
+ MOP_RES_PERSIST) = range(1, 16)
+MOP_RES_STATE, MOP_GROUP_OWNER, MOP_GROUP_MOVING, MOP_NODE_PAUSE = range(64, 68)
+
+# enum cs_op (common/clientproto.h)
+(CS_OP_STATUS, CS_OP_GROUP_CREATE, CS_OP_GROUP_DELETE, CS_OP_GROUP_RENAME, CS_OP_GROUP_ONLINE,
+ CS_OP_GROUP_OFFLINE, CS_OP_GROUP_MOVE, CS_OP_GROUP_SET_OWNERS, CS_OP_RESOURCE_CREATE,
+ CS_OP_RESOURCE_DELETE, CS_OP_RESOURCE_RENAME, CS_OP_RESOURCE_ONLINE, CS_OP_RESOURCE_OFFLINE,
+ CS_OP_RESOURCE_FAIL, CS_OP_RESOURCE_ADD_DEP, CS_OP_RESOURCE_DEL_DEP, CS_OP_RESOURCE_ADD_OWNER,
+ CS_OP_RESOURCE_DEL_OWNER, CS_OP_RESOURCE_CONTROL, CS_OP_TYPE_CONTROL, CS_OP_GROUP_CONTROL,
+ CS_OP_NODE_CONTROL, CS_OP_CLUSTER_CONTROL, CS_OP_NODE_PAUSE, CS_OP_NODE_RESUME,
+ CS_OP_LOOKUP) = range(1, 27)
+
+# control codes (include/clusapi/clusctl.h): object << 24 | modify << 22 | function << 2 | access
+OBJ_RESOURCE, OBJ_TYPE, OBJ_GROUP, OBJ_NODE, OBJ_CLUSTER = 1, 2, 3, 4, 7
+READ, WRITE = 1, 2
+
+
+def ctl(obj, function, access=READ, modify=0):
+    return obj << 24 | modify << 22 | function << 2 | access
+
+
+GET_CHARACTERISTICS, GET_FLAGS, GET_CLASS_INFO, GET_REQUIRED_DEPENDENCIES = 1, 2, 3, 4
+GET_NAME, GET_RESOURCE_TYPE, GET_ID, GET_FQDN = 10, 11, 14, 15
+ENUM_COMMON, GET_RO_COMMON, GET_COMMON, SET_COMMON, VALIDATE_COMMON = 20, 21, 22, 23, 24
+ENUM_PRIVATE, GET_RO_PRIVATE, GET_PRIVATE, SET_PRIVATE, VALIDATE_PRIVATE = 30, 31, 32, 33, 34
+STORAGE_GET_DISK_INFO = 100
+
+CLUSTER_RESOURCE_ONLINE, CLUSTER_RESOURCE_OFFLINE, CLUSTER_RESOURCE_FAILED = 2, 3, 4
+ERROR_MORE_DATA = 234
+
+
+def p_sz(name, s):
+    return prop(name, entry(LV_SZ, wstr(s)))
+
+
+def p_dword(name, v):
+    return prop(name, entry(LV_DWORD, u32(v)))
+
+
+def p_ularge(name, v):
+    return prop(name, entry(LV_ULARGE_INTEGER, u64(v)))
+
+
+def p_multi(name, *strs):
+    return prop(name, entry(LV_MULTI_SZ, wmulti(*strs)))
+
+
+def p_binary(name, data):
+    return prop(name, entry(LV_BINARY, data))
+
+
+def args(**kw):
+    """Named arguments (args.h), in cs_args_encode's order."""
+    out = []
+    for key, name in (("name", "Name"), ("new_name", "NewName"), ("node", "Node"),
+                      ("group", "Group"), ("type", "Type"), ("depends_on", "DependsOn")):
+        if key in kw:
+            out.append(p_sz(name, kw[key]))
+    if "nodes" in kw:
+        out.append(p_multi("Nodes", *kw["nodes"]))
+    if "in_" in kw:
+        out.append(p_binary("In", kw["in_"]))
+    if "private" in kw:
+        out.append(p_binary("Private", kw["private"]))
+    for key, name in (("code", "Code"), ("out_size", "OutSize"), ("wait_ms", "WaitMs"),
+                      ("state", "State"), ("node_id", "NodeId"), ("seq", "Seq")):
+        if key in kw:
+            out.append(p_dword(name, kw[key]))
+    return prop_list(*out)
+
+
+PRIVATE = prop_list(
+    p_dword("Signature", 0x5CA1AB1E),
+    p_multi("MountPoints", "/srv/data", "/srv/logs"),
+    p_sz("Label", "data"))
+PRIVATE_UPDATE = prop_list(p_sz("Label", "logs"), p_dword("Extra", 7))
+COMMON_UPDATE = prop_list(p_dword("RestartThreshold", 5), p_dword("PendingTimeout", 1000))
+
+
+def group_record(name, preferred=(), persistent=0, owner=0, state=1, moving_to=0,
+                 runtime=True, extra=()):
+    """A "Group" record as model_encode_group() writes it."""
+    fields = [p_sz("Name", name), p_multi("PreferredOwners", *preferred),
+              p_dword("PersistentState", persistent), p_dword("FailoverThreshold", 10),
+              p_dword("FailoverPeriod", 6), p_dword("AutoFailbackType", 0)]
+    if runtime:
+        fields += [p_dword("OwnerNodeId", owner), p_dword("State", state),
+                   p_dword("MovingTo", moving_to)]
+    return p_binary("Group", prop_list(*fields, *extra))
+
+
+def resource_record(name, rtype, group, uid, deps=(), owners=(), private=b"", persistent=0,
+                    state=CLUSTER_RESOURCE_OFFLINE, runtime=True, extra=(), skip=()):
+    """A "Resource" record as model_encode_resource() writes it."""
+    fields = [("Name", p_sz("Name", name)), ("Type", p_sz("Type", rtype)),
+              ("Group", p_sz("Group", group)), ("Uid", p_ularge("Uid", uid)),
+              ("DependsOn", p_multi("DependsOn", *deps)),
+              ("PossibleOwners", p_multi("PossibleOwners", *owners)),
+              ("PrivateProperties", p_binary("PrivateProperties", private)),
+              ("RestartAction", p_dword("RestartAction", 2)),
+              ("RestartThreshold", p_dword("RestartThreshold", 3)),
+              ("RestartPeriod", p_dword("RestartPeriod", 900000)),
+              ("LooksAlivePollInterval", p_dword("LooksAlivePollInterval", 5000)),
+              ("IsAlivePollInterval", p_dword("IsAlivePollInterval", 60000)),
+              ("PendingTimeout", p_dword("PendingTimeout", 180000)),
+              ("PersistentState", p_dword("PersistentState", persistent))]
+    if runtime:
+        fields.append(("State", p_dword("State", state)))
+    return p_binary("Resource", prop_list(*(f for n, f in fields if n not in skip), *extra))
+
+
+def snapshot(*records, schema=2, version=9, paused=("n3",)):
+    head = [] if schema is None else [p_dword("SchemaVersion", schema)]
+    return prop_list(*head, p_ularge("Version", version), *records, p_multi("Paused", *paused))
+
+
+def cluster_snapshot(**kw):
+    """A cluster like the fuzzers' own, as a leader would send it."""
+    return snapshot(
+        group_record("g1", ("n2", "n1"), persistent=1, owner=2, state=3),
+        group_record("g2"),
+        resource_record("r1", "Physical Disk", "g1", 4, owners=("n1", "n2"), private=PRIVATE,
+                        persistent=1, state=CLUSTER_RESOURCE_ONLINE),
+        resource_record("r2", "Dummy", "g1", 5, deps=("r1",), persistent=1),
+        resource_record("r3", "IP Address", "g2", 8, state=CLUSTER_RESOURCE_FAILED), **kw)
+
+
+def cpg(mtype, payload=b"", op=0, frm=1, dest=0, req_id=0, status=0, version=WIRE_VERSION,
+        length=None, magic=WIRE_MAGIC):
+    return (u32(magic) + u16(mtype) + u16(op) + u32(frm) + u32(dest) + u32(req_id)
+            + u32(status) + u32(len(payload) if length is None else length) + u32(version)
+            + payload)
+
+
+def state(version, flags):
+    return u64(version) + u32(flags)
+
+
+def frame(op, payload=b"", req_id=1, status=0, version=PROTO_VERSION, length=None,
+          magic=PROTO_MAGIC):
+    return (u32(magic) + u16(version) + u16(op) + u32(req_id) + u32(status)
+            + u32(len(payload) if length is None else length) + payload)
+
+
+# One model op of every kind, valid on the fuzzers' model.
+OP_ARGS = {
+    "group-create": (MOP_GROUP_CREATE, args(name="g3")),
+    "group-delete": (MOP_GROUP_DELETE, args(name="g2")),
+    "group-rename": (MOP_GROUP_RENAME, args(name="g1", new_name="Gruppe-\u00e4")),
+    "group-set-owners": (MOP_GROUP_SET_OWNERS, args(name="g1", nodes=("n3", "n1"))),
+    "group-persist": (MOP_GROUP_PERSIST, args(name="g1", state=1)),
+    "res-create": (MOP_RES_CREATE, args(name="r3", group="g2", type="Dummy", private=PRIVATE)),
+    "res-delete": (MOP_RES_DELETE, args(name="r2")),
+    "res-rename": (MOP_RES_RENAME, args(name="r1", new_name="disk")),
+    "res-add-dep": (MOP_RES_ADD_DEP, args(name="r3", depends_on="r1")),
+    "res-add-dep-cycle": (MOP_RES_ADD_DEP, args(name="r1", depends_on="r2")),
+    "res-del-dep": (MOP_RES_DEL_DEP, args(name="r2", depends_on="r1")),
+    "res-add-owner": (MOP_RES_ADD_OWNER, args(name="r1", node="n3")),
+    "res-del-owner": (MOP_RES_DEL_OWNER, args(name="r1", node="n2")),
+    "res-set-private": (MOP_RES_SET_PRIVATE, args(name="r1", private=PRIVATE_UPDATE)),
+    "res-set-common": (MOP_RES_SET_COMMON, args(name="r1", in_=COMMON_UPDATE)),
+    "res-persist": (MOP_RES_PERSIST, args(name="r1", state=0)),
+    "res-state": (MOP_RES_STATE, args(name="r2", state=CLUSTER_RESOURCE_FAILED)),
+    "group-owner": (MOP_GROUP_OWNER, args(name="g1", node_id=2)),
+    "group-moving": (MOP_GROUP_MOVING, args(name="g1", node_id=3)),
+    "node-pause": (MOP_NODE_PAUSE, args(name="n2", state=1)),
+}
+
+# Controls clusterd answers, and some it leaves to plugins.
+CONTROLS = {
+    "resource-get-common": (CS_OP_RESOURCE_CONTROL,
+                            args(name="r1", code=ctl(OBJ_RESOURCE, GET_COMMON), out_size=4096)),
+    "resource-enum-private": (CS_OP_RESOURCE_CONTROL,
+                              args(name="r1", code=ctl(OBJ_RESOURCE, ENUM_PRIVATE),
+                                   out_size=256)),
+    "resource-get-private": (CS_OP_RESOURCE_CONTROL,
+                             args(name="r1", code=ctl(OBJ_RESOURCE, GET_PRIVATE), out_size=8)),
+    "resource-validate-common": (CS_OP_RESOURCE_CONTROL,
+                                 args(name="r2", code=ctl(OBJ_RESOURCE, VALIDATE_COMMON),
+                                      in_=COMMON_UPDATE, out_size=0)),
+    "resource-validate-private": (CS_OP_RESOURCE_CONTROL,
+                                  args(name="r1", code=ctl(OBJ_RESOURCE, VALIDATE_PRIVATE),
+                                       in_=PRIVATE_UPDATE, out_size=0)),
+    "resource-disk-info": (CS_OP_RESOURCE_CONTROL,
+                           args(name="r1", node="n1",
+                                code=ctl(OBJ_RESOURCE, STORAGE_GET_DISK_INFO), out_size=4096)),
+    "type-class-info": (CS_OP_TYPE_CONTROL,
+                        args(name="Physical Disk", code=ctl(OBJ_TYPE, GET_CLASS_INFO),
+                             out_size=8)),
+    "group-get-name": (CS_OP_GROUP_CONTROL,
+                       args(name="g1", code=ctl(OBJ_GROUP, GET_NAME), out_size=64)),
+    "node-get-id": (CS_OP_NODE_CONTROL, args(name="n2", code=ctl(OBJ_NODE, GET_ID), out_size=16)),
+    "cluster-fqdn": (CS_OP_CLUSTER_CONTROL, args(code=ctl(OBJ_CLUSTER, GET_FQDN), out_size=64)),
+    "cluster-enum-common": (CS_OP_CLUSTER_CONTROL,
+                            args(code=ctl(OBJ_CLUSTER, ENUM_COMMON), out_size=1)),
+}
+
+CPG_SEEDS = {
+    # ---- STATE ----
+    "state": cpg(MSG_STATE, state(9, 0)),
+    "state-established": cpg(MSG_STATE, state(1 << 40, 1), frm=3),
+    "state-protocol-1": cpg(MSG_STATE, state(9, 1), version=0),
+    "state-protocol-3": cpg(MSG_STATE, state(9, 1), version=3),
+    "state-bad-short": cpg(MSG_STATE, state(9, 0)[:11]),
+    # ---- SNAPSHOT ----
+    "snapshot": cpg(MSG_SNAPSHOT, cluster_snapshot()),
+    "snapshot-empty": cpg(MSG_SNAPSHOT, snapshot(version=0, paused=())),
+    "snapshot-database": cpg(MSG_SNAPSHOT, snapshot(
+        group_record("g1", ("n1",), runtime=False),
+        resource_record("r1", "Dummy", "g1", 1, runtime=False), paused=())),
+    "snapshot-unknown-fields": cpg(MSG_SNAPSHOT, prop_list(
+        p_dword("SchemaVersion", 2), p_sz("Future", "x"),
+        group_record("g1", extra=(p_dword("Colour", 3),)),
+        resource_record("r1", "Dummy", "g1", 2, extra=(p_multi("Tags", "a", "b"),)))),
+    "snapshot-cycle": cpg(MSG_SNAPSHOT, snapshot(
+        group_record("g1"),
+        resource_record("r1", "Dummy", "g1", 1, deps=("r2",)),
+        resource_record("r2", "Dummy", "g1", 2, deps=("r1",)))),
+    "snapshot-orphans": cpg(MSG_SNAPSHOT, snapshot(
+        resource_record("r1", "Dummy", "nowhere", 1, deps=("ghost",), owners=("n9",)))),
+    "snapshot-bad-newer-schema": cpg(MSG_SNAPSHOT, snapshot(group_record("g1"), schema=3)),
+    "snapshot-bad-no-schema": cpg(MSG_SNAPSHOT, snapshot(group_record("g1"), schema=None)),
+    "snapshot-bad-group-twice": cpg(MSG_SNAPSHOT, snapshot(group_record("g1"),
+                                                           group_record("g1"))),
+    "snapshot-bad-name": cpg(MSG_SNAPSHOT, snapshot(group_record("a/b"))),
+    "snapshot-bad-private": cpg(MSG_SNAPSHOT, snapshot(
+        group_record("g1"), resource_record("r1", "Dummy", "g1", 1, private=b"\x01\x00\x00\x00"))),
+    "snapshot-bad-no-uid": cpg(MSG_SNAPSHOT, snapshot(
+        group_record("g1"), resource_record("r1", "Dummy", "g1", 1, skip=("Uid",)))),
+    "snapshot-bad-field-twice": cpg(MSG_SNAPSHOT, snapshot(
+        group_record("g1", extra=(p_dword("State", 0),)))),
+    "snapshot-bad-record-type": cpg(MSG_SNAPSHOT, snapshot(p_dword("Group", 1))),
+    # ---- OP ----
+    **{"op-" + name: cpg(MSG_OP, payload, op=op, req_id=i + 1)
+       for i, (name, (op, payload)) in enumerate(OP_ARGS.items())},
+    "op-unknown": cpg(MSG_OP, args(name="g1"), op=99),
+    "op-no-args": cpg(MSG_OP, b"", op=MOP_GROUP_CREATE),
+    "op-bad-name-type": cpg(MSG_OP, prop_list(p_dword("Name", 1)), op=MOP_GROUP_CREATE),
+    # ---- CONTROL_REQ / CONTROL_REPLY ----
+    **{"control-" + name: cpg(MSG_CONTROL_REQ, payload, op=op, dest=2, req_id=40 + i)
+       for i, (name, (op, payload)) in enumerate(CONTROLS.items())},
+    "control-reply": cpg(MSG_CONTROL_REPLY, args(in_=wstr("g1"), out_size=6), frm=2, dest=1,
+                         req_id=41),
+    "control-reply-more-data": cpg(MSG_CONTROL_REPLY, args(out_size=4096), frm=2, dest=1,
+                                   req_id=42, status=ERROR_MORE_DATA),
+    "control-reply-overlong": cpg(MSG_CONTROL_REPLY, args(in_=bytes(16), out_size=4), frm=2,
+                                  dest=1, req_id=43),
+    # ---- framing ----
+    "bad-magic": cpg(MSG_STATE, state(1, 0), magic=0x43534D32),
+    "bad-length": cpg(MSG_STATE, state(1, 0), length=13),
+    "bad-short-header": cpg(MSG_STATE, b"")[:31],
+    "unknown-type": cpg(9, args(name="g1")),
+    "move-unused": cpg(MSG_MOVE, args(name="g1")),
+}
+
+
+def frames(*fs):
+    return b"".join(fs)
+
+
+FRAME_SEEDS = {
+    "status": frame(CS_OP_STATUS),
+    "status-empty-list": frame(CS_OP_STATUS, prop_list()),
+    "group-create": frame(CS_OP_GROUP_CREATE, args(name="g3")),
+    "group-delete": frame(CS_OP_GROUP_DELETE, args(name="g2")),
+    "group-rename": frame(CS_OP_GROUP_RENAME, args(name="g1", new_name="web")),
+    "group-online": frame(CS_OP_GROUP_ONLINE, args(name="g1", node="n2", wait_ms=5000)),
+    "group-offline": frame(CS_OP_GROUP_OFFLINE, args(name="g1", wait_ms=0)),
+    "group-move": frame(CS_OP_GROUP_MOVE, args(name="g1")),
+    "group-set-owners": frame(CS_OP_GROUP_SET_OWNERS, args(name="g1", nodes=("n2", "n3"))),
+    "resource-create": frame(CS_OP_RESOURCE_CREATE,
+                             args(name="r3", type="Dummy", group="g2", private=PRIVATE)),
+    "resource-delete": frame(CS_OP_RESOURCE_DELETE, args(name="r2")),
+    "resource-rename": frame(CS_OP_RESOURCE_RENAME, args(name="r1", new_name="disk")),
+    "resource-online": frame(CS_OP_RESOURCE_ONLINE, args(name="r2", wait_ms=100)),
+    "resource-offline": frame(CS_OP_RESOURCE_OFFLINE, args(name="r1")),
+    "resource-fail": frame(CS_OP_RESOURCE_FAIL, args(name="r1")),
+    "resource-add-dep": frame(CS_OP_RESOURCE_ADD_DEP, args(name="r3", depends_on="r1")),
+    "resource-del-dep": frame(CS_OP_RESOURCE_DEL_DEP, args(name="r2", depends_on="r1")),
+    "resource-add-owner": frame(CS_OP_RESOURCE_ADD_OWNER, args(name="r1", node="n3")),
+    "resource-del-owner": frame(CS_OP_RESOURCE_DEL_OWNER, args(name="r1", node="n1")),
+    "resource-set-common": frame(CS_OP_RESOURCE_CONTROL, args(
+        name="r1", code=ctl(OBJ_RESOURCE, SET_COMMON, WRITE, 1), in_=COMMON_UPDATE,
+        out_size=0)),
+    "resource-set-private": frame(CS_OP_RESOURCE_CONTROL, args(
+        name="r1", code=ctl(OBJ_RESOURCE, SET_PRIVATE, WRITE, 1), in_=PRIVATE_UPDATE,
+        out_size=0)),
+    **{"control-" + name: frame(op, payload, req_id=50 + i)
+       for i, (name, (op, payload)) in enumerate(CONTROLS.items())},
+    "node-pause": frame(CS_OP_NODE_PAUSE, args(name="n2")),
+    "node-resume": frame(CS_OP_NODE_RESUME, args(name="n3")),
+    "lookup": frame(CS_OP_LOOKUP, args(name="r1", state=3)),
+    # a session: frames that build on each other
+    "session": frames(
+        frame(CS_OP_GROUP_CREATE, args(name="web"), req_id=1),
+        frame(CS_OP_RESOURCE_CREATE, args(name="ip", type="IP Address", group="web"), req_id=2),
+        frame(CS_OP_RESOURCE_CREATE, args(name="httpd", type="Dummy", group="web"), req_id=3),
+        frame(CS_OP_RESOURCE_ADD_DEP, args(name="httpd", depends_on="ip"), req_id=4),
+        frame(CS_OP_RESOURCE_ADD_OWNER, args(name="ip", node="n2"), req_id=5),
+        frame(CS_OP_GROUP_ONLINE, args(name="web", wait_ms=1000), req_id=6),
+        frame(CS_OP_GROUP_MOVE, args(name="web", node="n2"), req_id=7),
+        frame(CS_OP_RESOURCE_RENAME, args(name="ip", new_name="vip"), req_id=8),
+        frame(CS_OP_GROUP_RENAME, args(name="web", new_name="www"), req_id=9),
+        frame(CS_OP_STATUS, req_id=10),
+        frame(CS_OP_GROUP_OFFLINE, args(name="www"), req_id=11),
+        frame(CS_OP_RESOURCE_DEL_DEP, args(name="httpd", depends_on="vip"), req_id=12),
+        frame(CS_OP_RESOURCE_DELETE, args(name="httpd"), req_id=13),
+        frame(CS_OP_RESOURCE_DELETE, args(name="vip"), req_id=14),
+        frame(CS_OP_GROUP_DELETE, args(name="www"), req_id=15)),
+    # ---- what clusterd refuses or drops ----
+    "bad-no-name": frame(CS_OP_GROUP_CREATE, prop_list()),
+    "bad-payload": frame(CS_OP_GROUP_CREATE, b"\x01\x00\x00\x00"),
+    "bad-unknown-op": frame(99, args(name="g1")),
+    "bad-version-then-status": frames(frame(CS_OP_STATUS, version=1), frame(CS_OP_STATUS)),
+    "bad-magic": frame(CS_OP_STATUS, magic=0x43535032),
+    "bad-length-over-cap": frame(CS_OP_STATUS, length=16 * 1024 * 1024 + 1),
+    "bad-cut-short": frames(frame(CS_OP_STATUS), frame(CS_OP_GROUP_CREATE, args(name="g3"))[:30]),
+    "bad-control-no-code": frame(CS_OP_GROUP_CONTROL, args(name="g1", out_size=8)),
+}
+
+DAEMON_CORPORA = (("corpus/cpg", CPG_SEEDS), ("corpus/frames", FRAME_SEEDS))
+
+
 CORPORA = (
     ("corpus/proplist", PROPLIST_SEEDS),
     ("corpus/utf", UTF_SEEDS),
@@ -412,7 +756,7 @@ CORPORA = (
 
 def write_all():
     out = {}
-    for sub, seeds in CORPORA:
+    for sub, seeds in CORPORA + DAEMON_CORPORA:
         for name, data in seeds.items():
             out[os.path.normpath(os.path.join(HERE, sub, name))] = data
     return out
@@ -420,7 +764,7 @@ def write_all():
 
 def main(argv):
     files = write_all()
-    dirs = [os.path.normpath(os.path.join(HERE, sub)) for sub, _ in CORPORA]
+    dirs = [os.path.normpath(os.path.join(HERE, sub)) for sub, _ in CORPORA + DAEMON_CORPORA]
     if argv[1:] == ["--check"]:
         bad = []
         for path, data in files.items():
