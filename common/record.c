@@ -49,7 +49,7 @@ uint32_t rec_encode_fields(clusprop_builder *b, const struct rec_field *fields, 
 			break;
 		case REC_STRV:
 		case REC_STRV_BLOCK:
-			clusprop_add_multi_sz(b, f->name, *CFIELD(obj, f, const char *const *),
+			clusprop_add_multi_sz(b, f->name, (const char *const *)*CFIELD(obj, f, char **),
 					      *CCOUNT(obj, f));
 			break;
 		}

@@ -594,6 +594,7 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		}
 		strv_remove(&m->deleted_resources, r->name);
 		r->dirty = 1;
+		g->state = model_group_state(m, g); /* one more resource, Offline */
 		break;
 	case MOP_RES_DELETE:
 		if (!(r = model_resource(m, a->name)))
@@ -606,7 +607,10 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if ((rc = delete_object(&m->resources, &m->n_resources, r, r->name,
 					&m->deleted_resources)))
 			return rc;
+		g = model_group(m, r->group);
 		model_resource_free(r);
+		if (g)
+			g->state = model_group_state(m, g);
 		break;
 	case MOP_RES_RENAME:
 		if (!(r = model_resource(m, a->name)))
@@ -1064,6 +1068,26 @@ out:
 	return rc;
 }
 
+/* What every op keeps true, checked on a model that arrived whole: each
+ * resource's group exists; its dependencies exist, in its group, without a
+ * cycle. */
+static int loaded_model_ok(const struct cs_model *t)
+{
+	for (size_t i = 0; i < t->n_resources; i++) {
+		const struct cs_resource *r = t->resources[i];
+		if (!model_group(t, r->group))
+			return 0;
+		for (size_t k = 0; k < r->deps.n; k++) {
+			const struct cs_resource *d = model_resource(t, r->deps.v[k]);
+			if (!d || d == r || strcmp(d->group, r->group))
+				return 0;
+		}
+		if (depends_on(t, r, r->name, 0))
+			return 0; /* a cycle through r */
+	}
+	return 1;
+}
+
 uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime)
 {
 	struct cs_model t;
@@ -1124,7 +1148,7 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 		rc = ERROR_CLUSTER_INCOMPATIBLE_VERSIONS; /* schema 1: see schema1.c */
 		goto out;
 	}
-	if (!have_version) {
+	if (!have_version || !loaded_model_ok(&t)) {
 		rc = ERROR_INVALID_DATA;
 		goto out;
 	}
