@@ -55,7 +55,9 @@ static void h_status(const struct req *q)
 	uint32_t rc;
 
 	clusprop_builder_init_owned(&b);
-	rc = model_encode_status(&csd->model, &b, csd->quorate, csd->local_id);
+	rc = model_encode_status(&csd->model, &b, &(struct cs_status_view){
+		.quorate = csd->quorate, .synced = csd->synced, .local_id = csd->local_id,
+		.notice = csd->notice });
 	if (rc == ERROR_SUCCESS)
 		conn_reply(q->c, q->op, q->id, rc, clusprop_builder_data(&b), clusprop_builder_size(&b));
 	else

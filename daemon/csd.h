@@ -36,6 +36,8 @@
 /* Flags of a MSG_STATE: whose runtime state is the truth. */
 #define SYNC_ESTABLISHED 1u      /* the sender completed a state transfer before */
 #define SYNC_QUORATE     2u      /* ... and was quorate when the view changed */
+#define SYNC_DISTRUSTED  4u      /* its copy must not lead: it failed its digest, was
+                                    moved aside, or diverged (repl.c) */
 
 struct csd_config {
 	const char *config_dir, *state_dir, *run_dir, *socket_path;
@@ -69,11 +71,16 @@ struct csd {
 	size_t n_members;
 	int quorate;
 	int synced;                  /* state transfer finished for this view */
-	uint32_t sync_states[CSD_MAX_NODES];  /* node ids whose STATE arrived */
-	uint64_t sync_versions[CSD_MAX_NODES];
-	uint32_t sync_flags[CSD_MAX_NODES];   /* SYNC_* */
+	struct {
+		uint32_t id;                  /* a member whose STATE arrived */
+		struct wire_state st;
+	} sync[CSD_MAX_NODES];
 	int ever_synced;             /* this process has completed a state transfer */
 	size_t n_sync_states;
+	uint64_t epoch;              /* the last quorate view this copy was synced in */
+	int distrusted;              /* this copy must not lead a state transfer */
+	char notice[4608];           /* what went wrong with this node's database, for
+	                                the log and `cluster status` ("": nothing) */
 
 	int exit_code;               /* set before loop_stop() on a fatal error */
 };
