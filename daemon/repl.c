@@ -372,6 +372,10 @@ static void on_foreign_state(uint32_t from, uint32_t wire, const uint8_t *p, siz
 	sync_check();
 }
 
+static void begin_sync(void);
+static void ask_digests(void);
+static void maybe_diverge(void);
+
 static void on_snapshot(uint32_t from, const uint8_t *p, size_t len)
 {
 	uint32_t rc;
@@ -395,10 +399,151 @@ static void on_snapshot(uint32_t from, const uint8_t *p, size_t len)
 	sync_done();
 	csd->synced = 1;
 	csd->ever_synced = 1;
+	maybe_diverge();
 	log_info("view synced: %zu member(s), leader %u, version %" PRIu64 ", epoch %" PRIu64,
 		 csd->n_members, from, csd->model.version, csd->epoch);
 	flush_queue();
 	after_change();
+	ask_digests();
+}
+
+/* ---- digest checks: replicas compared, a diverged one resynced ---- */
+
+#define DIGEST_CHECK_MS 60000u
+
+static struct loop_timer *check_timer;   /* periodic: the coordinator asks */
+static uint32_t next_check;
+static uint64_t check_key;               /* the check collected: sender << 32 | its id */
+static uint64_t check_version;
+static uint8_t check_mine[CS_DIGEST_SIZE];
+static struct {
+	uint32_t id;
+	uint8_t d[CS_DIGEST_SIZE];
+} check_got[CSD_MAX_NODES];
+static size_t n_check_got;
+
+/* The coordinator asks every member for its digest (after a state
+ * transfer, and every DIGEST_CHECK_MS). */
+static void ask_digests(void)
+{
+	uint32_t rc;
+
+	if (!csd->synced || repl_coordinator() != csd->local_id)
+		return;
+	if (++next_check == 0)
+		next_check = 1;
+	if ((rc = repl_send(MSG_DIGEST_CHECK, 0, 0, next_check, 0, NULL, 0)) != ERROR_SUCCESS)
+		log_warn("cannot ask for digests: %s", cluster_strerror(rc));
+}
+
+static void on_check_timer(void *data)
+{
+	(void)data;
+	ask_digests();
+}
+
+/* Delivered at the same point of the order on every member, so every
+ * member digests the same version. */
+static void on_digest_check(uint32_t from, uint32_t id)
+{
+	uint8_t msg[WIRE_DIGEST_SIZE];
+	uint32_t rc;
+
+	if (!csd->synced)
+		return;
+	if ((rc = model_digest(&csd->model, check_mine)) != ERROR_SUCCESS) {
+		log_warn("cannot digest the database: %s", cluster_strerror(rc));
+		return;
+	}
+	check_key = (uint64_t)from << 32 | id;
+	check_version = csd->model.version;
+	n_check_got = 0;
+	cs_put_le64(msg, check_version);
+	memcpy(msg + 8, check_mine, CS_DIGEST_SIZE);
+	if ((rc = repl_send(MSG_DIGEST, 0, from, id, 0, msg, sizeof(msg))) != ERROR_SUCCESS)
+		log_warn("cannot send this node's digest: %s", cluster_strerror(rc));
+}
+
+/* Every member's digest is in: a copy that differs from a majority's is
+ * this node's to fix (it resyncs), or another's (it will). */
+static void judge_digests(void)
+{
+	size_t agree_mine = 0, best = 0, best_n = 0;
+
+	for (size_t i = 0; i < n_check_got; i++) {
+		size_t n = 0;
+		for (size_t k = 0; k < n_check_got; k++)
+			n += !memcmp(check_got[i].d, check_got[k].d, CS_DIGEST_SIZE);
+		if (n > best_n) {
+			best_n = n;
+			best = i;
+		}
+		if (!memcmp(check_got[i].d, check_mine, CS_DIGEST_SIZE))
+			agree_mine++;
+	}
+	if (agree_mine == n_check_got)
+		return; /* all the same */
+	if (best_n * 2 <= n_check_got) {
+		log_err("the members' copies of the database differ at version %" PRIu64
+			" and no majority agrees: cannot tell which is right", check_version);
+		return;
+	}
+	if (memcmp(check_got[best].d, check_mine, CS_DIGEST_SIZE)) {
+		log_err("this node's copy of the database DIVERGED from the cluster's at version %"
+			PRIu64 " (%zu of %zu members agree on another): taking the cluster's copy",
+			check_version, best_n, n_check_got);
+		csd->distrusted = 1;
+		if (repl_send(MSG_RESYNC, 0, 0, 0, 0, NULL, 0) != ERROR_SUCCESS)
+			log_err("cannot ask for a state transfer");
+		return;
+	}
+	for (size_t i = 0; i < n_check_got; i++)
+		if (memcmp(check_got[i].d, check_mine, CS_DIGEST_SIZE))
+			log_err("node %u's copy of the database diverged at version %" PRIu64
+				": it takes the cluster's copy", check_got[i].id, check_version);
+}
+
+static void on_digest(uint32_t from, uint32_t dest, uint32_t id, const uint8_t *p, size_t len)
+{
+	if (len != WIRE_DIGEST_SIZE) {
+		log_warn("dropped a malformed digest from node %u", from);
+		return;
+	}
+	if (!csd->synced || ((uint64_t)dest << 32 | id) != check_key || cs_le64(p) != check_version)
+		return;
+	for (size_t i = 0; i < n_check_got; i++)
+		if (check_got[i].id == from)
+			return;
+	if (n_check_got == CSD_MAX_NODES || !repl_is_member(from))
+		return;
+	check_got[n_check_got].id = from;
+	memcpy(check_got[n_check_got].d, p + 8, CS_DIGEST_SIZE);
+	if (++n_check_got == csd->n_members)
+		judge_digests();
+}
+
+static void on_resync(uint32_t from)
+{
+	if (!csd->synced)
+		return; /* a state transfer is under way already */
+	log_notice("node %u asked for a state transfer: syncing the view again", from);
+	begin_sync();
+}
+
+/* Fault injection for tests (CS_FAULT_DIVERGE=1): after its first state
+ * transfer, this node changes one setting of its copy in memory, without
+ * an op - the divergence a bug or a flipped bit would cause. */
+static void maybe_diverge(void)
+{
+	static int done;
+	const char *e = getenv("CS_FAULT_DIVERGE");
+
+	if (done || !e || strcmp(e, "1") || !csd->model.n_groups)
+		return;
+	done = 1;
+	csd->model.groups[0]->failover_period += 1000;
+	log_warn("fault injection (CS_FAULT_DIVERGE): group %s's FailoverPeriod changed in "
+		 "memory only", csd->model.groups[0]->name);
 }
 
 static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p, size_t len)
@@ -497,9 +642,38 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		if (dest == csd->local_id)
 			hooks.remote_reply(nodeid, req_id, status, p, len);
 		break;
+	case MSG_DIGEST_CHECK:
+		on_digest_check(nodeid, req_id);
+		break;
+	case MSG_DIGEST:
+		on_digest(nodeid, dest, req_id, p, len);
+		break;
+	case MSG_RESYNC:
+		on_resync(nodeid);
+		break;
 	default:
 		log_warn("dropped a message of unknown type %u from node %u", type, nodeid);
 	}
+}
+
+/* Start a state transfer in this view: every member multicasts its STATE
+ * (after a configuration change, or when a member asked for a resync). */
+static void begin_sync(void)
+{
+	uint8_t v[WIRE_STATE_SIZE];
+	uint32_t rc;
+
+	csd->synced = 0;
+	csd->n_sync_states = 0;
+	wire_encode_state(v, &(struct wire_state){
+		.version = csd->model.version,
+		.epoch = csd->epoch,
+		.flags = (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
+			 (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u) |
+			 (csd->distrusted ? SYNC_DISTRUSTED : 0u) });
+	rc = repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
+	if (rc != ERROR_SUCCESS)
+		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));
 }
 
 static void confchg(cpg_handle_t h, const struct cpg_name *group,
@@ -507,8 +681,6 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		    const struct cpg_address *left, size_t n_left,
 		    const struct cpg_address *joined, size_t n_joined)
 {
-	uint8_t v[WIRE_STATE_SIZE];
-
 	(void)h;
 	(void)group;
 	csd->n_members = 0;
@@ -537,17 +709,7 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 			model_set_node(&csd->model, csd->members[i], name, ClusterNodeUp);
 		}
 	}
-	csd->synced = 0;
-	csd->n_sync_states = 0;
-	wire_encode_state(v, &(struct wire_state){
-		.version = csd->model.version,
-		.epoch = csd->epoch,
-		.flags = (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
-			 (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u) |
-			 (csd->distrusted ? SYNC_DISTRUSTED : 0u) });
-	uint32_t rc = repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
-	if (rc != ERROR_SUCCESS)
-		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));
+	begin_sync();
 	hooks.members_changed(); /* controls routed to nodes that left fail now */
 }
 
@@ -672,6 +834,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 		return ERROR_GEN_FAILURE;
 	}
 	if (!(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL)) ||
+	    !(check_timer = loop_timer_every(csd->loop, DIGEST_CHECK_MS, on_check_timer, NULL)) ||
 	    loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
 	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
 		return ERROR_GEN_FAILURE;
@@ -714,6 +877,9 @@ void repl_stop(void)
 	if (housekeeping)
 		loop_timer_cancel(csd->loop, housekeeping);
 	housekeeping = NULL;
+	if (check_timer)
+		loop_timer_cancel(csd->loop, check_timer);
+	check_timer = NULL;
 	if (cpg_fd >= 0) {
 		memset(&name, 0, sizeof(name));
 		name.length = sizeof(CPG_GROUP) - 1;

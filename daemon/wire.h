@@ -43,7 +43,12 @@ enum csd_msg {
 	MSG_MOVE,           /* (unused) */
 	MSG_CONTROL_REQ,    /* a control for hdr.dest, payload: args (Name, Code, In, OutSize) */
 	MSG_CONTROL_REPLY,  /* hdr.status, payload: BytesReturned, Out */
+	MSG_DIGEST_CHECK,   /* (the coordinator) every member: send your digest; no payload */
+	MSG_DIGEST,         /* hdr.req_id: the check's; payload: u64 version, digest[32] */
+	MSG_RESYNC,         /* a member found its copy diverged: transfer the state again */
 };
+
+#define WIRE_DIGEST_SIZE (8u + 32u)
 
 struct wire_hdr {
 	uint16_t type, op;

@@ -13,6 +13,9 @@
 #   3. the file replaced by garbage: it is moved aside (kept), n3 starts
 #      empty, takes the cluster's copy, and says so in its log and status.
 # After each, every node - n3 included - has every acknowledged object.
+# Last, a replica that diverges while running (fault injection:
+# CS_FAULT_DIVERGE makes n2 change a setting in memory without an op) is
+# found by the members' digest check, logged, and resynced.
 #
 # Run as root: CLUSTER_BUILD_DIR=$PWD/build bash tests/e2e/test_peer_db.sh
 #
@@ -44,6 +47,10 @@ tamper() {
 import sqlite3, sys
 path, mode = sys.argv[1], sys.argv[2]
 if mode == "garbage":
+    import os
+    for suffix in ("-wal", "-shm"):  # the WAL would shadow the damaged file
+        if os.path.exists(path + suffix):
+            os.unlink(path + suffix)
     open(path, "wb").write(b"this is not a database, it is what a bad disk left\n" * 100)
     sys.exit(0)
 db = sqlite3.connect(path)
@@ -66,6 +73,7 @@ for i in 1 2 3 4 5 6; do
 	cl n1 resource create "r$i" --type Dummy --group G >/dev/null
 done
 cl n1 group online G --wait 20 >/dev/null
+owner=$(group_field n1 G owner)
 round=0
 for mode in digest nodigest garbage; do
 	round=$((round + 1))
@@ -85,7 +93,10 @@ for mode in digest nodigest garbage; do
 	wait_for 20 "round $round ($mode): every node has every acknowledged object" all_have "$want"
 	sleep 2 # let any later state transfer happen: nothing may be lost after it either
 	all_have "$want" || fail "round $round ($mode): objects lost after n3 rejoined: n1 has $(names n1)"
-	is_eq group_field n1 G state -- Online || fail "round $round: G is not Online"
+	for n in "${NODES[@]}"; do
+		is_eq res_field "$n" r1 state -- Online || fail "round $round: r1 is not Online as $n sees it"
+		is_eq group_field "$n" G owner -- "$owner" || fail "round $round: G moved from $owner"
+	done
 	note "round $round ($mode): nothing lost; every node has: $want"
 done
 log3=$CLUSTER_SANDBOX_DIR/n3/log/clusterd.log
@@ -95,4 +106,17 @@ ls "$(dirname "$DB3")"/cluster.db.bad-* >/dev/null 2>&1 || fail "the damaged dat
 notice=$(jq_py n3 "s.get('notice') or ''")
 [[ $notice == *"moved aside"* ]] || fail "cluster status on n3 does not say the database was moved aside: '$notice'"
 note "n3 logged the digest mismatch and the file moved aside (kept); its status says so"
+
+# a replica that diverges while it runs
+period() { cl n1 group control G GET_COMMON_PROPERTIES --node "$1" | awk '$1 == "FailoverPeriod" {print $3}'; }
+want=$(period n1)
+"$SB" kill n2 >/dev/null
+CLUSTER_SANDBOX_WRAP="env CS_FAULT_DIVERGE=1" "$SB" start n2 >/dev/null
+log2=$CLUSTER_SANDBOX_DIR/n2/log/clusterd.log
+wait_for 20 "n2 found its copy diverged" grep -q "DIVERGED" "$log2"
+grep -q "fault injection (CS_FAULT_DIVERGE)" "$log2" || fail "the fault was not injected on n2"
+wait_for 20 "n2 resynced: G's FailoverPeriod as on n1 ($want)" is_eq period n2 -- "$want"
+grep -q "diverged" "$CLUSTER_SANDBOX_DIR/n1/log/clusterd.log" || fail "n1 did not log n2's divergence"
+all_have "$(names n1)" || fail "objects differ after the resync"
+note "a replica diverged in memory: found by the digest check, logged on both sides, resynced"
 note "PASS"
