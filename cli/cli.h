@@ -1,6 +1,7 @@
 /*
- * cli.h - the parts of the `cluster` command that are not main(): JSON
- * output, --priv parsing, decoding of control outputs and of the status.
+ * cli.h - the parts of the `cluster` command that are not main(): the
+ * command itself (cli_main), JSON output, --priv parsing, decoding of
+ * control outputs and of the status.
  * They use only the public libclusapi API (and allocate through
  * cluster_alloc/cluster_free), so the unit tests can link them as they are.
  *
@@ -14,6 +15,15 @@
 #include <stdio.h>
 
 #include <clusapi/clusapi.h>
+
+/* ---- cluster.c: the command ---- */
+
+/*
+ * cli_main - the `cluster` command on argv (argv[0] is its name): writes to
+ * stdout and stderr and returns the exit status (see cluster(8)).  It keeps
+ * no state between calls.
+ */
+int cli_main(int argc, char **argv);
 
 /* ---- json.c: a small streaming JSON writer (pretty, 2-space indent) ---- */
 

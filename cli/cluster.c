@@ -7,6 +7,9 @@
  * Options may come anywhere after `cluster`; `--` ends them.  Exit codes are
  * listed in usage_main below (and in cluster(8)).
  *
+ * This is cli_main(); main() (main.c) only calls it, so the unit tests can
+ * run the whole command on an argument vector.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "cli.h"
@@ -1282,9 +1285,9 @@ static const char *option_name(unsigned bit)
 	return "?";
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
-	static struct opts o;
+	struct opts o = { 0 };
 	struct run r = { 0 };
 	const struct cmd *c;
 	size_t used = 0;

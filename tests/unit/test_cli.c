@@ -1,7 +1,9 @@
 /*
- * test_cli.c - the `cluster` command's helpers: --priv parsing, JSON
- * escaping of odd strings, the JSON writer, decoding of control outputs
- * (text and JSON) and the status as JSON.
+ * test_cli.c - the `cluster` command: cli_main() on argument vectors (exit
+ * status and messages of what is refused before connecting; the socket is
+ * one nobody listens on, so a vector that gets through exits 3), and its
+ * helpers: --priv parsing, JSON escaping of odd strings, the JSON writer,
+ * decoding of control outputs (text and JSON) and the status as JSON.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "status_records.h"
 #include "cli.h"
@@ -40,6 +43,135 @@ static char *cap_close(struct cap *c)
 {
 	fclose(c->f);
 	return c->buf;
+}
+
+/* ======================================================================
+ * The command on an argument vector
+ * ====================================================================== */
+
+#define NO_SOCKET "/nonexistent/cluster-test.sock"
+
+struct outcome {
+	int status;
+	char *out, *err;   /* what it wrote to stdout and stderr (free() them) */
+};
+
+/* The text of a temporary file from the start (free() it), and close it. */
+static char *slurp(FILE *f)
+{
+	struct cap c;
+	int ch;
+
+	cap_open(&c);
+	rewind(f);
+	while ((ch = fgetc(f)) != EOF)
+		fputc(ch, c.f);
+	fclose(f);
+	return cap_close(&c);
+}
+
+/* Run cli_main on "cluster" and the arguments (up to a NULL), its stdout and
+ * stderr caught in temporary files. */
+static struct outcome run_argv(const char *first, ...)
+{
+	char *argv[64] = { "cluster" };
+	int argc = 1, saved_out, saved_err;
+	FILE *out = tmpfile(), *err = tmpfile();
+	struct outcome o;
+	va_list ap;
+
+	assert_non_null(out);
+	assert_non_null(err);
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *)) {
+		assert_true(argc < 63);
+		argv[argc++] = (char *)a;
+	}
+	va_end(ap);
+	fflush(stdout);
+	fflush(stderr);
+	saved_out = dup(STDOUT_FILENO);
+	saved_err = dup(STDERR_FILENO);
+	assert_true(saved_out >= 0 && saved_err >= 0);
+	assert_true(dup2(fileno(out), STDOUT_FILENO) >= 0);
+	assert_true(dup2(fileno(err), STDERR_FILENO) >= 0);
+	o.status = cli_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+	o.out = slurp(out);
+	o.err = slurp(err);
+	return o;
+}
+
+#define RUN(...) run_argv(__VA_ARGS__, (const char *)NULL)
+
+static void outcome_free(struct outcome *o)
+{
+	free(o->out);
+	free(o->err);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * A usage error: exit status 1, nothing on stdout, and exactly one line on
+ * stderr that contains each of the fragments (up to a NULL).
+ */
+static void expect_usage_error(struct outcome o, ...)
+{
+	va_list ap;
+
+	if (o.status != 1)
+		fail_msg("exit status %d, want 1; stderr: %s", o.status, o.err);
+	if (o.out[0])
+		fail_msg("wrote to stdout: %s", o.out);
+	if (count_lines(o.err) != 1 || strncmp(o.err, "cluster: ", 9) != 0)
+		fail_msg("want one line 'cluster: ...' on stderr, got: %s", o.err);
+	va_start(ap, o);
+	for (const char *f = va_arg(ap, const char *); f; f = va_arg(ap, const char *))
+		if (!strstr(o.err, f))
+			fail_msg("stderr '%s' lacks '%s'", o.err, f);
+	va_end(ap);
+	outcome_free(&o);
+}
+
+#define USAGE_ERROR(o, ...) expect_usage_error((o), __VA_ARGS__, (const char *)NULL)
+
+/* Got past the checks: tried to connect to the socket nobody listens on. */
+static void expect_connect(struct outcome o)
+{
+	if (o.status != 3 || !strstr(o.err, "cannot connect to clusterd"))
+		fail_msg("exit status %d, want 3 (connect); stderr: %s", o.status, o.err);
+	outcome_free(&o);
+}
+
+static void test_run_basics(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	o = RUN("--version");
+	assert_int_equal(o.status, 0);
+	assert_non_null(strstr(o.out, "cluster (Cluster Server)"));
+	outcome_free(&o);
+	o = RUN("status", "--help");
+	assert_int_equal(o.status, 0);
+	assert_non_null(strstr(o.out, "usage: cluster status"));
+	outcome_free(&o);
+	USAGE_ERROR(RUN("bogus"), "unknown command 'bogus'");
+	expect_connect(RUN("status"));
+	expect_connect(RUN("group", "online", "g", "--to", "n1", "--wait", "1.5"));
 }
 
 /* ======================================================================
@@ -511,6 +643,7 @@ static void test_status_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_run_basics),
 		cmocka_unit_test(test_priv_parse),
 		cmocka_unit_test(test_priv_build),
 		cmocka_unit_test(test_json_escape),
@@ -520,5 +653,7 @@ int main(void)
 		cmocka_unit_test(test_decode_value_list),
 		cmocka_unit_test(test_status_json),
 	};
+
+	setenv("CLUSTER_SOCKET", NO_SOCKET, 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
