@@ -25,6 +25,34 @@
  */
 int cli_main(int argc, char **argv);
 
+/* ---- num.c: numbers on the command line ---- */
+
+enum cli_num {
+	CLI_NUM_OK = 0,
+	CLI_NUM_MALFORMED,         /* empty, or not the syntax below */
+	CLI_NUM_RANGE,             /* above the maximum (or below the minimum) */
+	CLI_NUM_ROUNDS_TO_ZERO,    /* a duration not 0 but under half a millisecond */
+};
+
+/*
+ * cli_parse_uint - s as an unsigned integer of at most max: decimal digits
+ * (a leading zero does not make it octal) or 0x/0X and hex digits, and
+ * nothing else (no sign, no space).  *ret is set only on CLI_NUM_OK.
+ */
+enum cli_num cli_parse_uint(const char *s, uint64_t max, uint64_t *ret);
+
+/* cli_parse_int - an optional '-', then as cli_parse_uint; min to max. */
+enum cli_num cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret);
+
+/*
+ * cli_parse_seconds - a duration: decimal digits with an optional fraction
+ * ("2", "2.5", ".25"; at least one digit, no sign, no exponent), rounded to
+ * the nearest millisecond, at most max_ms.  A value that is not 0 but
+ * rounds to 0 is CLI_NUM_ROUNDS_TO_ZERO: where 0 means "for ever" or "no
+ * wait", taking it as 0 would do the opposite of what was asked.
+ */
+enum cli_num cli_parse_seconds(const char *s, uint32_t max_ms, uint32_t *ret_ms);
+
 /* ---- json.c: a small streaming JSON writer (pretty, 2-space indent) ---- */
 
 #define JW_MAX_DEPTH 32

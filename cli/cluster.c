@@ -285,48 +285,48 @@ static int report_state_change(uint32_t rc, const struct ectx *e, const struct o
  * Option parsing
  * ====================================================================== */
 
-static int parse_seconds(const char *s, uint32_t *ret_ms)
-{
-	uint64_t whole = 0, frac = 0, scale = 1000;
-	const char *p = s;
+/* Durations: whole milliseconds in a uint32_t (libclusapi's unit). */
+#define MAX_SECONDS 4294967u
+/* --out-size: as large as an input buffer may be. */
+#define MAX_OUT_SIZE CLUSPROP_MAX_LIST_SIZE
 
-	if (!*p)
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		whole = whole * 10 + (uint64_t)(*p - '0');
-		if (whole > UINT32_MAX / 1000)
-			return -1;
+/* --timeout and --wait; zero says what 0 means for the option. */
+static int set_seconds(const char *opt, const char *val, const char *zero, uint32_t *ret_ms)
+{
+	switch (cli_parse_seconds(val, MAX_SECONDS * 1000u, ret_ms)) {
+	case CLI_NUM_OK:
+		return 0;
+	case CLI_NUM_RANGE:
+		errmsg("--%s '%s': more than %u seconds", opt, val, MAX_SECONDS);
+		break;
+	case CLI_NUM_ROUNDS_TO_ZERO:
+		errmsg("--%s '%s': less than a millisecond, which would be 0 (%s)", opt, val,
+		       zero);
+		break;
+	default:
+		errmsg("--%s '%s': not a number of seconds (decimal, such as 30 or 2.5)", opt,
+		       val);
+		break;
 	}
-	if (*p == '.') {
-		p++;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale > 1) {
-				scale /= 10;
-				frac += (uint64_t)(*p - '0') * scale;
-			}
-		}
-	}
-	if (*p || p == s)
-		return -1;
-	if (whole * 1000 + frac > UINT32_MAX - 1)
-		return -1;
-	*ret_ms = (uint32_t)(whole * 1000 + frac);
-	return 0;
+	return -1;
 }
 
-static int parse_size(const char *s, size_t *ret)
+static int set_size(const char *opt, const char *val, size_t *ret)
 {
-	unsigned long long v;
-	char *end = NULL;
+	uint64_t v;
 
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || !end || *end || v > SIZE_MAX || v > UINT32_MAX)
-		return -1;
-	*ret = (size_t)v;
-	return 0;
+	switch (cli_parse_uint(val, MAX_OUT_SIZE, &v)) {
+	case CLI_NUM_OK:
+		*ret = (size_t)v;
+		return 0;
+	case CLI_NUM_RANGE:
+		errmsg("--%s '%s': more than %u bytes", opt, val, (unsigned)MAX_OUT_SIZE);
+		break;
+	default:
+		errmsg("--%s '%s': not a number of bytes (decimal, or hex after 0x)", opt, val);
+		break;
+	}
+	return -1;
 }
 
 static const struct {
@@ -357,10 +357,8 @@ static int set_option(struct opts *o, const char *name, const char *val)
 	if (strcmp(name, "socket") == 0) {
 		o->socket = val;
 	} else if (strcmp(name, "timeout") == 0) {
-		if (parse_seconds(val, &o->timeout_ms) != 0) {
-			errmsg("--timeout: '%s' is not a number of seconds", val);
+		if (set_seconds(name, val, "no limit", &o->timeout_ms) != 0)
 			return -1;
-		}
 		o->have_timeout = 1;
 	} else if (strcmp(name, "help") == 0) {
 		o->help = 1;
@@ -385,15 +383,11 @@ static int set_option(struct opts *o, const char *name, const char *val)
 	} else if (strcmp(name, "in-string") == 0) {
 		o->in_string = val;
 	} else if (strcmp(name, "wait") == 0) {
-		if (parse_seconds(val, &o->wait_ms) != 0) {
-			errmsg("--wait: '%s' is not a number of seconds", val);
+		if (set_seconds(name, val, "no wait", &o->wait_ms) != 0)
 			return -1;
-		}
 	} else if (strcmp(name, "out-size") == 0) {
-		if (parse_size(val, &o->out_size) != 0) {
-			errmsg("--out-size: '%s' is not a size in bytes", val);
+		if (set_size(name, val, &o->out_size) != 0)
 			return -1;
-		}
 	} else if (strcmp(name, "priv") == 0) {
 		if (o->n_priv == MAX_ARGS) {
 			errmsg("too many --priv options");
@@ -1054,6 +1048,9 @@ static const char usage_main[] =
 "  --socket PATH       clusterd's socket (default: $" CLUSTER_SOCKET_ENV " or\n"
 "                      " CLUSTER_DEFAULT_SOCKET ")\n"
 "  --timeout SECONDS   how long to wait for a reply (default 60; 0: no limit)\n"
+"\n"
+"Numbers are decimal (010 is ten) or hex after 0x; SECONDS may have a\n"
+"fraction (2.5) and at most 4294967; one that would round to 0 ms is refused.\n"
 "  --help, -h          help (after a command: help for that command)\n"
 "  --version           the version of cluster and of libclusapi\n"
 "\n"
@@ -1145,8 +1142,8 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "--priv KEY=VALUE sets a private property: a DWORD when VALUE is a decimal\n"
 	  "number (at most 4294967295), else a string (SZ).  --priv KEY:TYPE=VALUE\n"
-	  "forces the type: sz, expand_sz, dword (decimal or 0x hex), long, ularge,\n"
-	  "multi_sz (strings separated by commas), binary (hex digits).\n",
+	  "forces the type: sz, expand_sz, dword, long, ularge (numbers in decimal or\n"
+	  "0x hex), multi_sz (strings separated by commas), binary (hex digits).\n",
 	  check_resource_create },
 	{ "resource", "delete", 1, 1, 0, 1, cmd_request, "resource delete NAME",
 	  "Delete a resource.  It must be offline and no resource may depend on it.\n", NULL },

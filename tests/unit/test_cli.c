@@ -174,6 +174,159 @@ static void test_run_basics(void **state)
 	expect_connect(RUN("group", "online", "g", "--to", "n1", "--wait", "1.5"));
 }
 
+/*
+ * Every number an option takes: decimal (leading zeros do not make it octal)
+ * or 0x hex, nothing around it; out of range, malformed or empty is a usage
+ * error naming the option and the value, and a duration that is not 0 but
+ * would round to 0 (which means "for ever" or "no wait") is one too.
+ */
+static void test_run_numbers(void **state)
+{
+	static const char *const bad_seconds[] = {
+		"", ".", "0.0001", "0.0004", "-1", "+1", " 1", "1 ", "1s", "1e3", "0x10", "inf",
+		"nan", "1..2", "1.2.3", "4294968", "4294967.001", "99999999999999999999",
+	};
+	char opt[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_seconds) / sizeof(bad_seconds[0]); i++) {
+		const char *v = bad_seconds[i];
+		char quoted[64];
+
+		snprintf(quoted, sizeof(quoted), "'%s'", v);
+		USAGE_ERROR(RUN("--timeout", v, "status"), "--timeout", quoted);
+		snprintf(opt, sizeof(opt), "--timeout=%s", v);
+		USAGE_ERROR(RUN(opt, "status"), "--timeout", quoted);
+		USAGE_ERROR(RUN("group", "online", "g", "--wait", v), "--wait", quoted);
+		USAGE_ERROR(RUN("resource", "offline", "r", "--wait", v), "--wait", quoted);
+	}
+	/* what rounds to 0 says what 0 would have meant */
+	USAGE_ERROR(RUN("--timeout", "0.0001", "status"), "millisecond", "no limit");
+	USAGE_ERROR(RUN("group", "move", "g", "--wait", "0.0001"), "millisecond", "no wait");
+	/* good ones get as far as connecting */
+	expect_connect(RUN("--timeout", "0", "status"));
+	expect_connect(RUN("--timeout", "0.0005", "status"));
+	expect_connect(RUN("--timeout", ".5", "status"));
+	expect_connect(RUN("--timeout", "007", "status"));
+	expect_connect(RUN("--timeout", "4294967", "status"));
+	expect_connect(RUN("--timeout", "1.00001", "status"));
+	expect_connect(RUN("group", "offline", "g", "--wait", "0"));
+	expect_connect(RUN("group", "offline", "g", "--wait", "0.001"));
+	expect_connect(RUN("resource", "online", "r", "--wait=4294967.000"));
+
+	/* --out-size: bytes, at most CLUSPROP_MAX_LIST_SIZE */
+	expect_connect(RUN("resource", "control", "r", "GET_FLAGS", "--out-size", "09"));
+	expect_connect(RUN("resource", "control", "r", "GET_FLAGS", "--out-size", "010"));
+	expect_connect(RUN("resource", "control", "r", "GET_FLAGS", "--out-size", "0x1F"));
+	expect_connect(RUN("resource", "control", "r", "GET_FLAGS", "--out-size", "0"));
+	expect_connect(RUN("node", "control", "n", "GET_FLAGS", "--out-size", "67108864"));
+	static const char *const bad_sizes[] = {
+		"", "0x", "x1", "-1", "+1", " 1", "1 ", "1k", "1.0", "0x1G", "67108865",
+		"4294967296", "18446744073709551616",
+	};
+	for (size_t i = 0; i < sizeof(bad_sizes) / sizeof(bad_sizes[0]); i++) {
+		char quoted[64];
+
+		snprintf(quoted, sizeof(quoted), "'%s'", bad_sizes[i]);
+		USAGE_ERROR(RUN("cluster", "control", "GET_FLAGS", "--out-size", bad_sizes[i]),
+			    "--out-size", quoted);
+	}
+
+	/* a control code given as a number (libclusapi parses it) */
+	expect_connect(RUN("resource", "control", "r", "010"));
+	expect_connect(RUN("resource", "control", "r", "0x01000005"));
+	USAGE_ERROR(RUN("resource", "control", "r", "4294967296"), "'4294967296'");
+	USAGE_ERROR(RUN("resource", "control", "r", "0x1G"), "'0x1G'");
+	USAGE_ERROR(RUN("resource", "control", "r", "1 "), "'1 '");
+	USAGE_ERROR(RUN("resource", "control", "r", "0x"), "'0x'");
+
+	/* numbers in --priv */
+	USAGE_ERROR(RUN("resource", "create", "r", "--type", "t", "--group", "g", "--priv",
+			"K:dword=\t5"), "--priv", "not a DWORD");
+	USAGE_ERROR(RUN("resource", "control", "r", "SET_PRIVATE_PROPERTIES", "--priv",
+			"K:ularge= 5"), "--priv", "not an unsigned");
+}
+
+/* The parsers themselves, where the value is not visible from outside. */
+static void test_num_parsers(void **state)
+{
+	uint64_t u = 77;
+	int64_t i = 77;
+	uint32_t ms = 77;
+
+	(void)state;
+	assert_int_equal(cli_parse_uint("010", 100, &u), CLI_NUM_OK);
+	assert_true(u == 10);  /* not octal */
+	assert_int_equal(cli_parse_uint("09", 100, &u), CLI_NUM_OK);
+	assert_true(u == 9);
+	assert_int_equal(cli_parse_uint("0x1f", 100, &u), CLI_NUM_OK);
+	assert_true(u == 31);
+	assert_int_equal(cli_parse_uint("0X1F", 100, &u), CLI_NUM_OK);
+	assert_int_equal(cli_parse_uint("18446744073709551615", UINT64_MAX, &u), CLI_NUM_OK);
+	assert_true(u == UINT64_MAX);
+	assert_int_equal(cli_parse_uint("0xffffffffffffffff", UINT64_MAX, &u), CLI_NUM_OK);
+	assert_true(u == UINT64_MAX);
+	u = 77;
+	assert_int_equal(cli_parse_uint("18446744073709551616", UINT64_MAX, &u), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_uint("0x10000000000000000", UINT64_MAX, &u), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_uint("101", 100, &u), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_uint("99999999999999999999x", 100, &u), CLI_NUM_MALFORMED);
+	static const char *const bad[] = { "", "0x", "-1", "+1", " 1", "1 ", "\t1", "1\n", "0b1",
+					   "08x", "0x0x1", "1,000" };
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		if (cli_parse_uint(bad[k], UINT64_MAX, &u) != CLI_NUM_MALFORMED)
+			fail_msg("'%s' taken as a number", bad[k]);
+	assert_true(u == 77);  /* untouched on failure */
+
+	assert_int_equal(cli_parse_int("-2147483648", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
+	assert_true(i == INT32_MIN);
+	assert_int_equal(cli_parse_int("2147483647", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
+	assert_true(i == INT32_MAX);
+	assert_int_equal(cli_parse_int("-0x10", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
+	assert_true(i == -16);
+	assert_int_equal(cli_parse_int("-010", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
+	assert_true(i == -10);
+	assert_int_equal(cli_parse_int("-9223372036854775808", INT64_MIN, INT64_MAX, &i),
+			 CLI_NUM_OK);
+	assert_true(i == INT64_MIN);
+	assert_int_equal(cli_parse_int("-2147483649", INT32_MIN, INT32_MAX, &i), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_int("2147483648", INT32_MIN, INT32_MAX, &i), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_int("-", INT32_MIN, INT32_MAX, &i), CLI_NUM_MALFORMED);
+	assert_int_equal(cli_parse_int("--1", INT32_MIN, INT32_MAX, &i), CLI_NUM_MALFORMED);
+	assert_int_equal(cli_parse_int("- 1", INT32_MIN, INT32_MAX, &i), CLI_NUM_MALFORMED);
+
+	assert_int_equal(cli_parse_seconds("2.5", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 2500);
+	assert_int_equal(cli_parse_seconds(".25", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 250);
+	assert_int_equal(cli_parse_seconds("010", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 10000);
+	assert_int_equal(cli_parse_seconds("0.0005", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 1);       /* to the nearest millisecond */
+	assert_int_equal(cli_parse_seconds("1.0014999", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 1001);
+	assert_int_equal(cli_parse_seconds("0", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 0);
+	assert_int_equal(cli_parse_seconds("0.000", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 0);
+	assert_int_equal(cli_parse_seconds("5.", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, 5000);
+	assert_int_equal(cli_parse_seconds("4294967.295", UINT32_MAX, &ms), CLI_NUM_OK);
+	assert_int_equal(ms, UINT32_MAX);
+	ms = 77;
+	assert_int_equal(cli_parse_seconds("4294967.2955", UINT32_MAX, &ms), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_seconds("1.001", 1000, &ms), CLI_NUM_RANGE);
+	assert_int_equal(cli_parse_seconds("0.0004999", UINT32_MAX, &ms), CLI_NUM_ROUNDS_TO_ZERO);
+	assert_int_equal(cli_parse_seconds("0.0001", UINT32_MAX, &ms), CLI_NUM_ROUNDS_TO_ZERO);
+	assert_int_equal(cli_parse_seconds(".", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
+	assert_int_equal(cli_parse_seconds("", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
+	assert_int_equal(cli_parse_seconds("1e3", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
+	assert_int_equal(cli_parse_seconds("0x10", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
+	assert_int_equal(cli_parse_seconds("99999999999999999999999x", UINT32_MAX, &ms),
+			 CLI_NUM_MALFORMED);
+	assert_int_equal(ms, 77);
+}
+
 /* ======================================================================
  * --priv
  * ====================================================================== */
@@ -240,6 +393,16 @@ static void test_priv_parse(void **state)
 	priv_bad("K:dword=abc", "not a DWORD");
 	priv_bad("K:dword=4294967296", "not a DWORD");
 	priv_bad("K:dword=-1", "not a DWORD");
+	priv_bad("K:dword=\t5", "not a DWORD");
+	priv_bad("K:dword=\n5", "not a DWORD");
+	priv_bad("K:dword=0x", "not a DWORD");
+	priv_bad("K:ularge=\t5", "not an unsigned");
+	priv_bad("K:long=\t-5", "not a LONG");
+	priv_bad("K:long=-2147483649", "not a LONG");
+	priv_ok("K:dword=010", "K", CLI_PRIV_DWORD, "010", 10);
+	priv_ok("K:long=-2147483648", "K", CLI_PRIV_LONG, "-2147483648",
+		(uint64_t)(int64_t)INT32_MIN);
+	priv_ok("K:long=-0x10", "K", CLI_PRIV_LONG, "-0x10", (uint64_t)(int64_t)-16);
 	priv_bad("K:long=2147483648", "not a LONG");
 	priv_bad("K:long=", "not a LONG");
 	priv_bad("K:ularge=18446744073709551616", "not an unsigned");
@@ -644,6 +807,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_basics),
+		cmocka_unit_test(test_run_numbers),
+		cmocka_unit_test(test_num_parsers),
 		cmocka_unit_test(test_priv_parse),
 		cmocka_unit_test(test_priv_build),
 		cmocka_unit_test(test_json_escape),
