@@ -329,27 +329,33 @@ static int set_size(const char *opt, const char *val, size_t *ret)
 	return -1;
 }
 
+enum arg_kind {
+	NO_ARG = 0,
+	ARG,                /* a value, not empty */
+	ARG_MAY_BE_EMPTY,   /* a value, maybe empty (a text) */
+};
+
 static const struct {
 	const char *name;
 	unsigned bit;       /* 0: a global option */
-	int has_arg;
+	enum arg_kind arg;
 } option_table[] = {
-	{ "socket", 0, 1 },
-	{ "timeout", 0, 1 },
-	{ "help", 0, 0 },
-	{ "version", 0, 0 },
-	{ "json", O_JSON, 0 },
-	{ "raw", O_RAW, 0 },
-	{ "to", O_TO, 1 },
-	{ "node", O_NODE, 1 },
-	{ "on", O_ON, 1 },
-	{ "type", O_TYPE, 1 },
-	{ "group", O_GROUP, 1 },
-	{ "in", O_IN, 1 },
-	{ "in-string", O_IN_STRING, 1 },
-	{ "wait", O_WAIT, 1 },
-	{ "out-size", O_OUT_SIZE, 1 },
-	{ "priv", O_PRIV, 1 },
+	{ "socket", 0, ARG },
+	{ "timeout", 0, ARG },
+	{ "help", 0, NO_ARG },
+	{ "version", 0, NO_ARG },
+	{ "json", O_JSON, NO_ARG },
+	{ "raw", O_RAW, NO_ARG },
+	{ "to", O_TO, ARG },
+	{ "node", O_NODE, ARG },
+	{ "on", O_ON, ARG },
+	{ "type", O_TYPE, ARG },
+	{ "group", O_GROUP, ARG },
+	{ "in", O_IN, ARG },
+	{ "in-string", O_IN_STRING, ARG_MAY_BE_EMPTY },
+	{ "wait", O_WAIT, ARG },
+	{ "out-size", O_OUT_SIZE, ARG },
+	{ "priv", O_PRIV, ARG },
 };
 
 static int set_option(struct opts *o, const char *name, const char *val)
@@ -426,13 +432,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				errmsg("unknown option '%s' (see cluster --help)", a);
 				return -1;
 			}
-			if (option_table[k].has_arg) {
+			if (option_table[k].arg != NO_ARG) {
 				if (eq) {
 					val = eq + 1;
 				} else if (i + 1 < argc) {
 					val = argv[++i];
 				} else {
 					errmsg("option '--%s' needs a value", option_table[k].name);
+					return -1;
+				}
+				if (!*val && option_table[k].arg == ARG) {
+					errmsg("--%s '': an empty value", option_table[k].name);
 					return -1;
 				}
 			} else if (eq) {
@@ -701,7 +711,7 @@ out:
 
 static int check_depend(struct run *r)
 {
-	if (!r->o->on || !r->o->on[0]) {
+	if (!r->o->on) {
 		errmsg("resource %s: --on OTHER is required", r->cmd->word2);
 		return EXIT_USAGE;
 	}

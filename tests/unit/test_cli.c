@@ -247,6 +247,26 @@ static void test_run_numbers(void **state)
 			"K:ularge= 5"), "--priv", "not an unsigned");
 }
 
+/* An option given an empty value is a usage error, not a request with an
+ * empty name (which clusterd refused with exit status 10). */
+static void test_run_empty_values(void **state)
+{
+	(void)state;
+	USAGE_ERROR(RUN("group", "online", "g", "--to="), "--to", "''");
+	USAGE_ERROR(RUN("group", "move", "g", "--to", ""), "--to", "''");
+	USAGE_ERROR(RUN("resource", "depend", "r", "--on="), "--on", "''");
+	USAGE_ERROR(RUN("resource", "create", "r", "--type=", "--group", "g"), "--type", "''");
+	USAGE_ERROR(RUN("resource", "create", "r", "--type", "t", "--group="), "--group", "''");
+	USAGE_ERROR(RUN("resource", "control", "r", "GET_FLAGS", "--node="), "--node", "''");
+	USAGE_ERROR(RUN("resource", "control", "r", "GET_FLAGS", "--in="), "--in", "''");
+	USAGE_ERROR(RUN("resource", "control", "r", "GET_FLAGS", "--priv="), "--priv", "''");
+	USAGE_ERROR(RUN("--socket=", "status"), "--socket", "''");
+	USAGE_ERROR(RUN("status", "--socket", ""), "--socket", "''");
+	/* an empty string is a string */
+	expect_connect(RUN("resource", "control", "r", "STORAGE_IS_PATH_VALID",
+			   "--in-string="));
+}
+
 /* The parsers themselves, where the value is not visible from outside. */
 static void test_num_parsers(void **state)
 {
@@ -809,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_run_basics),
 		cmocka_unit_test(test_run_numbers),
 		cmocka_unit_test(test_num_parsers),
+		cmocka_unit_test(test_run_empty_values),
 		cmocka_unit_test(test_priv_parse),
 		cmocka_unit_test(test_priv_build),
 		cmocka_unit_test(test_json_escape),
