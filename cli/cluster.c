@@ -57,6 +57,7 @@ struct opts {
 	uint32_t timeout_ms;
 	int help, version;
 	unsigned given;            /* enum opt_bit of the options seen */
+	const char *first_option;  /* the name of the first option seen */
 	int json, raw;
 	const char *to, *node, *on, *type, *group, *in, *in_string;
 	uint32_t wait_ms;
@@ -438,7 +439,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				} else if (i + 1 < argc) {
 					val = argv[++i];
 				} else {
-					errmsg("option '--%s' needs a value", option_table[k].name);
+					errmsg("option '--%s' needs a value (see cluster --help)",
+					       option_table[k].name);
 					return -1;
 				}
 				if (!*val && option_table[k].arg == ARG) {
@@ -446,10 +448,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 					return -1;
 				}
 			} else if (eq) {
-				errmsg("option '--%s' takes no value", option_table[k].name);
+				errmsg("option '--%s' takes no value (see cluster --help)",
+				       option_table[k].name);
 				return -1;
 			}
 			o->given |= option_table[k].bit;
+			if (!o->first_option)
+				o->first_option = option_table[k].name;
 			if (set_option(o, option_table[k].name, val) != 0)
 				return -1;
 			continue;
@@ -1298,6 +1303,7 @@ int cli_main(int argc, char **argv)
 	struct run r = { 0 };
 	const struct cmd *c;
 	size_t used = 0;
+	char words[64];            /* the command's words, "group online" */
 	uint32_t rc;
 	int ret;
 
@@ -1313,28 +1319,37 @@ int cli_main(int argc, char **argv)
 	if (o.help)
 		return do_help(o.pos, o.n_pos, stdout);
 	if (o.n_pos == 0) {
-		fputs(usage_main, stderr);
+		/* `cluster` alone shows what it can do; options alone are a
+		 * mistake (a command word lost), worth one line. */
+		if (argc <= 1)
+			fputs(usage_main, stderr);
+		else if (o.first_option)
+			errmsg("--%s: no command given (see cluster --help)", o.first_option);
+		else
+			errmsg("no command given (see cluster --help)");
 		return EXIT_USAGE;
 	}
 	c = find_cmd(o.pos, o.n_pos, &used);
 	if (!c) {
 		if (is_word1(o.pos[0])) {
 			if (o.n_pos > 1)
-				errmsg("unknown command '%s %s'", o.pos[0], o.pos[1]);
+				errmsg("unknown command '%s %s' (see cluster %s --help)", o.pos[0],
+				       o.pos[1], o.pos[0]);
 			else
-				errmsg("'%s' needs a command", o.pos[0]);
-			print_word_help(stderr, o.pos[0]);
+				errmsg("'%s' needs a command (see cluster %s --help)", o.pos[0],
+				       o.pos[0]);
 		} else {
 			errmsg("unknown command '%s' (see cluster --help)", o.pos[0]);
 		}
 		return EXIT_USAGE;
 	}
+	snprintf(words, sizeof(words), "%s%s%s", c->word1, c->word2 ? " " : "",
+		 c->word2 ? c->word2 : "");
 	if (o.given & ~c->opts) {
 		for (unsigned bit = 1; bit; bit <<= 1) {
 			if ((o.given & bit) && !(c->opts & bit)) {
-				errmsg("%s%s%s: option --%s does not apply (usage: cluster %s)",
-				       c->word1, c->word2 ? " " : "", c->word2 ? c->word2 : "",
-				       option_name(bit), c->usage);
+				errmsg("option --%s does not apply to '%s' (see cluster %s --help)",
+				       option_name(bit), words, words);
 				return EXIT_USAGE;
 			}
 		}
@@ -1344,7 +1359,7 @@ int cli_main(int argc, char **argv)
 	r.args = o.pos + used;
 	r.n_args = o.n_pos - used;
 	if (r.n_args < c->min_args || r.n_args > c->max_args) {
-		errmsg("usage: cluster %s", c->usage);
+		errmsg("usage: cluster %s (see cluster %s --help)", c->usage, words);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < r.n_args; i++) {

@@ -267,6 +267,45 @@ static void test_run_empty_values(void **state)
 			   "--in-string="));
 }
 
+/* A misplaced, unknown or malformed option, or a command word without its
+ * command: one line that points to --help, not the help itself. */
+static void test_run_option_errors(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	USAGE_ERROR(RUN("--json"), "--json", "cluster --help");
+	USAGE_ERROR(RUN("--wait", "5"), "--wait", "cluster --help");
+	USAGE_ERROR(RUN("--socket", "/x", "--timeout", "5"), "no command", "cluster --help");
+	USAGE_ERROR(RUN("--to=n1"), "--to", "cluster --help");
+	USAGE_ERROR(RUN("--bogus"), "unknown option '--bogus'", "cluster --help");
+	USAGE_ERROR(RUN("status", "-x"), "unknown option '-x'", "cluster --help");
+	USAGE_ERROR(RUN("status", "--to"), "'--to' needs a value", "--help");
+	USAGE_ERROR(RUN("status", "--json=1"), "'--json' takes no value", "--help");
+	USAGE_ERROR(RUN("status", "--to", "n1"), "--to does not apply", "cluster status --help");
+	USAGE_ERROR(RUN("group", "create", "g", "--wait", "1"), "--wait does not apply",
+		    "cluster group create --help");
+	USAGE_ERROR(RUN("group"), "'group' needs a command", "cluster group --help");
+	USAGE_ERROR(RUN("group", "--json"), "'group' needs a command", "cluster group --help");
+	USAGE_ERROR(RUN("group", "bogus"), "unknown command 'group bogus'",
+		    "cluster group --help");
+	USAGE_ERROR(RUN("status", "extra"), "usage: cluster status", "cluster status --help");
+	USAGE_ERROR(RUN("group", "online"), "usage: cluster group online",
+		    "cluster group online --help");
+	USAGE_ERROR(RUN("group", "create", ""), "empty name");
+	/* `cluster` alone still shows what it can do */
+	o = run_argv(NULL);
+	assert_int_equal(o.status, 1);
+	assert_non_null(strstr(o.err, "usage: cluster"));
+	assert_true(count_lines(o.err) > 10);
+	outcome_free(&o);
+	/* help on request is unchanged */
+	o = RUN("group", "--help");
+	assert_int_equal(o.status, 0);
+	assert_non_null(strstr(o.out, "cluster group online NAME"));
+	outcome_free(&o);
+}
+
 /* The parsers themselves, where the value is not visible from outside. */
 static void test_num_parsers(void **state)
 {
@@ -830,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_run_numbers),
 		cmocka_unit_test(test_num_parsers),
 		cmocka_unit_test(test_run_empty_values),
+		cmocka_unit_test(test_run_option_errors),
 		cmocka_unit_test(test_priv_parse),
 		cmocka_unit_test(test_priv_build),
 		cmocka_unit_test(test_json_escape),
