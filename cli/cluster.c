@@ -878,10 +878,38 @@ static uint32_t control_object(const struct cmd *c)
 	return CLUS_OBJECT_CLUSTER;
 }
 
+/*
+ * SET_PRIVATE_PROPERTIES and SET_COMMON_PROPERTIES with no property to set
+ * (no input, or a property list whose count is 0) would change nothing and
+ * report success, which hides a mistake such as a forgotten --priv.
+ */
+static int check_properties_to_set(const struct run *r)
+{
+	uint32_t fn = r->code & 0x00FFFFFFu;   /* without the object */
+	const uint8_t *in = r->in;
+	const char *name;
+
+	if (r->code & CLCTL_USER_MASK)
+		return EXIT_OK;
+	if (fn == CLCTL_SET_PRIVATE_PROPERTIES)
+		name = "SET_PRIVATE_PROPERTIES";
+	else if (fn == CLCTL_SET_COMMON_PROPERTIES)
+		name = "SET_COMMON_PROPERTIES";
+	else
+		return EXIT_OK;
+	/* 1 to 3 bytes are no property list at all: clusterd says so. */
+	if (r->in_size > 0 && (r->in_size < 4 || (in[0] | in[1] | in[2] | in[3]) != 0))
+		return EXIT_OK;
+	errmsg("%s with an empty property list sets nothing: give --priv KEY=VALUE (or --in "
+	       "FILE with a property list)", name);
+	return EXIT_USAGE;
+}
+
 static int check_control(struct run *r)
 {
 	const struct opts *o = r->o;
 	const char *code_text;
+	int ret;
 
 	r->object = control_object(r->cmd);
 	code_text = r->object == CLUS_OBJECT_CLUSTER ? r->args[0] : r->args[1];
@@ -895,7 +923,10 @@ static int check_control(struct run *r)
 		       object_word(r->object), r->cmd->word1);
 		return EXIT_USAGE;
 	}
-	return control_input(o, &r->in, &r->in_size);
+	ret = control_input(o, &r->in, &r->in_size);
+	if (ret != EXIT_OK)
+		return ret;
+	return check_properties_to_set(r);
 }
 
 static int cmd_control(struct run *r)
@@ -1096,6 +1127,7 @@ static const char help_control[] =
 "  --in-string TEXT    input buffer: TEXT as a UTF-16LE string with its NUL\n"
 "  --priv KEY=VALUE    input buffer: a property list (repeatable; as for\n"
 "                      `resource create`), e.g. for SET_PRIVATE_PROPERTIES\n"
+"                      (which refuses an empty list)\n"
 "  --raw               write the output buffer to standard output unchanged\n"
 "  --json              decode the output as JSON: a property list becomes an\n"
 "                      object, a value list an array, a DWORD a number, a\n"

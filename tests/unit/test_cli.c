@@ -306,6 +306,57 @@ static void test_run_option_errors(void **state)
 	outcome_free(&o);
 }
 
+/* A temporary file holding n bytes; its path in path (unlink it). */
+static void temp_file(char *path, size_t size, const void *bytes, size_t n)
+{
+	int fd;
+
+	snprintf(path, size, "/tmp/test_cli.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bytes, n), (ssize_t)n);
+	close(fd);
+}
+
+/* SET_PRIVATE_PROPERTIES (or SET_COMMON_PROPERTIES) with no property to set
+ * is refused before anything is sent: it would change nothing and say done. */
+static void test_run_empty_property_list(void **state)
+{
+	char code[32], empty[64], zero_count[64], one[64];
+
+	(void)state;
+	USAGE_ERROR(RUN("resource", "control", "r", "SET_PRIVATE_PROPERTIES"),
+		    "SET_PRIVATE_PROPERTIES", "--priv");
+	USAGE_ERROR(RUN("resource", "control", "r", "CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES"),
+		    "SET_PRIVATE_PROPERTIES", "--priv");
+	USAGE_ERROR(RUN("resource", "control", "r", "set_common_properties"),
+		    "SET_COMMON_PROPERTIES", "--priv");
+	USAGE_ERROR(RUN("group", "control", "g", "SET_PRIVATE_PROPERTIES"), "--priv");
+	USAGE_ERROR(RUN("node", "control", "n", "SET_COMMON_PROPERTIES"), "--priv");
+	USAGE_ERROR(RUN("cluster", "control", "SET_PRIVATE_PROPERTIES"), "--priv");
+	USAGE_ERROR(RUN("resource-type", "control", "t", "SET_PRIVATE_PROPERTIES"), "--priv");
+	snprintf(code, sizeof(code), "0x%08x", (unsigned)CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES);
+	USAGE_ERROR(RUN("resource", "control", "r", code), "SET_PRIVATE_PROPERTIES", "--priv");
+	/* --in with nothing in it, or a property list of no properties */
+	temp_file(empty, sizeof(empty), "", 0);
+	temp_file(zero_count, sizeof(zero_count), "\0\0\0\0", 4);
+	USAGE_ERROR(RUN("resource", "control", "r", "SET_PRIVATE_PROPERTIES", "--in", empty),
+		    "empty property list");
+	USAGE_ERROR(RUN("resource", "control", "r", "SET_PRIVATE_PROPERTIES", "--in",
+			zero_count), "empty property list");
+	/* something to set, or another code: on to clusterd */
+	expect_connect(RUN("resource", "control", "r", "SET_PRIVATE_PROPERTIES", "--priv",
+			   "Delay=5"));
+	temp_file(one, sizeof(one), "\1\0\0\0", 4);
+	expect_connect(RUN("resource", "control", "r", "SET_PRIVATE_PROPERTIES", "--in", one));
+	expect_connect(RUN("resource", "control", "r", "GET_PRIVATE_PROPERTIES"));
+	expect_connect(RUN("resource", "control", "r", "VALIDATE_PRIVATE_PROPERTIES", "--in",
+			   empty));
+	unlink(empty);
+	unlink(zero_count);
+	unlink(one);
+}
+
 /* The parsers themselves, where the value is not visible from outside. */
 static void test_num_parsers(void **state)
 {
@@ -870,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_num_parsers),
 		cmocka_unit_test(test_run_empty_values),
 		cmocka_unit_test(test_run_option_errors),
+		cmocka_unit_test(test_run_empty_property_list),
 		cmocka_unit_test(test_priv_parse),
 		cmocka_unit_test(test_priv_build),
 		cmocka_unit_test(test_json_escape),
