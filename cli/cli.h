@@ -53,6 +53,25 @@ enum cli_num cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret
  */
 enum cli_num cli_parse_seconds(const char *s, uint32_t max_ms, uint32_t *ret_ms);
 
+/* ---- text.c: untrusted strings for a terminal ---- */
+
+/*
+ * cli_text_write - s (n bytes) for a terminal, escaped so that nothing in it
+ * acts on the terminal: backslash as \\, newline, CR and tab as \n, \r,
+ * \t, other control characters, DEL and each byte of invalid UTF-8 as
+ * \xHH (ESC is \x1b), and C1 controls, U+2028/U+2029 and the bidi
+ * controls (U+200E/F, U+202A-E, U+2066-9) as \uXXXX; other UTF-8 as is.
+ * Returns the columns written (a character, or an escape's length).
+ */
+size_t cli_text_write(FILE *f, const char *s, size_t n);
+size_t cli_text_width(const char *s, size_t n);       /* the columns, writing nothing */
+void cli_text_puts(FILE *f, const char *s);
+void cli_text_pad(FILE *f, const char *s, size_t width); /* then spaces up to width */
+
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), its code
+ * point in *cp; 0 if the bytes there are not valid UTF-8. */
+size_t cli_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* ---- json.c: a small streaming JSON writer (pretty, 2-space indent) ---- */
 
 #define JW_MAX_DEPTH 32
@@ -152,8 +171,11 @@ enum cli_shape cli_control_shape(uint32_t code);
 void cli_print_control_output(FILE *f, uint32_t code, const void *buf, size_t len,
 			      enum cli_fmt fmt);
 
-/* ---- show.c: the status ---- */
+/* ---- show.c: the status and lists of names ---- */
 
 void cli_print_status(FILE *f, const cluster_status *s, enum cli_fmt fmt);
+
+/* Names one per line (escaped), or as a JSON array. */
+void cli_print_names(FILE *f, char *const *names, size_t n, enum cli_fmt fmt);
 
 #endif /* CLI_H */

@@ -107,15 +107,36 @@ struct cmd {
 
 static void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * One line on stderr.  The arguments are names and values from the command
+ * line or from clusterd, so the whole message is escaped (cli_text_write):
+ * it stays one line and nothing in it acts on the terminal.
+ */
 static void errmsg(const char *fmt, ...)
 {
+	char small[512], *msg = small;
 	va_list ap;
+	int n;
 
-	fputs("cluster: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(small)) {
+		msg = cluster_alloc((size_t)n + 1);
+		if (msg) {
+			va_start(ap, fmt);
+			vsnprintf(msg, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		} else {
+			msg = small;   /* cut short rather than lost */
+		}
+	}
+	fputs("cluster: ", stderr);
+	if (n > 0)
+		cli_text_puts(stderr, msg);
 	fputc('\n', stderr);
+	if (msg != small)
+		cluster_free(msg);
 }
 
 /* ======================================================================
@@ -270,8 +291,8 @@ static int report_state_change(uint32_t rc, const struct ectx *e, const struct o
 	if (rc == ERROR_SUCCESS)
 		return EXIT_OK;
 	if (rc == ERROR_IO_PENDING && o->wait_ms == 0) {
-		fprintf(stderr, "cluster: %s '%s': accepted, still pending "
-			"(--wait SECONDS waits for the result)\n", e->what, e->name);
+		errmsg("%s '%s': accepted, still pending (--wait SECONDS waits for the result)",
+		       e->what, e->name);
 		return EXIT_OK;
 	}
 	if ((rc == ERROR_IO_PENDING || rc == ERROR_TIMEOUT) && o->wait_ms > 0) {
@@ -510,19 +531,7 @@ static int cmd_list(struct run *r)
 		rc = cluster_enum_resources(r->h, &names, &n);
 	if (rc != ERROR_SUCCESS)
 		return report(rc, &e);
-	if (r->o->json) {
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_arr_begin(&w);
-		for (size_t i = 0; i < n; i++)
-			jw_str(&w, names[i]);
-		jw_arr_end(&w);
-		jw_finish(&w);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", names[i]);
-	}
+	cli_print_names(stdout, names, n, r->o->json ? CLI_FMT_JSON : CLI_FMT_TEXT);
 	cluster_free(names);
 	return EXIT_OK;
 }

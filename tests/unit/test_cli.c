@@ -856,6 +856,211 @@ static void test_decode_value_list(void **state)
 }
 
 /* ======================================================================
+ * Untrusted strings on a terminal
+ * ====================================================================== */
+
+/* No byte that a terminal would act on: control characters (but the line
+ * ends the output itself writes), DEL, C1 controls as UTF-8, invalid UTF-8. */
+static void assert_inert(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	for (size_t i = 0; p[i]; i++) {
+		if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f || p[i] >= 0xf5 ||
+		    (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) || p[i] == 0xff)
+			fail_msg("byte 0x%02x at %zu in: %s", p[i], i, text);
+	}
+}
+
+/* Names and other strings from the command line are echoed escaped in
+ * error messages: one line, nothing a terminal would act on. */
+static void test_run_escapes_messages(void **state)
+{
+	struct outcome o;
+
+	(void)state;
+	USAGE_ERROR(RUN("codes", "\x1b[31mred"), "'\\x1b[31mred'");
+	USAGE_ERROR(RUN("no\nsuch"), "unknown command 'no\\nsuch'");
+	USAGE_ERROR(RUN("group", "x\ry"), "'group x\\ry'");
+	USAGE_ERROR(RUN("resource", "control", "r", "BAD\x9b\xff"), "'BAD\\x9b\\xff'");
+	USAGE_ERROR(RUN("resource", "control", "r", "BAD\xc2\x9b"), "'BAD\\u009b'");
+	USAGE_ERROR(RUN("--timeout", "1\x1b]0;x\x07", "status"), "'1\\x1b]0;x\\x07'");
+	USAGE_ERROR(RUN("status", "--bogus\t"), "'--bogus\\t'");
+	USAGE_ERROR(RUN("codes", "back\\slash"), "'back\\\\slash'");
+	/* valid UTF-8 is left alone */
+	USAGE_ERROR(RUN("codes", "caf\xc3\xa9"), "'caf\xc3\xa9'");
+	/* the socket path in a connect error */
+	o = RUN("--socket", "/tmp/\x1b[2J\n.sock", "status");
+	assert_int_equal(o.status, 3);
+	assert_int_equal(count_lines(o.err), 1);
+	assert_non_null(strstr(o.err, "/tmp/\\x1b[2J\\n.sock"));
+	assert_inert(o.err);
+	outcome_free(&o);
+}
+
+static void text_esc(const char *in, size_t n, const char *want, size_t want_width)
+{
+	struct cap c;
+	char *got;
+	size_t width;
+
+	cap_open(&c);
+	width = cli_text_write(c.f, in, n);
+	got = cap_close(&c);
+	if (strcmp(got, want) != 0)
+		fail_msg("escaping gave '%s', want '%s'", got, want);
+	assert_int_equal(width, want_width);
+	assert_int_equal(cli_text_width(in, n), want_width);
+	free(got);
+}
+
+#define TEXT_ESC(s, want, width) text_esc((s), sizeof(s) - 1, (want), (width))
+
+static void test_text_escape(void **state)
+{
+	struct cap c;
+	char *got;
+
+	(void)state;
+	TEXT_ESC("plain name", "plain name", 10);
+	TEXT_ESC("", "", 0);
+	TEXT_ESC("a\nb\rc\td", "a\\nb\\rc\\td", 10);
+	TEXT_ESC("\x1b[31m", "\\x1b[31m", 8);
+	TEXT_ESC("\x01\x7f", "\\x01\\x7f", 8);
+	TEXT_ESC("a\0b", "a\\x00b", 6);
+	TEXT_ESC("back\\slash", "back\\\\slash", 11);
+	TEXT_ESC("'quoted'", "'quoted'", 8);
+	/* valid UTF-8 as is, one column a character */
+	TEXT_ESC("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac", 6);
+	/* invalid UTF-8: each bad byte */
+	TEXT_ESC("\xff\xfe", "\\xff\\xfe", 8);
+	TEXT_ESC("x\xc3", "x\\xc3", 5);
+	TEXT_ESC("\xc0\xaf", "\\xc0\\xaf", 8);
+	TEXT_ESC("\xed\xa0\x80", "\\xed\\xa0\\x80", 12);
+	/* C1 controls (CSI is U+009B), line separators and bidi overrides */
+	TEXT_ESC("\xc2\x9b" "2J", "\\u009b2J", 8);
+	TEXT_ESC("\xc2\x85", "\\u0085", 6);
+	TEXT_ESC("\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa6", "\\u2028\\u202e\\u2066", 18);
+	TEXT_ESC("\xc2\xa0", "\xc2\xa0", 1);  /* no-break space is printable */
+
+	/* padded to a width in columns */
+	cap_open(&c);
+	cli_text_pad(c.f, "a\nb", 6);
+	cli_text_pad(c.f, "caf\xc3\xa9", 5);
+	cli_text_pad(c.f, "toolong", 3);
+	fputc('|', c.f);
+	got = cap_close(&c);
+	assert_string_equal(got, "a\\nb  caf\xc3\xa9 toolong|");
+	free(got);
+}
+
+static char *names_text(char *const *v, size_t n, enum cli_fmt fmt)
+{
+	struct cap c;
+
+	cap_open(&c);
+	cli_print_names(c.f, v, n, fmt);
+	return cap_close(&c);
+}
+
+/* node|group|resource list */
+static void test_names(void **state)
+{
+	char *names[] = { "plain", "\x1b]0;title\x07", "two\nlines", "caf\xc3\xa9" };
+	char *got;
+
+	(void)state;
+	got = names_text(names, 4, CLI_FMT_TEXT);
+	assert_string_equal(got, "plain\n\\x1b]0;title\\x07\ntwo\\nlines\ncaf\xc3\xa9\n");
+	free(got);
+	got = names_text(names, 4, CLI_FMT_JSON);
+	assert_string_equal(got, "[\n  \"plain\",\n  \"\\u001b]0;title\\u0007\",\n"
+				 "  \"two\\nlines\",\n  \"caf\xc3\xa9\"\n]\n");
+	free(got);
+	got = names_text(NULL, 0, CLI_FMT_JSON);
+	assert_string_equal(got, "[]\n");
+	free(got);
+	got = names_text(NULL, 0, CLI_FMT_TEXT);
+	assert_string_equal(got, "");
+	free(got);
+}
+
+/* Strings in a control's output, read as text: escaped; as JSON: JSON's
+ * escapes, and still JSON. */
+static void test_decode_escapes(void **state)
+{
+	/* "a<ESC>[2J<LF>b" in UTF-16LE */
+	static const uint8_t sz[] = { 'a', 0, 0x1b, 0, '[', 0, '2', 0, 'J', 0, '\n', 0, 'b', 0,
+				      0, 0 };
+	static const uint8_t multi[] = { 0x9b, 0, 'x', 0, 0, 0, 'y', 0, '\r', 0, 0, 0, 0, 0 };
+	static const char *const tags[] = { "t\x1b", "ok" };
+	clusprop_builder b;
+	char *got;
+
+	(void)state;
+	expect_decode(CLUSCTL_RESOURCE_GET_NAME, sz, sizeof(sz), CLI_FMT_TEXT,
+		      "a\\x1b[2J\\nb\n");
+	expect_decode(CLUSCTL_RESOURCE_GET_NAME, sz, sizeof(sz), CLI_FMT_JSON,
+		      "\"a\\u001b[2J\\nb\"\n");
+	expect_decode(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
+		      CLI_FMT_TEXT, "\\u009bx\ny\\r\n");
+	expect_decode(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
+		      CLI_FMT_JSON, "[\n  \"\xc2\x9bx\",\n  \"y\\r\"\n]\n");
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_add_sz(&b, "Na\x1bme", "v\x1b[0m\n");
+	clusprop_add_multi_sz(&b, "Tags", tags, 2);
+	clusprop_add_expand_sz(&b, "Tab\tbed", "%x%");
+	assert_int_equal(clusprop_builder_status(&b), 0);
+	got = decode(CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_TEXT);
+	assert_inert(got);
+	assert_string_equal(got, "NAME      FORMAT         VALUE\n"
+				 "Na\\x1bme  SZ             v\\x1b[0m\\n\n"
+				 "Tags      MULTI_SZ       t\\x1b, ok\n"
+				 "Tab\\tbed  EXPAND_SZ      %x%\n");
+	free(got);
+	got = decode(CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_JSON);
+	assert_string_equal(got, "{\n"
+				 "  \"Na\\u001bme\": \"v\\u001b[0m\\n\",\n"
+				 "  \"Tags\": [\n    \"t\\u001b\",\n    \"ok\"\n  ],\n"
+				 "  \"Tab\\tbed\": \"%x%\"\n"
+				 "}\n");
+	free(got);
+	clusprop_builder_free(&b);
+}
+
+static void test_decode_partition_escapes(void **state)
+{
+	clusprop_builder b;
+	clusprop_partition part = {
+		.flags = CLUSPROP_PIFLAG_USABLE, .device_name = "/dev/\x1b[2J",
+		.volume_label = "lab\nel", .serial_number = 1, .max_component_length = 255,
+		.file_system = "ext4",
+	};
+	char *got;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_put_partition_info(&b, &part);
+	clusprop_put_endmark(&b);
+	assert_int_equal(clusprop_builder_status(&b), 0);
+	got = decode(CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_TEXT);
+	assert_inert(got);
+	assert_non_null(strstr(got, "device=/dev/\\x1b[2J label=lab\\nel fs=ext4 "));
+	free(got);
+	got = decode(CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO, clusprop_builder_data(&b),
+		     clusprop_builder_size(&b), CLI_FMT_JSON);
+	assert_non_null(strstr(got, "\"device\": \"/dev/\\u001b[2J\""));
+	assert_non_null(strstr(got, "\"label\": \"lab\\nel\""));
+	free(got);
+	clusprop_builder_free(&b);
+}
+
+/* ======================================================================
  * Status
  * ====================================================================== */
 
@@ -913,6 +1118,59 @@ static void test_status_json(void **state)
 	cluster_status_free(s);
 }
 
+/* Names in the status, as tables: escaped, and the columns still line up;
+ * as JSON: JSON's escapes. */
+static void test_status_escapes(void **state)
+{
+	static const char *const owners[] = { "n\x1b[1m", "n2" };
+	static const char *const deps[] = { "d\n1" };
+	clusprop_builder b;
+	cluster_status *s = NULL;
+	char *got;
+	struct cap c;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	st_cluster(&b, "de\x1b]0;x\x07mo", 1, 1, "n\x1b[1m");
+	st_node(&b, "n\x1b[1m", 1, ClusterNodeUp);
+	st_node(&b, "n2", 2, ClusterNodeUp);
+	st_group(&b, "g\nx", ClusterGroupOnline, "n\x1b[1m", owners, 2);
+	st_resource(&b, "r\xc2\x9b", "T\ty", "g\nx", ClusterResourceOnline, "n\x1b[1m", deps,
+		    1, owners, 1);
+	st_resource(&b, "d\n1", "T", "g\nx", ClusterResourceOnline, "n2", NULL, 0, NULL, 0);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 0);
+	clusprop_builder_free(&b);
+
+	cap_open(&c);
+	cli_print_status(c.f, s, CLI_FMT_TEXT);
+	got = cap_close(&c);
+	assert_inert(got);
+	assert_non_null(strstr(got, "Cluster: de\\x1b]0;x\\x07mo   Quorum: yes   "
+				    "Local node: n\\x1b[1m (id 1)\n"));
+	assert_non_null(strstr(got, "  NAME      ID         STATE\n"
+				    "  n\\x1b[1m  1          Up\n"
+				    "  n2        2          Up\n"));
+	assert_non_null(strstr(got, "  NAME  STATE          OWNER     PREFERRED OWNERS\n"
+				    "  g\\nx  Online         n\\x1b[1m  n\\x1b[1m,n2\n"));
+	assert_non_null(strstr(got, "  NAME     TYPE  GROUP  STATE           OWNER     DEPENDS ON\n"
+				    "  r\\u009b  T\\ty  g\\nx   Online          n\\x1b[1m  d\\n1\n"
+				    "  d\\n1     T     g\\nx   Online          n2        -\n"));
+	free(got);
+
+	cap_open(&c);
+	cli_print_status(c.f, s, CLI_FMT_JSON);
+	got = cap_close(&c);
+	assert_non_null(strstr(got, "\"cluster\": \"de\\u001b]0;x\\u0007mo\""));
+	assert_non_null(strstr(got, "\"name\": \"g\\nx\""));
+	assert_non_null(strstr(got, "\"name\": \"r\xc2\x9b\""));
+	assert_non_null(strstr(got, "\"type\": \"T\\ty\""));
+	assert_non_null(strstr(got, "\"dependencies\": [\n        \"d\\n1\"\n      ]"));
+	free(got);
+	cluster_status_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -922,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_run_empty_values),
 		cmocka_unit_test(test_run_option_errors),
 		cmocka_unit_test(test_run_empty_property_list),
+		cmocka_unit_test(test_run_escapes_messages),
 		cmocka_unit_test(test_priv_parse),
 		cmocka_unit_test(test_priv_build),
 		cmocka_unit_test(test_json_escape),
@@ -929,7 +1188,12 @@ int main(void)
 		cmocka_unit_test(test_decode_simple),
 		cmocka_unit_test(test_decode_property_list),
 		cmocka_unit_test(test_decode_value_list),
+		cmocka_unit_test(test_text_escape),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_decode_escapes),
+		cmocka_unit_test(test_decode_partition_escapes),
 		cmocka_unit_test(test_status_json),
+		cmocka_unit_test(test_status_escapes),
 	};
 
 	setenv("CLUSTER_SOCKET", NO_SOCKET, 1);
