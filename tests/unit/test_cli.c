@@ -357,84 +357,104 @@ static void test_run_empty_property_list(void **state)
 	unlink(one);
 }
 
-/* The parsers themselves, where the value is not visible from outside. */
+/* The parsers themselves, where the value is not visible from outside.  A
+ * refused value leaves the output untouched. */
 static void test_num_parsers(void **state)
 {
-	uint64_t u = 77;
-	int64_t i = 77;
-	uint32_t ms = 77;
+	static const struct {
+		const char *s;
+		uint64_t max;
+		enum cli_num want;
+		uint64_t value;
+	} uints[] = {
+		{ "010", 100, CLI_NUM_OK, 10 },         /* not octal */
+		{ "09", 100, CLI_NUM_OK, 9 },
+		{ "0x1f", 100, CLI_NUM_OK, 31 },
+		{ "0X1F", 100, CLI_NUM_OK, 31 },
+		{ "18446744073709551615", UINT64_MAX, CLI_NUM_OK, UINT64_MAX },
+		{ "0xffffffffffffffff", UINT64_MAX, CLI_NUM_OK, UINT64_MAX },
+		{ "18446744073709551616", UINT64_MAX, CLI_NUM_RANGE, 0 },
+		{ "0x10000000000000000", UINT64_MAX, CLI_NUM_RANGE, 0 },
+		{ "101", 100, CLI_NUM_RANGE, 0 },
+		{ "99999999999999999999x", 100, CLI_NUM_MALFORMED, 0 },
+		{ "", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "0x", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "-1", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "+1", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ " 1", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "1 ", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "\t1", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "1\n", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "0b1", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "08x", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "0x0x1", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "1,000", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
+	};
+	static const struct {
+		const char *s;
+		int64_t min, max;
+		enum cli_num want;
+		int64_t value;
+	} ints[] = {
+		{ "-2147483648", INT32_MIN, INT32_MAX, CLI_NUM_OK, INT32_MIN },
+		{ "2147483647", INT32_MIN, INT32_MAX, CLI_NUM_OK, INT32_MAX },
+		{ "-0x10", INT32_MIN, INT32_MAX, CLI_NUM_OK, -16 },
+		{ "-010", INT32_MIN, INT32_MAX, CLI_NUM_OK, -10 },
+		{ "-9223372036854775808", INT64_MIN, INT64_MAX, CLI_NUM_OK, INT64_MIN },
+		{ "-2147483649", INT32_MIN, INT32_MAX, CLI_NUM_RANGE, 0 },
+		{ "2147483648", INT32_MIN, INT32_MAX, CLI_NUM_RANGE, 0 },
+		{ "-", INT32_MIN, INT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "--1", INT32_MIN, INT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "- 1", INT32_MIN, INT32_MAX, CLI_NUM_MALFORMED, 0 },
+	};
+	static const struct {
+		const char *s;
+		uint32_t max_ms;
+		enum cli_num want;
+		uint32_t ms;
+	} seconds[] = {
+		{ "2.5", UINT32_MAX, CLI_NUM_OK, 2500 },
+		{ ".25", UINT32_MAX, CLI_NUM_OK, 250 },
+		{ "010", UINT32_MAX, CLI_NUM_OK, 10000 },
+		{ "0.0005", UINT32_MAX, CLI_NUM_OK, 1 },  /* to the nearest millisecond */
+		{ "1.0014999", UINT32_MAX, CLI_NUM_OK, 1001 },
+		{ "0", UINT32_MAX, CLI_NUM_OK, 0 },
+		{ "0.000", UINT32_MAX, CLI_NUM_OK, 0 },
+		{ "5.", UINT32_MAX, CLI_NUM_OK, 5000 },
+		{ "4294967.295", UINT32_MAX, CLI_NUM_OK, UINT32_MAX },
+		{ "4294967.2955", UINT32_MAX, CLI_NUM_RANGE, 0 },
+		{ "1.001", 1000, CLI_NUM_RANGE, 0 },
+		{ "0.0004999", UINT32_MAX, CLI_NUM_ROUNDS_TO_ZERO, 0 },
+		{ "0.0001", UINT32_MAX, CLI_NUM_ROUNDS_TO_ZERO, 0 },
+		{ ".", UINT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "", UINT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "1e3", UINT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "0x10", UINT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "99999999999999999999999x", UINT32_MAX, CLI_NUM_MALFORMED, 0 },
+	};
 
 	(void)state;
-	assert_int_equal(cli_parse_uint("010", 100, &u), CLI_NUM_OK);
-	assert_true(u == 10);  /* not octal */
-	assert_int_equal(cli_parse_uint("09", 100, &u), CLI_NUM_OK);
-	assert_true(u == 9);
-	assert_int_equal(cli_parse_uint("0x1f", 100, &u), CLI_NUM_OK);
-	assert_true(u == 31);
-	assert_int_equal(cli_parse_uint("0X1F", 100, &u), CLI_NUM_OK);
-	assert_int_equal(cli_parse_uint("18446744073709551615", UINT64_MAX, &u), CLI_NUM_OK);
-	assert_true(u == UINT64_MAX);
-	assert_int_equal(cli_parse_uint("0xffffffffffffffff", UINT64_MAX, &u), CLI_NUM_OK);
-	assert_true(u == UINT64_MAX);
-	u = 77;
-	assert_int_equal(cli_parse_uint("18446744073709551616", UINT64_MAX, &u), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_uint("0x10000000000000000", UINT64_MAX, &u), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_uint("101", 100, &u), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_uint("99999999999999999999x", 100, &u), CLI_NUM_MALFORMED);
-	static const char *const bad[] = { "", "0x", "-1", "+1", " 1", "1 ", "\t1", "1\n", "0b1",
-					   "08x", "0x0x1", "1,000" };
-	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
-		if (cli_parse_uint(bad[k], UINT64_MAX, &u) != CLI_NUM_MALFORMED)
-			fail_msg("'%s' taken as a number", bad[k]);
-	assert_true(u == 77);  /* untouched on failure */
+	for (size_t k = 0; k < sizeof(uints) / sizeof(uints[0]); k++) {
+		uint64_t v = 77;
 
-	assert_int_equal(cli_parse_int("-2147483648", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
-	assert_true(i == INT32_MIN);
-	assert_int_equal(cli_parse_int("2147483647", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
-	assert_true(i == INT32_MAX);
-	assert_int_equal(cli_parse_int("-0x10", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
-	assert_true(i == -16);
-	assert_int_equal(cli_parse_int("-010", INT32_MIN, INT32_MAX, &i), CLI_NUM_OK);
-	assert_true(i == -10);
-	assert_int_equal(cli_parse_int("-9223372036854775808", INT64_MIN, INT64_MAX, &i),
-			 CLI_NUM_OK);
-	assert_true(i == INT64_MIN);
-	assert_int_equal(cli_parse_int("-2147483649", INT32_MIN, INT32_MAX, &i), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_int("2147483648", INT32_MIN, INT32_MAX, &i), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_int("-", INT32_MIN, INT32_MAX, &i), CLI_NUM_MALFORMED);
-	assert_int_equal(cli_parse_int("--1", INT32_MIN, INT32_MAX, &i), CLI_NUM_MALFORMED);
-	assert_int_equal(cli_parse_int("- 1", INT32_MIN, INT32_MAX, &i), CLI_NUM_MALFORMED);
+		if (cli_parse_uint(uints[k].s, uints[k].max, &v) != uints[k].want ||
+		    v != (uints[k].want == CLI_NUM_OK ? uints[k].value : 77))
+			fail_msg("cli_parse_uint '%s'", uints[k].s);
+	}
+	for (size_t k = 0; k < sizeof(ints) / sizeof(ints[0]); k++) {
+		int64_t v = 77;
 
-	assert_int_equal(cli_parse_seconds("2.5", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 2500);
-	assert_int_equal(cli_parse_seconds(".25", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 250);
-	assert_int_equal(cli_parse_seconds("010", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 10000);
-	assert_int_equal(cli_parse_seconds("0.0005", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 1);       /* to the nearest millisecond */
-	assert_int_equal(cli_parse_seconds("1.0014999", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 1001);
-	assert_int_equal(cli_parse_seconds("0", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 0);
-	assert_int_equal(cli_parse_seconds("0.000", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 0);
-	assert_int_equal(cli_parse_seconds("5.", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, 5000);
-	assert_int_equal(cli_parse_seconds("4294967.295", UINT32_MAX, &ms), CLI_NUM_OK);
-	assert_int_equal(ms, UINT32_MAX);
-	ms = 77;
-	assert_int_equal(cli_parse_seconds("4294967.2955", UINT32_MAX, &ms), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_seconds("1.001", 1000, &ms), CLI_NUM_RANGE);
-	assert_int_equal(cli_parse_seconds("0.0004999", UINT32_MAX, &ms), CLI_NUM_ROUNDS_TO_ZERO);
-	assert_int_equal(cli_parse_seconds("0.0001", UINT32_MAX, &ms), CLI_NUM_ROUNDS_TO_ZERO);
-	assert_int_equal(cli_parse_seconds(".", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
-	assert_int_equal(cli_parse_seconds("", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
-	assert_int_equal(cli_parse_seconds("1e3", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
-	assert_int_equal(cli_parse_seconds("0x10", UINT32_MAX, &ms), CLI_NUM_MALFORMED);
-	assert_int_equal(cli_parse_seconds("99999999999999999999999x", UINT32_MAX, &ms),
-			 CLI_NUM_MALFORMED);
-	assert_int_equal(ms, 77);
+		if (cli_parse_int(ints[k].s, ints[k].min, ints[k].max, &v) != ints[k].want ||
+		    v != (ints[k].want == CLI_NUM_OK ? ints[k].value : 77))
+			fail_msg("cli_parse_int '%s'", ints[k].s);
+	}
+	for (size_t k = 0; k < sizeof(seconds) / sizeof(seconds[0]); k++) {
+		uint32_t v = 77;
+
+		if (cli_parse_seconds(seconds[k].s, seconds[k].max_ms, &v) != seconds[k].want ||
+		    v != (seconds[k].want == CLI_NUM_OK ? seconds[k].ms : 77))
+			fail_msg("cli_parse_seconds '%s'", seconds[k].s);
+	}
 }
 
 /* ======================================================================
@@ -707,6 +727,14 @@ static void expect_decode(uint32_t code, const void *buf, size_t len, enum cli_f
 	if (strcmp(got, want) != 0)
 		fail_msg("code 0x%08x gave\n%s\nwant\n%s", code, got, want);
 	free(got);
+}
+
+/* The same output read as text and as JSON. */
+static void expect_decode_both(uint32_t code, const void *buf, size_t len, const char *text,
+			       const char *json)
+{
+	expect_decode(code, buf, len, CLI_FMT_TEXT, text);
+	expect_decode(code, buf, len, CLI_FMT_JSON, json);
 }
 
 static void test_decode_simple(void **state)
@@ -998,14 +1026,10 @@ static void test_decode_escapes(void **state)
 	char *got;
 
 	(void)state;
-	expect_decode(CLUSCTL_RESOURCE_GET_NAME, sz, sizeof(sz), CLI_FMT_TEXT,
-		      "a\\x1b[2J\\nb\n");
-	expect_decode(CLUSCTL_RESOURCE_GET_NAME, sz, sizeof(sz), CLI_FMT_JSON,
-		      "\"a\\u001b[2J\\nb\"\n");
-	expect_decode(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
-		      CLI_FMT_TEXT, "\\u009bx\ny\\r\n");
-	expect_decode(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
-		      CLI_FMT_JSON, "[\n  \"\xc2\x9bx\",\n  \"y\\r\"\n]\n");
+	expect_decode_both(CLUSCTL_RESOURCE_GET_NAME, sz, sizeof(sz), "a\\x1b[2J\\nb\n",
+			   "\"a\\u001b[2J\\nb\"\n");
+	expect_decode_both(CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES, multi, sizeof(multi),
+			   "\\u009bx\ny\\r\n", "[\n  \"\xc2\x9bx\",\n  \"y\\r\"\n]\n");
 
 	clusprop_builder_init_owned(&b);
 	clusprop_builder_begin_plist(&b);
@@ -1064,29 +1088,53 @@ static void test_decode_partition_escapes(void **state)
  * Status
  * ====================================================================== */
 
+/* A status reply built by hand: the cluster record, one node per name
+ * (ids from 1, Up); the caller adds groups and resources. */
+static void status_begin(clusprop_builder *b, const char *cluster, const char *const *nodes,
+			 size_t n_nodes)
+{
+	clusprop_builder_init_owned(b);
+	clusprop_builder_begin_plist(b);
+	st_cluster(b, cluster, 1, 1, nodes[0]);
+	for (size_t i = 0; i < n_nodes; i++)
+		st_node(b, nodes[i], (uint32_t)i + 1, ClusterNodeUp);
+}
+
+/* The status a hand-built reply decodes to; the builder is freed. */
+static cluster_status *status_from(clusprop_builder *b)
+{
+	cluster_status *s = NULL;
+
+	assert_int_equal(cs_status_decode(clusprop_builder_data(b), clusprop_builder_size(b), &s),
+			 0);
+	clusprop_builder_free(b);
+	return s;
+}
+
+static char *status_output(const cluster_status *s, enum cli_fmt fmt)
+{
+	struct cap c;
+
+	cap_open(&c);
+	cli_print_status(c.f, s, fmt);
+	return cap_close(&c);
+}
+
 static void test_status_json(void **state)
 {
 	static const char *const owners[] = { "n1" };
 	clusprop_builder b;
-	cluster_status *s = NULL;
+	cluster_status *s;
 	char *got;
-	struct cap c;
 
 	(void)state;
-	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	st_cluster(&b, "demo", 1, 1, "n1");
-	st_node(&b, "n1", 1, ClusterNodeUp);
+	status_begin(&b, "demo", owners, 1);
 	st_group(&b, "g\tx", ClusterGroupPartialOnline, NULL, owners, 1);
 	st_resource(&b, "r", "Dummy", "g\tx", ClusterResourceOfflinePending, "n1", NULL, 0,
 		    owners, 1);
-	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
-			 0);
-	clusprop_builder_free(&b);
+	s = status_from(&b);
 
-	cap_open(&c);
-	cli_print_status(c.f, s, CLI_FMT_JSON);
-	got = cap_close(&c);
+	got = status_output(s, CLI_FMT_JSON);
 	assert_string_equal(got,
 		"{\n"
 		"  \"cluster\": \"demo\",\n"
@@ -1108,9 +1156,7 @@ static void test_status_json(void **state)
 		"}\n");
 	free(got);
 
-	cap_open(&c);
-	cli_print_status(c.f, s, CLI_FMT_TEXT);
-	got = cap_close(&c);
+	got = status_output(s, CLI_FMT_TEXT);
 	assert_non_null(strstr(got, "Cluster: demo   Quorum: yes   Local node: n1 (id 1)\n"));
 	assert_non_null(strstr(got, "PartialOnline"));
 	assert_non_null(strstr(got, "OfflinePending"));
@@ -1125,27 +1171,18 @@ static void test_status_escapes(void **state)
 	static const char *const owners[] = { "n\x1b[1m", "n2" };
 	static const char *const deps[] = { "d\n1" };
 	clusprop_builder b;
-	cluster_status *s = NULL;
+	cluster_status *s;
 	char *got;
-	struct cap c;
 
 	(void)state;
-	clusprop_builder_init_owned(&b);
-	clusprop_builder_begin_plist(&b);
-	st_cluster(&b, "de\x1b]0;x\x07mo", 1, 1, "n\x1b[1m");
-	st_node(&b, "n\x1b[1m", 1, ClusterNodeUp);
-	st_node(&b, "n2", 2, ClusterNodeUp);
+	status_begin(&b, "de\x1b]0;x\x07mo", owners, 2);
 	st_group(&b, "g\nx", ClusterGroupOnline, "n\x1b[1m", owners, 2);
 	st_resource(&b, "r\xc2\x9b", "T\ty", "g\nx", ClusterResourceOnline, "n\x1b[1m", deps,
 		    1, owners, 1);
 	st_resource(&b, "d\n1", "T", "g\nx", ClusterResourceOnline, "n2", NULL, 0, NULL, 0);
-	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
-			 0);
-	clusprop_builder_free(&b);
+	s = status_from(&b);
 
-	cap_open(&c);
-	cli_print_status(c.f, s, CLI_FMT_TEXT);
-	got = cap_close(&c);
+	got = status_output(s, CLI_FMT_TEXT);
 	assert_inert(got);
 	assert_non_null(strstr(got, "Cluster: de\\x1b]0;x\\x07mo   Quorum: yes   "
 				    "Local node: n\\x1b[1m (id 1)\n"));
@@ -1159,9 +1196,7 @@ static void test_status_escapes(void **state)
 				    "  d\\n1     T     g\\nx   Online          n2        -\n"));
 	free(got);
 
-	cap_open(&c);
-	cli_print_status(c.f, s, CLI_FMT_JSON);
-	got = cap_close(&c);
+	got = status_output(s, CLI_FMT_JSON);
 	assert_non_null(strstr(got, "\"cluster\": \"de\\u001b]0;x\\u0007mo\""));
 	assert_non_null(strstr(got, "\"name\": \"g\\nx\""));
 	assert_non_null(strstr(got, "\"name\": \"r\xc2\x9b\""));
