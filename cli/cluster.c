@@ -1149,7 +1149,7 @@ static const struct cmd commands[] = {
 	{ "status", NULL, 0, 0, O_JSON, 1, cmd_status, "status [--json]",
 	  "Show the cluster: its name, quorum, and every node, group and resource\n"
 	  "with its state and owner.  --json prints one object with the keys cluster,\n"
-	  "quorate, local_node, nodes[{name,id,state}],\n"
+	  "quorate, synced, notice, local_node, nodes[{name,id,state}],\n"
 	  "groups[{name,state,owner,preferred_owners}] and\n"
 	  "resources[{name,type,group,state,owner,dependencies,possible_owners}];\n"
 	  "states are MSCS names (Online, Offline, Failed, OnlinePending,\n"

@@ -55,6 +55,10 @@ static void status_json(FILE *f, const cluster_status *s)
 	jw_str(&w, s->cluster_name);
 	jw_key(&w, "quorate");
 	jw_bool(&w, s->quorate);
+	jw_key(&w, "synced");
+	jw_bool(&w, s->synced);
+	jw_key(&w, "notice");
+	jw_str(&w, s->notice);
 	jw_key(&w, "local_node");
 	jw_obj_begin(&w);
 	jw_key(&w, "name");
@@ -130,6 +134,11 @@ static void status_text(FILE *f, const cluster_status *s)
 	fprintf(f, "   Quorum: %s   Local node: ", s->quorate ? "yes" : "NO");
 	cell(f, s->local_node_name, 0);
 	fprintf(f, " (id %" PRIu32 ")\n", s->local_node_id);
+	if (!s->synced)
+		fputs("Not synced: this node has not caught up with the cluster yet; what it "
+		      "shows of groups and resources may be stale.\n", f);
+	if (s->notice)
+		fprintf(f, "Notice: %s\n", s->notice);
 
 	fputs("\nNodes:\n", f);
 	w1 = 4;

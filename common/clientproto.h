@@ -74,7 +74,7 @@ enum cs_op {
 	                          *    holding a property list of fields; fields
 	                          *    marked ? are left out when empty):
 	                          *    "Cluster"  Name, DWORD Quorate, DWORD LocalNodeId,
-	                          *               LocalNodeName
+	                          *               LocalNodeName, DWORD Synced, Notice?
 	                          *    "Node"     Name, DWORD Id, DWORD State   (per node)
 	                          *    "Group"    Name, DWORD State, Owner?,
 	                          *               MULTI_SZ PreferredOwners    (per group)

@@ -18,6 +18,9 @@
 struct cs_st_cluster {
 	char *name, *local_name;
 	uint32_t quorate, local_id;
+	uint32_t synced;             /* 0: this node has not yet synced with the cluster:
+	                                what it says of groups and resources may be stale */
+	char *notice;                /* what went wrong with this node's database, or left out */
 };
 
 /* "Node": one per node. */

@@ -12,6 +12,8 @@ static const struct rec_field cluster_fields[] = {
 	REC_FIELD("Quorate", REC_DWORD, struct cs_st_cluster, quorate, REC_REQUIRED),
 	REC_FIELD("LocalNodeId", REC_DWORD, struct cs_st_cluster, local_id, REC_REQUIRED),
 	REC_FIELD("LocalNodeName", REC_SZ, struct cs_st_cluster, local_name, REC_REQUIRED),
+	REC_FIELD("Synced", REC_DWORD, struct cs_st_cluster, synced, REC_REQUIRED),
+	REC_FIELD("Notice", REC_SZ, struct cs_st_cluster, notice, 0),
 };
 static const struct rec_field node_fields[] = {
 	REC_FIELD("Name", REC_SZ, struct cs_st_node, name, REC_REQUIRED),

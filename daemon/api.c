@@ -20,7 +20,6 @@
 struct req {
 	conn_id c;
 	uint32_t op, id;
-	int admin;
 	struct cs_args *a;
 };
 
@@ -56,7 +55,9 @@ static void h_status(const struct req *q)
 	uint32_t rc;
 
 	clusprop_builder_init_owned(&b);
-	rc = model_encode_status(&csd->model, &b, csd->quorate, csd->local_id);
+	rc = model_encode_status(&csd->model, &b, &(struct cs_status_view){
+		.quorate = csd->quorate, .synced = csd->synced, .local_id = csd->local_id,
+		.notice = csd->notice });
 	if (rc == ERROR_SUCCESS)
 		conn_reply(q->c, q->op, q->id, rc, clusprop_builder_data(&b), clusprop_builder_size(&b));
 	else
@@ -186,7 +187,7 @@ static void h_node_pause(const struct req *q)
 
 static void h_control(const struct req *q)
 {
-	control_request(q->c, q->op, q->id, q->admin, q->a);
+	control_request(q->c, q->op, q->id, q->a);
 }
 
 /* ---- the table ---- */
@@ -221,7 +222,7 @@ static const struct handler {
 	{ CS_OP_RESOURCE_DEL_OWNER, CHANGE, NULL, MOP_RES_DEL_OWNER },
 	{ CS_OP_NODE_PAUSE, CHANGE, h_node_pause, 0 },
 	{ CS_OP_NODE_RESUME, CHANGE, h_node_pause, 0 },
-	/* controls check rights themselves: only SET_*_PROPERTIES change things */
+	/* controls check rights themselves, by their code's access bits */
 	{ CS_OP_RESOURCE_CONTROL, 0, h_control, 0 },
 	{ CS_OP_TYPE_CONTROL, 0, h_control, 0 },
 	{ CS_OP_GROUP_CONTROL, 0, h_control, 0 },
@@ -229,11 +230,11 @@ static const struct handler {
 	{ CS_OP_CLUSTER_CONTROL, NAMELESS, h_control, 0 },
 };
 
-void api_request(conn_id c, int admin, uint16_t op, uint32_t id, const void *payload, size_t len)
+void api_request(conn_id c, uint16_t op, uint32_t id, const void *payload, size_t len)
 {
 	const struct handler *h = NULL;
 	struct cs_args a;
-	struct req q = { .c = c, .op = op, .id = id, .admin = admin, .a = &a };
+	struct req q = { .c = c, .op = op, .id = id, .a = &a };
 	uint32_t rc;
 
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(*handlers) && !h; i++)
@@ -248,7 +249,7 @@ void api_request(conn_id c, int admin, uint16_t op, uint32_t id, const void *pay
 		conn_reply_error(c, op, id, rc, "malformed request payload");
 		return;
 	}
-	if ((h->flags & CHANGE) && !admin)
+	if ((h->flags & CHANGE) && !conn_may_change(c))
 		reply_error(&q, ERROR_ACCESS_DENIED, "changes need root or group " CS_ADMIN_GROUP);
 	else if ((h->flags & CHANGE) && !csd->quorate) /* while a view syncs, it is held */
 		reply_error(&q, ERROR_NOT_READY, "the cluster has no quorum");

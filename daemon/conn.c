@@ -4,15 +4,35 @@
  * writing replies.  What a request means is api.c's: each whole frame goes
  * to the handler given to conn_start().
  *
+ * Rights: a peer may change things if it is root or in CS_ADMIN_GROUP,
+ * checked again at every change (conn_may_change), not only when it
+ * connected: a user taken out of the group loses the right at once, on
+ * the connections it already has too.
+ *
  * Whatever waits to answer a client (a change being replicated, a control
  * on another node) holds its conn_id, never a pointer: a client that went
  * away meanwhile is simply not found, and its answer is dropped.
+ *
+ * Bounds, whatever a client does (the numbers are in csd.h, CONN_*):
+ *   - at most CONN_MAX clients; the next ones are told
+ *     ERROR_CONNECTION_COUNT_LIMIT in answer to their first request, and
+ *     closed;
+ *   - a client's requests are read only while it has fewer than
+ *     CONN_MAX_INFLIGHT unanswered and less than CONN_OUT_HIGH of replies
+ *     waiting to be read: one that never reads stops being read;
+ *   - replies queue as one block each, sent in order without copying the
+ *     rest; a client with more than CONN_OUT_MAX waiting is dropped;
+ *   - a request's payload is allocated as its bytes arrive, never from the
+ *     length its header claims;
+ *   - out of descriptors, accepting pauses (a reserve descriptor lets the
+ *     one waiting be accepted and told why); it never spins.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "csd.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -27,25 +47,40 @@
 #include "cs_alloc.h"
 #include "log.h"
 
+/* One reply waiting to be sent. */
+struct chunk {
+	struct chunk *next;
+	size_t len, sent;
+	uint8_t data[];
+};
+
 struct conn {
 	struct conn *next;
 	conn_id id;
 	int fd;
-	int admin;                   /* may change things */
+	uid_t uid;                   /* the peer (SO_PEERCRED, at connect) */
+	gid_t gid;
+	int has_cred;
+	int over_cap;                /* accepted past CONN_MAX: refuse its first request */
 	uint8_t hdr[CS_PROTO_HEADER_SIZE];
 	size_t hdr_got;
 	struct cs_frame_header h;
-	uint8_t *payload;
-	size_t payload_got;
-	uint8_t *out;
-	size_t out_len, out_cap;
+	uint8_t *payload;            /* grows as the payload arrives */
+	size_t payload_got, payload_cap;
+	struct chunk *out, **out_tail;
+	size_t out_bytes;
+	uint32_t inflight;           /* requests handed on and not yet answered */
+	uint32_t events;             /* what the loop watches now */
 	int closing;
 	int reading;                 /* on_conn() runs: it closes, not conn_reply() */
 };
 
 static struct conn *conns;
+static size_t n_conns, n_over_cap;
 static conn_id next_id = 1;
 static int listen_fd = -1;
+static int reserve_fd = -1;          /* spent to accept (and refuse) when out of fds */
+static struct loop_timer *accept_timer;
 static conn_request_fn on_request;
 
 static struct conn *find(conn_id id)
@@ -64,55 +99,91 @@ static void conn_close(struct conn *c)
 			break;
 		}
 	}
+	if (c->over_cap)
+		n_over_cap--;
+	else
+		n_conns--;
 	loop_del_fd(csd->loop, c->fd);
 	close(c->fd);
+	while (c->out) {
+		struct chunk *k = c->out;
+		c->out = k->next;
+		cs_free(k);
+	}
 	cs_free(c->payload);
-	cs_free(c->out);
 	cs_free(c);
+}
+
+/* Watch for what c can do now: read requests unless it has too much
+ * waiting (or is closing), write while replies wait. */
+static void update_events(struct conn *c)
+{
+	uint32_t ev = 0;
+
+	if (!c->closing && c->inflight < CONN_MAX_INFLIGHT && c->out_bytes < CONN_OUT_HIGH)
+		ev |= EPOLLIN;
+	if (c->out)
+		ev |= EPOLLOUT;
+	if (ev == c->events)
+		return;
+	if (loop_mod_fd(csd->loop, c->fd, ev) < 0)
+		c->closing = 1;
+	else
+		c->events = ev;
 }
 
 static void conn_flush(struct conn *c)
 {
-	while (c->out_len) {
-		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (c->out) {
+		struct chunk *k = c->out;
+		ssize_t n = send(c->fd, k->data + k->sent, k->len - k->sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (loop_mod_fd(csd->loop, c->fd, EPOLLIN | EPOLLOUT) < 0)
-					c->closing = 1; /* could never send the rest */
-				return;
-			}
-			c->closing = 1;
-			return;
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				c->closing = 1;
+			break;
 		}
-		memmove(c->out, c->out + n, c->out_len - (size_t)n);
-		c->out_len -= (size_t)n;
+		k->sent += (size_t)n;
+		c->out_bytes -= (size_t)n;
+		if (k->sent < k->len)
+			continue;
+		c->out = k->next;
+		if (!c->out)
+			c->out_tail = &c->out;
+		cs_free(k);
 	}
-	if (loop_mod_fd(csd->loop, c->fd, EPOLLIN) < 0)
-		c->closing = 1;
+	update_events(c);
 }
 
 void conn_reply(conn_id id, uint32_t op, uint32_t req, uint32_t status, const void *payload,
 		size_t len)
 {
 	struct conn *c = find(id);
-	size_t need;
+	struct chunk *k;
 
 	if (!c)
 		return; /* the client has gone */
-	need = c->out_len + CS_PROTO_HEADER_SIZE + len;
-	if (need > c->out_cap) {
-		uint8_t *n = cs_realloc(c->out, need);
-		if (!n) {
-			c->closing = 1; /* cannot answer: drop the client rather than lie */
-			goto out;
-		}
-		c->out = n;
-		c->out_cap = need;
+	if (c->inflight)
+		c->inflight--;
+	if (c->out_bytes + CS_PROTO_HEADER_SIZE + len > CONN_OUT_MAX) {
+		log_warn("client %llu reads none of its replies (%zu bytes waiting): dropped",
+			 (unsigned long long)c->id, c->out_bytes);
+		c->closing = 1;
+		goto out;
 	}
-	cs_frame_header_encode(c->out + c->out_len, (uint16_t)op, req, status, (uint32_t)len);
+	if (!(k = cs_malloc(sizeof(*k) + CS_PROTO_HEADER_SIZE + len))) {
+		c->closing = 1; /* cannot answer: drop the client rather than lie */
+		goto out;
+	}
+	k->next = NULL;
+	k->len = CS_PROTO_HEADER_SIZE + len;
+	k->sent = 0;
+	cs_frame_header_encode(k->data, (uint16_t)op, req, status, (uint32_t)len);
 	if (len)
-		memcpy(c->out + c->out_len + CS_PROTO_HEADER_SIZE, payload, len);
-	c->out_len = need;
+		memcpy(k->data + CS_PROTO_HEADER_SIZE, payload, len);
+	*c->out_tail = k;
+	c->out_tail = &k->next;
+	c->out_bytes += k->len;
 	conn_flush(c);
 out:
 	if (c->closing && !c->reading)
@@ -156,6 +227,25 @@ static int recv_part(struct conn *c, uint8_t *buf, size_t want, size_t *got)
 	return *got < want ? -1 : 1;
 }
 
+/* Read more of the payload into a buffer that grows with what arrived
+ * (doubling from 4 KiB), never to more than the header says. */
+static int recv_payload(struct conn *c)
+{
+	if (c->payload_got == c->payload_cap) {
+		size_t cap = c->payload_cap ? 2 * c->payload_cap : 4096;
+		uint8_t *p;
+		if (cap > c->h.length)
+			cap = c->h.length;
+		if (!(p = cs_realloc(c->payload, cap))) {
+			c->closing = 1;
+			return 0;
+		}
+		c->payload = p;
+		c->payload_cap = cap;
+	}
+	return recv_part(c, c->payload, c->payload_cap, &c->payload_got) == 0 ? 0 : -1;
+}
+
 /* A whole header arrived: check it.  0 to read the payload, -1 to close. */
 static int take_header(struct conn *c)
 {
@@ -173,9 +263,12 @@ static int take_header(struct conn *c)
 		log_warn("client sent a bad frame header: dropped");
 		return -1;
 	}
-	c->payload_got = 0;
-	if (c->h.length && !(c->payload = cs_malloc(c->h.length)))
+	if (c->over_cap) {
+		conn_reply_error(c->id, c->h.op, c->h.id, ERROR_CONNECTION_COUNT_LIMIT,
+				 "clusterd serves no more clients now: try again later");
 		return -1;
+	}
+	c->payload_got = 0;
 	return 0;
 }
 
@@ -184,10 +277,12 @@ static void on_conn(void *data, uint32_t events)
 	struct conn *c = data;
 
 	c->reading = 1;
-	if (events & EPOLLOUT)
+	if ((events & (EPOLLHUP | EPOLLERR)) && !(c->events & EPOLLIN))
+		c->closing = 1; /* gone while we were not reading it: nothing to answer */
+	if ((events & EPOLLOUT) && !c->closing)
 		conn_flush(c);
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		for (int rounds = 0; rounds < 64 && !c->closing; rounds++) {
+		for (int rounds = 0; rounds < 64 && !c->closing && (c->events & EPOLLIN); rounds++) {
 			int r;
 			if (c->hdr_got < CS_PROTO_HEADER_SIZE) {
 				r = recv_part(c, c->hdr, CS_PROTO_HEADER_SIZE, &c->hdr_got);
@@ -201,15 +296,17 @@ static void on_conn(void *data, uint32_t events)
 				}
 			}
 			if (c->payload_got < c->h.length) {
-				r = recv_part(c, c->payload, c->h.length, &c->payload_got);
-				if (r < 0)
-					continue;
-				if (r == 0)
+				if (recv_payload(c) == 0)
 					break;
+				if (c->payload_got < c->h.length)
+					continue;
 			}
-			on_request(c->id, c->admin, c->h.op, c->h.id, c->payload, c->h.length);
+			c->inflight++;
+			on_request(c->id, c->h.op, c->h.id, c->payload, c->h.length);
 			cs_freep(&c->payload);
+			c->payload_cap = c->payload_got = 0;
 			c->hdr_got = 0;
+			update_events(c);
 		}
 	}
 	c->reading = 0;
@@ -217,41 +314,81 @@ static void on_conn(void *data, uint32_t events)
 		conn_close(c);
 }
 
-static int peer_is_admin(int fd)
+/* Whether uid (primary group gid) is root or in CS_ADMIN_GROUP now. */
+static int may_change(uid_t uid, gid_t gid)
 {
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
 	struct group *gr;
 	struct passwd *pw;
-	gid_t groups[64];
-	int n = 64;
+	gid_t groups[256];
+	int n = 256;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		return 0;
-	if (cred.uid == 0)
+	if (uid == 0)
 		return 1;
 	gr = getgrnam(CS_ADMIN_GROUP);
-	pw = getpwuid(cred.uid);
+	pw = getpwuid(uid);
 	if (!gr || !pw)
 		return 0;
-	if (cred.gid == gr->gr_gid)
+	if (gid == gr->gr_gid || pw->pw_gid == gr->gr_gid)
 		return 1;
 	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		return 0;
+		return 0; /* more groups than we look at: no */
 	for (int i = 0; i < n; i++)
 		if (groups[i] == gr->gr_gid)
 			return 1;
 	return 0;
 }
 
+int conn_may_change(conn_id id)
+{
+	const struct conn *c = find(id);
+
+	return c && c->has_cred && may_change(c->uid, c->gid);
+}
+
+static void on_accept(void *data, uint32_t events);
+
+static void resume_accepting(void *data)
+{
+	(void)data;
+	accept_timer = NULL;
+	if (listen_fd >= 0 && loop_mod_fd(csd->loop, listen_fd, EPOLLIN) < 0)
+		log_err("cannot watch the API socket again");
+}
+
+/* Out of descriptors: accept the one waiting on the reserve descriptor and
+ * close it at once (its client sees the connection closed, not a hang),
+ * then stop watching the socket for a moment. */
+static void out_of_fds(void)
+{
+	if (reserve_fd >= 0) {
+		close(reserve_fd);
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	log_warn("out of file descriptors: not accepting clients for 100 ms");
+	if (!accept_timer && loop_mod_fd(csd->loop, listen_fd, 0) == 0)
+		accept_timer = loop_timer_add(csd->loop, 100, resume_accepting, NULL);
+	if (!accept_timer)
+		loop_mod_fd(csd->loop, listen_fd, EPOLLIN); /* never stop for good */
+}
+
 static void on_accept(void *data, uint32_t events)
 {
 	(void)data;
 	(void)events;
-	for (;;) {
+	for (int rounds = 0; rounds < 64; rounds++) {
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				out_of_fds();
 			return;
+		}
+		if (n_over_cap >= CONN_MAX_OVER_CAP && n_conns >= CONN_MAX) {
+			close(fd); /* refusing costs too: past this, just close */
+			continue;
+		}
 		struct conn *c = cs_calloc(1, sizeof(*c));
 		if (!c) {
 			close(fd);
@@ -259,11 +396,26 @@ static void on_accept(void *data, uint32_t events)
 		}
 		c->fd = fd;
 		c->id = next_id++;
-		c->admin = peer_is_admin(fd);
+		c->out_tail = &c->out;
+		c->over_cap = n_conns >= CONN_MAX;
+		struct ucred cred;
+		socklen_t clen = sizeof(cred);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0) {
+			c->uid = cred.uid;
+			c->gid = cred.gid;
+			c->has_cred = 1;
+		}
 		if (loop_add_fd(csd->loop, fd, EPOLLIN, on_conn, c) < 0) {
 			close(fd);
 			cs_free(c);
 			continue;
+		}
+		c->events = EPOLLIN;
+		if (c->over_cap) {
+			n_over_cap++;
+			log_warn("%zu clients connected: refusing another one", n_conns);
+		} else {
+			n_conns++;
 		}
 		c->next = conns;
 		conns = c;
@@ -283,8 +435,9 @@ uint32_t conn_start(conn_request_fn fn)
 		return ERROR_INVALID_PARAMETER;
 	}
 	strcpy(sa.sun_path, path);
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (listen_fd < 0) {
+	if (listen_fd < 0 || reserve_fd < 0) {
 		log_err("cannot make the API socket: %s", strerror(errno));
 		return ERROR_GEN_FAILURE;
 	}
@@ -310,10 +463,16 @@ void conn_stop(void)
 {
 	while (conns)
 		conn_close(conns);
+	if (accept_timer)
+		loop_timer_cancel(csd->loop, accept_timer);
+	accept_timer = NULL;
 	if (listen_fd >= 0) {
 		loop_del_fd(csd->loop, listen_fd);
 		close(listen_fd);
 		unlink(csd->cfg.socket_path);
 		listen_fd = -1;
 	}
+	if (reserve_fd >= 0)
+		close(reserve_fd);
+	reserve_fd = -1;
 }

@@ -445,10 +445,29 @@ static void set_private(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 	ask(c, op, id, a, THEN_STORE_PRIVATE, list, a->in_size);
 }
 
-void control_request(conn_id c, uint32_t op, uint32_t id, int admin, struct cs_args *a)
+/* Whether a control code changes something: MSCS's write access, or the
+ * modify bit (the code says so itself). */
+static int code_writes(uint32_t code)
+{
+	return (code & CLUS_ACCESS_WRITE) || (code & CLCTL_MODIFY_MASK);
+}
+
+void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 {
 	if (!a->has_code) {
 		conn_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
+		return;
+	}
+	if (a->code & CLCTL_INTERNAL_MASK) {
+		/* MSCS reserves internal codes to the cluster service itself */
+		conn_reply_error(c, op, id, ERROR_ACCESS_DENIED,
+				 "internal control codes are not accepted from clients");
+		return;
+	}
+	if (code_writes(a->code) && !conn_may_change(c)) {
+		conn_reply_error(c, op, id, ERROR_ACCESS_DENIED,
+				 "this control code changes the cluster: it needs root or group "
+				 CS_ADMIN_GROUP);
 		return;
 	}
 	if (op == CS_OP_RESOURCE_CONTROL && !model_resource(&csd->model, a->name)) {
@@ -460,12 +479,11 @@ void control_request(conn_id c, uint32_t op, uint32_t id, int admin, struct cs_a
 		/* a change: replicated like any other */
 		if (op != CS_OP_RESOURCE_CONTROL) {
 			conn_reply_error(c, op, id, ERROR_INVALID_FUNCTION,
-					"a resource control code sent for another kind of object");
+					 "a resource control code sent for another kind of object");
 			return;
 		}
-		if (!admin || !csd->quorate) {
-			conn_reply_error(c, op, id, !admin ? ERROR_ACCESS_DENIED : ERROR_NOT_READY,
-					"changes need quorum and admin rights");
+		if (!csd->quorate) {
+			conn_reply_error(c, op, id, ERROR_NOT_READY, "changes need quorum");
 			return;
 		}
 		if (a->code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {

@@ -36,6 +36,8 @@
 /* Flags of a MSG_STATE: whose runtime state is the truth. */
 #define SYNC_ESTABLISHED 1u      /* the sender completed a state transfer before */
 #define SYNC_QUORATE     2u      /* ... and was quorate when the view changed */
+#define SYNC_DISTRUSTED  4u      /* its copy must not lead: it failed its digest, was
+                                    moved aside, or diverged (repl.c) */
 
 struct csd_config {
 	const char *config_dir, *state_dir, *run_dir, *socket_path;
@@ -45,6 +47,13 @@ struct csd_config {
 
 /* Writes through the API need root or membership in this group. */
 #define CS_ADMIN_GROUP "haclient"
+
+/* Bounds on what clients can make clusterd hold (conn.c). */
+#define CONN_MAX            128u               /* clients at once */
+#define CONN_MAX_OVER_CAP   16u                /* more, being told ERROR_CONNECTION_COUNT_LIMIT */
+#define CONN_MAX_INFLIGHT   32u                /* unanswered requests of one client */
+#define CONN_OUT_HIGH       (1u << 20)         /* replies waiting: its requests wait too */
+#define CONN_OUT_MAX        (64u << 20)        /* replies waiting: the client is dropped */
 
 /* A client connection, by number: whatever waits to answer it holds this,
  * never a pointer (conn.c); 0 is none. */
@@ -62,11 +71,16 @@ struct csd {
 	size_t n_members;
 	int quorate;
 	int synced;                  /* state transfer finished for this view */
-	uint32_t sync_states[CSD_MAX_NODES];  /* node ids whose STATE arrived */
-	uint64_t sync_versions[CSD_MAX_NODES];
-	uint32_t sync_flags[CSD_MAX_NODES];   /* SYNC_* */
+	struct {
+		uint32_t id;                  /* a member whose STATE arrived */
+		struct wire_state st;
+	} sync[CSD_MAX_NODES];
 	int ever_synced;             /* this process has completed a state transfer */
 	size_t n_sync_states;
+	uint64_t epoch;              /* the last quorate view this copy was synced in */
+	int distrusted;              /* this copy must not lead a state transfer */
+	char notice[4608];           /* what went wrong with this node's database, for
+	                                the log and `cluster status` ("": nothing) */
 
 	int exit_code;               /* set before loop_stop() on a fatal error */
 };
@@ -102,9 +116,9 @@ int repl_is_member(uint32_t id);
 uint32_t repl_coordinator(void);
 
 /* conn.c: the API socket - connections, frames, replies */
-/* A whole request frame from client c (admin: it may change things). */
-typedef void (*conn_request_fn)(conn_id c, int admin, uint16_t op, uint32_t id,
-				const void *payload, size_t len);
+/* A whole request frame from client c. */
+typedef void (*conn_request_fn)(conn_id c, uint16_t op, uint32_t id, const void *payload,
+				size_t len);
 uint32_t conn_start(conn_request_fn on_request);
 void conn_stop(void);
 /* Answer request (op, req) of client c; nothing if c has gone. */
@@ -112,9 +126,12 @@ void conn_reply(conn_id c, uint32_t op, uint32_t req, uint32_t status, const voi
 		size_t len);
 /* The same with a property "Error" = why (NULL: no payload). */
 void conn_reply_error(conn_id c, uint32_t op, uint32_t req, uint32_t status, const char *why);
+/* Whether client c may change things: root or in CS_ADMIN_GROUP, checked
+ * now (not when it connected). */
+int conn_may_change(conn_id c);
 
 /* api.c: what each request means - one table from op to handler */
-void api_request(conn_id c, int admin, uint16_t op, uint32_t id, const void *payload, size_t len);
+void api_request(conn_id c, uint16_t op, uint32_t id, const void *payload, size_t len);
 
 /* change.c: a change from the request to its answer */
 uint32_t change_start(void);
@@ -132,8 +149,8 @@ void change_check_waiters(void);
 /* control.c: a control code's life, from the client's request to its answer */
 uint32_t control_start(void);
 void control_stop(void);
-/* A client's CS_OP_*_CONTROL request (admin: it may change things). */
-void control_request(conn_id c, uint32_t op, uint32_t id, int admin, struct cs_args *a);
+/* A client's CS_OP_*_CONTROL request. */
+void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a);
 /* MSG_CONTROL_REQ for this node, and MSG_CONTROL_REPLY to one it sent. */
 void control_on_request(uint32_t from, uint16_t op, uint32_t req_id, const void *p, size_t len);
 void control_on_reply(uint32_t from, uint32_t req_id, uint32_t status, const void *p, size_t len);

@@ -65,6 +65,71 @@ static const struct repl_hooks hooks = {
 	.quorum_lost = rm_quorum_lost,
 };
 
+/* Open and load this node's database.  One that cannot be read (damaged,
+ * not a database, a malformed object) is moved aside, kept, and the node
+ * starts empty, takes the cluster's copy and says so; one whose content does
+ * not match its digest is loaded but may not lead a state transfer; one of a
+ * newer schema stops clusterd: moving it aside would lose what a newer
+ * release wrote. */
+static uint32_t open_database(void)
+{
+	const char *dir = csd->cfg.state_dir, *why = NULL;
+	char aside[4300];
+	uint32_t rc;
+	int ok = 1;
+
+	rc = store_open(dir, &csd->store, &why);
+	if (rc == ERROR_SUCCESS) {
+		why = NULL;
+		rc = store_load(csd->store, &csd->model, &why);
+		if (rc != ERROR_SUCCESS) {
+			store_close(csd->store);
+			csd->store = NULL;
+		}
+	}
+	if (rc == ERROR_CLUSTER_INCOMPATIBLE_VERSIONS || rc == ERROR_NOT_ENOUGH_MEMORY) {
+		log_err("cannot load the cluster database: %s", why ? why : cluster_strerror(rc));
+		return rc;
+	}
+	if (rc != ERROR_SUCCESS) {
+		log_err("cannot load the cluster database in %s: %s", dir,
+			why ? why : cluster_strerror(rc));
+		if (store_move_aside(dir, aside, sizeof(aside)) != ERROR_SUCCESS) {
+			log_err("cannot move the damaged database aside: %s", strerror(errno));
+			return ERROR_GEN_FAILURE;
+		}
+		snprintf(csd->notice, sizeof(csd->notice),
+			 "the database could not be read at start and was moved aside to %s; "
+			 "this node took the cluster's copy", aside);
+		log_err("%s", csd->notice);
+		csd->distrusted = 1;
+		model_free(&csd->model);
+		model_init(&csd->model);
+		if ((rc = store_open(dir, &csd->store, &why)) != ERROR_SUCCESS ||
+		    (rc = store_load(csd->store, &csd->model, &why)) != ERROR_SUCCESS) {
+			log_err("cannot start a new database in %s: %s", dir,
+				why ? why : cluster_strerror(rc));
+			return rc;
+		}
+		why = NULL;
+	}
+	if (why)
+		log_notice("%s", why);
+	if ((rc = store_check_digest(csd->store, &csd->model, &ok)) != ERROR_SUCCESS ||
+	    (rc = store_get_epoch(csd->store, &csd->epoch)) != ERROR_SUCCESS) {
+		log_err("cannot read the database's digest and epoch: %s", cluster_strerror(rc));
+		return rc;
+	}
+	if (!ok) {
+		snprintf(csd->notice, sizeof(csd->notice),
+			 "the database's content does not match its digest (changed or damaged "
+			 "outside clusterd): this node takes the cluster's copy");
+		log_err("%s", csd->notice);
+		csd->distrusted = 1;
+	}
+	return ERROR_SUCCESS;
+}
+
 static void on_signal(void *data, uint32_t events)
 {
 	struct signalfd_siginfo si;
@@ -108,7 +173,6 @@ int main(int argc, char **argv)
 	};
 	static struct csd state;
 	char sock[4096];
-	const char *why = NULL;
 	sigset_t mask;
 	int c, rc = 1;
 
@@ -178,19 +242,8 @@ int main(int argc, char **argv)
 		log_err("cannot watch signals");
 		goto out;
 	}
-	if (store_open(csd->cfg.state_dir, &csd->store, &why) != ERROR_SUCCESS) {
-		log_err("cannot open the cluster database in %s: %s", csd->cfg.state_dir,
-			why ? why : "error");
+	if (open_database() != ERROR_SUCCESS)
 		goto out;
-	}
-	why = NULL;
-	uint32_t lrc = store_load(csd->store, &csd->model, &why);
-	if (lrc != ERROR_SUCCESS) {
-		log_err("cannot load the cluster database: %s", why ? why : cluster_strerror(lrc));
-		goto out;
-	}
-	if (why)
-		log_notice("%s", why);
 	log_info("database loaded: version %llu, %zu group(s), %zu resource(s)",
 		 (unsigned long long)csd->model.version, csd->model.n_groups, csd->model.n_resources);
 	if (rm_start() != ERROR_SUCCESS || repl_start(&hooks) != ERROR_SUCCESS ||

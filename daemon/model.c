@@ -5,7 +5,10 @@
  */
 #include "model.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include <nettle/sha2.h>
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
@@ -1179,6 +1182,63 @@ out:
 	return rc;
 }
 
+/* ---- the digest ---- */
+
+struct named_rec {
+	const char *name;
+	int kind;                   /* 0 group, 1 resource: groups first */
+	const struct cs_group *g;
+	const struct cs_resource *r;
+};
+
+static int named_rec_cmp(const void *a, const void *b)
+{
+	const struct named_rec *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return strcmp(x->name, y->name);
+}
+
+uint32_t model_digest(const struct cs_model *m, uint8_t out[CS_DIGEST_SIZE])
+{
+	struct named_rec *recs = NULL;
+	struct sha256_ctx ctx;
+	clusprop_builder b;
+	size_t n = m->n_groups + m->n_resources;
+	uint8_t ver[8];
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
+
+	clusprop_builder_init_owned(&b);
+	if (n && !(recs = cs_calloc(n, sizeof(*recs))))
+		goto out;
+	for (size_t i = 0; i < m->n_groups; i++)
+		recs[i] = (struct named_rec){ m->groups[i]->name, 0, m->groups[i], NULL };
+	for (size_t i = 0; i < m->n_resources; i++)
+		recs[m->n_groups + i] =
+			(struct named_rec){ m->resources[i]->name, 1, NULL, m->resources[i] };
+	if (n)
+		qsort(recs, n, sizeof(*recs), named_rec_cmp);
+	sha256_init(&ctx);
+	cs_put_le64(ver, m->version);
+	sha256_update(&ctx, sizeof(ver), ver);
+	for (size_t i = 0; i < n; i++) {
+		clusprop_builder_free(&b);
+		clusprop_builder_init_owned(&b);
+		rc = recs[i].g ? model_encode_row(&b, CS_REC_GROUP, recs[i].g)
+			       : model_encode_row(&b, CS_REC_RESOURCE, recs[i].r);
+		if (rc != ERROR_SUCCESS)
+			goto out;
+		sha256_update(&ctx, clusprop_builder_size(&b), clusprop_builder_data(&b));
+	}
+	sha256_digest(&ctx, CS_DIGEST_SIZE, out);
+	rc = ERROR_SUCCESS;
+out:
+	clusprop_builder_free(&b);
+	cs_free(recs);
+	return rc;
+}
+
 /* ---- the status reply (clientproto.h, CS_OP_STATUS) ---- */
 
 /* A node name, or NULL (left out of the record) for none. */
@@ -1191,12 +1251,14 @@ static const char *owner_name(const struct cs_model *m, uint32_t id)
 
 /* (the records' fields are common/cs_status_rec.h's; encoding only reads
  * the strings, so the model's own are lent, cast to the tables' char *) */
-uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
-			     uint32_t local_id)
+uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
+			     const struct cs_status_view *v)
 {
 	struct cs_st_cluster c = { .name = m->cluster_name ? m->cluster_name : (char *)"",
-				   .local_name = (char *)model_node_name(m, local_id),
-				   .quorate = (uint32_t)quorate, .local_id = local_id };
+				   .local_name = (char *)model_node_name(m, v->local_id),
+				   .quorate = (uint32_t)v->quorate, .local_id = v->local_id,
+				   .synced = (uint32_t)v->synced,
+				   .notice = v->notice && *v->notice ? (char *)v->notice : NULL };
 	uint32_t rc;
 
 	clusprop_builder_begin_plist(b);

@@ -168,9 +168,23 @@ uint32_t model_snapshot_schema(const void *buf, size_t len);
  * bad record, a name twice), ERROR_CLUSTER_INCOMPATIBLE_VERSIONS (another
  * schema), ERROR_NOT_ENOUGH_MEMORY. */
 uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime);
-/* The status reply of CS_OP_STATUS (clientproto.h). */
-uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b, int quorate,
-			     uint32_t local_id);
+/* The status reply of CS_OP_STATUS (clientproto.h), as this node sees it. */
+struct cs_status_view {
+	int quorate, synced;
+	uint32_t local_id;
+	const char *notice;          /* NULL or "": none */
+};
+uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
+			     const struct cs_status_view *v);
+
+/*
+ * The digest of the configuration: SHA-256 over the version and every
+ * group's and resource's record without runtime state, in name order (so
+ * that the order objects sit in memory or on disk does not matter).  Two
+ * replicas at the same version with different digests have diverged.
+ */
+#define CS_DIGEST_SIZE 32u
+uint32_t model_digest(const struct cs_model *m, uint8_t out[CS_DIGEST_SIZE]);
 
 /* Objects with MSCS's defaults (names may be NULL, for loaders), and their free. */
 struct cs_group *model_group_new(const char *name);

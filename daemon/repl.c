@@ -243,26 +243,70 @@ static void after_change(void)
 
 /* ---- delivery ---- */
 
-/* The leader of a state transfer: the newest database, then a node whose
- * runtime state is live (established and quorate, then established), then
- * the lowest node id.  Every member computes the same from the same STATEs. */
+/*
+ * The leader of a state transfer.  Copies that must not lead
+ * (SYNC_DISTRUSTED: failed their digest, were moved aside, diverged) are
+ * passed over while another exists.  Then: the copy synced in the latest
+ * quorate view (epoch) - a node that was away cannot outrank those that
+ * stayed by a version number alone -; then the newest (version); then one
+ * whose runtime state is live (established and quorate, then established);
+ * then the lowest node id.  Every member computes the same from the same
+ * STATEs.
+ */
+static size_t sync_leader_index(void)
+{
+	size_t best = SIZE_MAX;
+	int any_trusted = 0;
+
+	for (size_t i = 0; i < csd->n_sync_states; i++)
+		if (!(csd->sync[i].st.flags & SYNC_DISTRUSTED))
+			any_trusted = 1;
+	for (size_t i = 0; i < csd->n_sync_states; i++) {
+		const struct wire_state *a = &csd->sync[i].st;
+		if (any_trusted && (a->flags & SYNC_DISTRUSTED))
+			continue;
+		if (best == SIZE_MAX) {
+			best = i;
+			continue;
+		}
+		const struct wire_state *b = &csd->sync[best].st;
+		uint32_t ra = (a->flags & SYNC_ESTABLISHED) ? ((a->flags & SYNC_QUORATE) ? 2u : 1u) : 0u;
+		uint32_t rb = (b->flags & SYNC_ESTABLISHED) ? ((b->flags & SYNC_QUORATE) ? 2u : 1u) : 0u;
+		int better = a->epoch != b->epoch ? a->epoch > b->epoch :
+			     a->version != b->version ? a->version > b->version :
+			     ra != rb ? ra > rb : csd->sync[i].id < csd->sync[best].id;
+		if (better)
+			best = i;
+	}
+	return best;
+}
+
 static uint32_t sync_leader(void)
 {
-	uint32_t leader = 0, lrank = 0;
-	uint64_t best = 0;
+	size_t i = sync_leader_index();
 
-	for (size_t i = 0; i < csd->n_sync_states; i++) {
-		uint32_t id = csd->sync_states[i], f = csd->sync_flags[i];
-		uint64_t v = csd->sync_versions[i];
-		uint32_t rank = (f & SYNC_ESTABLISHED) ? ((f & SYNC_QUORATE) ? 2u : 1u) : 0u;
-		if (!leader || v > best || (v == best && rank > lrank) ||
-		    (v == best && rank == lrank && id < leader)) {
-			leader = id;
-			best = v;
-			lrank = rank;
-		}
+	return i == SIZE_MAX ? 0 : csd->sync[i].id;
+}
+
+/* The view is synced: this copy is now the leader's, of its epoch - one
+ * more if this view is a majority of the configured nodes (it could make
+ * changes the others have not seen). */
+static void sync_done(void)
+{
+	size_t i = sync_leader_index();
+	uint64_t epoch = i == SIZE_MAX ? csd->epoch : csd->sync[i].st.epoch;
+	uint32_t rc;
+
+	if (csd->n_members * 2 > csd->model.n_nodes)
+		epoch++;
+	if (epoch != csd->epoch) {
+		csd->epoch = epoch;
+		if ((rc = store_set_epoch(csd->store, epoch)) != ERROR_SUCCESS)
+			log_err("cannot record the view's epoch: %s", cluster_strerror(rc));
 	}
-	return leader;
+	if (csd->distrusted)
+		log_notice("this node's database is now the cluster's copy again");
+	csd->distrusted = 0;
 }
 
 static void sync_check(void)
@@ -286,21 +330,19 @@ static void sync_check(void)
 
 static void on_state(uint32_t from, const uint8_t *p, size_t len)
 {
-	uint64_t version;
-	uint32_t flags;
+	struct wire_state st;
 
-	if (wire_decode_state(p, len, &version, &flags) != ERROR_SUCCESS) {
+	if (wire_decode_state(p, len, &st) != ERROR_SUCCESS) {
 		log_warn("dropped a malformed STATE from node %u", from);
 		return;
 	}
 	if (csd->synced || !repl_is_member(from))
 		return;
 	for (size_t i = 0; i < csd->n_sync_states; i++)
-		if (csd->sync_states[i] == from)
+		if (csd->sync[i].id == from)
 			return;
-	csd->sync_states[csd->n_sync_states] = from;
-	csd->sync_versions[csd->n_sync_states] = version;
-	csd->sync_flags[csd->n_sync_states] = flags;
+	csd->sync[csd->n_sync_states].id = from;
+	csd->sync[csd->n_sync_states].st = st;
 	csd->n_sync_states++;
 	sync_check();
 }
@@ -308,7 +350,7 @@ static void on_state(uint32_t from, const uint8_t *p, size_t len)
 /* A STATE from a member speaking protocol `wire`, not ours. */
 static void on_foreign_state(uint32_t from, uint32_t wire, const uint8_t *p, size_t len)
 {
-	uint32_t flags = len >= WIRE_STATE_SIZE ? cs_le32(p + 8) : 0; /* stable in every version */
+	uint32_t flags = len >= 12 ? cs_le32(p + 8) : 0; /* stable in every version */
 	size_t i;
 
 	for (i = 0; i < csd->n_members && csd->members[i] != from; i++)
@@ -350,10 +392,11 @@ static void on_snapshot(uint32_t from, const uint8_t *p, size_t len)
 			log_notice("database caught up from node %u: version %" PRIu64 " -> %" PRIu64,
 				   from, old, csd->model.version);
 	}
+	sync_done();
 	csd->synced = 1;
 	csd->ever_synced = 1;
-	log_info("view synced: %zu member(s), leader %u, version %" PRIu64, csd->n_members, from,
-		 csd->model.version);
+	log_info("view synced: %zu member(s), leader %u, version %" PRIu64 ", epoch %" PRIu64,
+		 csd->n_members, from, csd->model.version, csd->epoch);
 	flush_queue();
 	after_change();
 }
@@ -496,9 +539,12 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	}
 	csd->synced = 0;
 	csd->n_sync_states = 0;
-	wire_encode_state(v, csd->model.version,
-			  (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
-				  (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u));
+	wire_encode_state(v, &(struct wire_state){
+		.version = csd->model.version,
+		.epoch = csd->epoch,
+		.flags = (csd->ever_synced ? SYNC_ESTABLISHED : 0u) |
+			 (csd->ever_synced && csd->quorate ? SYNC_QUORATE : 0u) |
+			 (csd->distrusted ? SYNC_DISTRUSTED : 0u) });
 	uint32_t rc = repl_send(MSG_STATE, 0, 0, 0, 0, v, sizeof(v));
 	if (rc != ERROR_SUCCESS)
 		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));

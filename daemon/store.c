@@ -1,8 +1,11 @@
 /*
  * store.c - see store.h.
  *
- * Tables: meta(key, value) holds "version" (config ops applied) and
- * "schema" (CS_SCHEMA_VERSION of the rows; absent: schema 1); objects(kind,
+ * Tables: meta(key, value) holds "version" (config ops applied), "schema"
+ * (CS_SCHEMA_VERSION of the rows; absent: schema 1), "digest" (model_digest
+ * of the rows, written with them: a file edited or damaged behind
+ * clusterd's back no longer matches it) and "epoch" (the last quorate view
+ * this copy was synced in, repl.c); objects(kind,
  * name, data) one row per group (kind 1) or resource (kind 2), data the
  * object's record (model_encode_row: its named fields).  A database of
  * schema 1 is upgraded at load, in one transaction, after a copy of the
@@ -15,7 +18,9 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cs_alloc.h"
@@ -143,6 +148,28 @@ uint32_t store_open(const char *dir, struct cs_store **ret, const char **why)
 	rc = ERROR_SUCCESS;
 out:
 	store_close(s);
+	return rc;
+}
+
+uint32_t store_move_aside(const char *dir, char *ret_path, size_t ret_size)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char from[4200], to[4300];
+	time_t now = time(NULL);
+	struct tm tm;
+	uint32_t rc = ERROR_SUCCESS;
+
+	gmtime_r(&now, &tm);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
+		snprintf(from, sizeof(from), "%s/cluster.db%s", dir, suffixes[i]);
+		snprintf(to, sizeof(to), "%s/cluster.db.bad-%04d%02d%02dT%02d%02d%02dZ%s", dir,
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, suffixes[i]);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			rc = ERROR_GEN_FAILURE;
+		if (i == 0 && ret_path)
+			snprintf(ret_path, ret_size, "%s", to);
+	}
 	return rc;
 }
 
@@ -363,6 +390,76 @@ static uint32_t write_object(struct cs_store *s, enum cs_record kind, const char
 	return rc;
 }
 
+/* A meta row holding bytes (the digest). */
+static uint32_t meta_put_blob(struct cs_store *s, const char *key, const void *data, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int ok;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ERROR_GEN_FAILURE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+}
+
+static uint32_t meta_put_int(struct cs_store *s, const char *key, int64_t v)
+{
+	sqlite3_stmt *st = NULL;
+	int ok;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ERROR_GEN_FAILURE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+}
+
+uint32_t store_check_digest(struct cs_store *s, const struct cs_model *m, int *ret_ok)
+{
+	uint8_t want[CS_DIGEST_SIZE];
+	sqlite3_stmt *st = NULL;
+	uint32_t rc;
+	int step;
+
+	if ((rc = model_digest(m, want)) != ERROR_SUCCESS)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='digest'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ERROR_GEN_FAILURE;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const void *d = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		*ret_ok = d && n == (int)CS_DIGEST_SIZE && !memcmp(d, want, CS_DIGEST_SIZE);
+	} else {
+		*ret_ok = 1; /* written before digests: nothing to hold it against */
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+}
+
+uint32_t store_get_epoch(struct cs_store *s, uint64_t *ret)
+{
+	int64_t v = 0;
+	uint32_t rc = meta_get(s, "epoch", 0, &v);
+
+	if (rc == ERROR_SUCCESS)
+		*ret = (uint64_t)v;
+	return rc;
+}
+
+uint32_t store_set_epoch(struct cs_store *s, uint64_t epoch)
+{
+	return meta_put_int(s, "epoch", (int64_t)epoch);
+}
+
 static uint32_t write_version(struct cs_store *s, uint64_t version)
 {
 	int ok;
@@ -396,6 +493,13 @@ static uint32_t commit(struct cs_store *s, struct cs_model *m, int all)
 					  m->resources[i]);
 	if (rc == ERROR_SUCCESS)
 		rc = write_version(s, m->version);
+	if (rc == ERROR_SUCCESS) {
+		/* the digest of what is now on disk, with it, in one transaction */
+		uint8_t d[CS_DIGEST_SIZE];
+		rc = model_digest(m, d);
+		if (rc == ERROR_SUCCESS)
+			rc = meta_put_blob(s, "digest", d, sizeof(d));
+	}
 	if (rc == ERROR_SUCCESS && all) {
 		char sql[96];
 		snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta(key,value) VALUES('schema',%u)",

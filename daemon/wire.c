@@ -45,18 +45,19 @@ uint32_t wire_decode(const void *msg, size_t msg_len, struct wire_hdr *h,
 	return ERROR_SUCCESS;
 }
 
-void wire_encode_state(uint8_t out[WIRE_STATE_SIZE], uint64_t version, uint32_t flags)
+void wire_encode_state(uint8_t out[WIRE_STATE_SIZE], const struct wire_state *st)
 {
-	cs_put_le64(out, version);
-	cs_put_le32(out + 8, flags);
+	cs_put_le64(out, st->version);
+	cs_put_le32(out + 8, st->flags);
+	cs_put_le64(out + 12, st->epoch);
 }
 
-uint32_t wire_decode_state(const uint8_t *p, size_t len, uint64_t *ret_version,
-			   uint32_t *ret_flags)
+uint32_t wire_decode_state(const uint8_t *p, size_t len, struct wire_state *ret)
 {
 	if (!p || len != WIRE_STATE_SIZE)
 		return ERROR_INVALID_DATA;
-	*ret_version = cs_le64(p);
-	*ret_flags = cs_le32(p + 8);
+	ret->version = cs_le64(p);
+	ret->flags = cs_le32(p + 8);
+	ret->epoch = cs_le64(p + 12);
 	return ERROR_SUCCESS;
 }

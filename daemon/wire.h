@@ -15,8 +15,8 @@
  *    24  u32 len      payload bytes, at most WIRE_MAX_PAYLOAD
  *    28  u32 version  the sender's cluster protocol (0: protocol 1)
  *
- * Payloads: STATE = u64 database version, u32 SYNC_* flags (the same in
- * every protocol version); SNAPSHOT = model_encode_snapshot(); OP and
+ * Payloads: STATE = u64 database version, u32 SYNC_* flags (these 12 bytes
+ * the same in every protocol version), u64 epoch; SNAPSHOT = model_encode_snapshot(); OP and
  * CONTROL_REQ / CONTROL_REPLY = property lists of named arguments (args.h).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -33,7 +33,7 @@
 /* The cluster protocol this clusterd speaks.  2: snapshots of records by
  * name (model.h, schema 2). */
 #define WIRE_VERSION 2u
-#define WIRE_STATE_SIZE 12u
+#define WIRE_STATE_SIZE 20u
 
 /* Message types on CPG. */
 enum csd_msg {
@@ -63,9 +63,14 @@ void wire_encode_hdr(uint8_t *out, const struct wire_hdr *h);
 uint32_t wire_decode(const void *msg, size_t msg_len, struct wire_hdr *h,
 		     const uint8_t **ret_payload);
 
-/* A STATE payload: ERROR_SUCCESS, or ERROR_INVALID_DATA if it is not 12 bytes. */
-void wire_encode_state(uint8_t out[WIRE_STATE_SIZE], uint64_t version, uint32_t flags);
-uint32_t wire_decode_state(const uint8_t *p, size_t len, uint64_t *ret_version,
-			   uint32_t *ret_flags);
+/* A STATE payload: ERROR_SUCCESS, or ERROR_INVALID_DATA if it is not
+ * WIRE_STATE_SIZE bytes. */
+struct wire_state {
+	uint64_t version;   /* config ops applied */
+	uint32_t flags;     /* SYNC_* (repl.c) */
+	uint64_t epoch;     /* the last quorate view this copy was synced in */
+};
+void wire_encode_state(uint8_t out[WIRE_STATE_SIZE], const struct wire_state *st);
+uint32_t wire_decode_state(const uint8_t *p, size_t len, struct wire_state *ret);
 
 #endif

@@ -93,6 +93,7 @@ void cluster_status_free(cluster_status *s)
 		return;
 	cs_free(s->cluster_name);
 	cs_free(s->local_node_name);
+	cs_free(s->notice);
 	for (size_t i = 0; i < s->n_nodes; i++)
 		node_info_clear(&s->nodes[i]);
 	for (size_t i = 0; i < s->n_groups; i++)
@@ -151,10 +152,13 @@ static uint32_t add_cluster(cluster_status *s, const clusprop_value *v)
 		s->local_node_name = c.local_name;
 		s->quorate = c.quorate != 0;
 		s->local_node_id = c.local_id;
-		c.name = c.local_name = NULL;
+		s->synced = c.synced != 0;
+		s->notice = c.notice;
+		c.name = c.local_name = c.notice = NULL;
 	}
 	cs_free(c.name);
 	cs_free(c.local_name);
+	cs_free(c.notice);
 	return rc;
 }
 

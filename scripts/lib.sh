@@ -12,7 +12,7 @@ CS_APT_PACKAGES="
 	clang libclang-rt-14-dev
 	libcmocka-dev valgrind
 	corosync libcorosync-common-dev libcpg-dev libvotequorum-dev libquorum-dev libcmap-dev
-	libqb-dev libsqlite3-dev libblkid-dev libmount-dev
+	libqb-dev libsqlite3-dev libblkid-dev libmount-dev nettle-dev
 	iproute2 util-linux procps git
 "
 

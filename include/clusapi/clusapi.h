@@ -189,7 +189,13 @@ typedef struct cluster_status {
 	cluster_group_info *groups;
 	size_t n_resources;
 	cluster_resource_info *resources;
-	void *reserved[8];
+	int synced;                     /* 0: the local clusterd has not yet synced with the
+	                                   cluster since it started or its view changed: what
+	                                   it says of groups and resources may be stale */
+	char *notice;                   /* what went wrong with this node's copy of the
+	                                   cluster database (moved aside, failed its
+	                                   digest), or NULL */
+	void *reserved[6];
 } cluster_status;
 
 /*

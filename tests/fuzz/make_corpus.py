@@ -558,8 +558,8 @@ def cpg(mtype, payload=b"", op=0, frm=1, dest=0, req_id=0, status=0, version=WIR
             + payload)
 
 
-def state(version, flags):
-    return u64(version) + u32(flags)
+def state(version, flags, epoch=3):
+    return u64(version) + u32(flags) + u64(epoch)
 
 
 def frame(op, payload=b"", req_id=1, status=0, version=PROTO_VERSION, length=None,
@@ -628,6 +628,8 @@ CPG_SEEDS = {
     "state-protocol-1": cpg(MSG_STATE, state(9, 1), version=0),
     "state-protocol-3": cpg(MSG_STATE, state(9, 1), version=3),
     "state-bad-short": cpg(MSG_STATE, state(9, 0)[:11]),
+    "state-protocol-2-v1-size": cpg(MSG_STATE, state(9, 0)[:12]),
+    "state-distrusted": cpg(MSG_STATE, state(1 << 40, 4, epoch=7), frm=2),
     # ---- SNAPSHOT ----
     "snapshot": cpg(MSG_SNAPSHOT, cluster_snapshot()),
     "snapshot-empty": cpg(MSG_SNAPSHOT, snapshot(version=0, paused=())),

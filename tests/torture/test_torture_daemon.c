@@ -983,7 +983,8 @@ static uint32_t scenario_status(void *ctx)
 		int cluster_ok = 0;
 		clusprop_builder_free(&b);
 		clusprop_builder_init_owned(&b);
-		if ((rc = model_encode_status(&m, &b, (int)quorate, local)))
+		if ((rc = model_encode_status(&m, &b, &(struct cs_status_view){ .quorate = (int)quorate,
+					.synced = 1, .local_id = local })))
 			break;
 		rc = count_status(clusprop_builder_data(&b), clusprop_builder_size(&b), counts,
 				  pass ? "" : "n2", quorate, &cluster_ok);
@@ -1390,15 +1391,15 @@ static uint32_t scenario_transfer(void *ctx)
 	}
 
 	/* a STATE message */
-	uint64_t version = 0;
-	uint32_t flags = 0;
+	struct wire_state sent = { .version = m.version, .flags = 0x80000001u,
+				   .epoch = 0x0102030405060708ull }, got = { 0 };
 	struct wire_hdr hs = { .type = MSG_STATE, .from = NODE3, .len = WIRE_STATE_SIZE,
 			       .version = WIRE_VERSION };
 	wire_encode_hdr(st, &hs);
-	wire_encode_state(st + WIRE_HEADER, m.version, 0x80000001u);
+	wire_encode_state(st + WIRE_HEADER, &sent);
 	if (wire_decode(st, sizeof(st), &d, &p) != ERROR_SUCCESS || !hdr_eq(&d, &hs) ||
-	    wire_decode_state(p, d.len, &version, &flags) != ERROR_SUCCESS ||
-	    version != m.version || flags != 0x80000001u) {
+	    wire_decode_state(p, d.len, &got) != ERROR_SUCCESS ||
+	    got.version != sent.version || got.flags != sent.flags || got.epoch != sent.epoch) {
 		note("STATE message: does not come back");
 		rc = ERROR_INVALID_DATA;
 		goto out;
@@ -1458,8 +1459,7 @@ static void test_wire_refusals(void **state)
 	struct wire_hdr h = { .type = MSG_OP, .op = MOP_GROUP_CREATE, .len = 8, .version = 0 };
 	struct wire_hdr d, sentinel;
 	const uint8_t *p = (const uint8_t *)"untouched";
-	uint64_t v = 42;
-	uint32_t f = 43;
+	struct wire_state ws = { .version = 42, .flags = 43 };
 
 	(void)state;
 	memset(&sentinel, 0x5A, sizeof(sentinel));
@@ -1484,12 +1484,12 @@ static void test_wire_refusals(void **state)
 			 ERROR_INVALID_DATA);
 	assert_memory_equal(&d, &sentinel, sizeof(d));
 	assert_string_equal((const char *)p, "untouched");
-	/* STATE payloads are 12 bytes exactly */
-	assert_int_equal(wire_decode_state(msg, WIRE_STATE_SIZE - 1, &v, &f), ERROR_INVALID_DATA);
-	assert_int_equal(wire_decode_state(msg, WIRE_STATE_SIZE + 1, &v, &f), ERROR_INVALID_DATA);
-	assert_int_equal(wire_decode_state(NULL, WIRE_STATE_SIZE, &v, &f), ERROR_INVALID_DATA);
-	assert_int_equal(v, 42);
-	assert_int_equal(f, 43);
+	/* STATE payloads are WIRE_STATE_SIZE bytes exactly */
+	assert_int_equal(wire_decode_state(msg, WIRE_STATE_SIZE - 1, &ws), ERROR_INVALID_DATA);
+	assert_int_equal(wire_decode_state(msg, WIRE_STATE_SIZE + 1, &ws), ERROR_INVALID_DATA);
+	assert_int_equal(wire_decode_state(NULL, WIRE_STATE_SIZE, &ws), ERROR_INVALID_DATA);
+	assert_int_equal(ws.version, 42);
+	assert_int_equal(ws.flags, 43);
 }
 
 int main(void)

@@ -29,6 +29,7 @@ static inline void st_cluster(clusprop_builder *b, const char *name, uint32_t qu
 	clusprop_add_dword(&f, "Quorate", quorate);
 	clusprop_add_dword(&f, "LocalNodeId", local_id);
 	clusprop_add_sz(&f, "LocalNodeName", local_name);
+	clusprop_add_dword(&f, "Synced", 1);
 	st_record(b, "Cluster", &f);
 }
 

@@ -1139,6 +1139,8 @@ static void test_status_json(void **state)
 		"{\n"
 		"  \"cluster\": \"demo\",\n"
 		"  \"quorate\": true,\n"
+		"  \"synced\": true,\n"
+		"  \"notice\": null,\n"
 		"  \"local_node\": {\n    \"name\": \"n1\",\n    \"id\": 1\n  },\n"
 		"  \"nodes\": [\n"
 		"    {\n      \"name\": \"n1\",\n      \"id\": 1,\n      \"state\": \"Up\"\n    }\n"

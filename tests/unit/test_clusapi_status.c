@@ -186,6 +186,40 @@ static void test_empty_cluster(void **state)
 	cluster_status_free(NULL);
 }
 
+/* A node that has not synced says so, and what went wrong with its database. */
+static void test_synced_and_notice(void **state)
+{
+	clusprop_builder b, f;
+	cluster_status *s = NULL;
+
+	(void)state;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	clusprop_builder_init_owned(&f);
+	clusprop_builder_begin_plist(&f);
+	clusprop_add_sz(&f, "Name", "c");
+	clusprop_add_dword(&f, "Quorate", 0);
+	clusprop_add_dword(&f, "LocalNodeId", 3);
+	clusprop_add_sz(&f, "LocalNodeName", "n3");
+	clusprop_add_dword(&f, "Synced", 0);
+	clusprop_add_sz(&f, "Notice", "the database was moved aside");
+	st_record(&b, "Cluster", &f);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 ERROR_SUCCESS);
+	assert_int_equal(s->synced, 0);
+	assert_string_equal(s->notice, "the database was moved aside");
+	cluster_status_free(s);
+	clusprop_builder_free(&b);
+	/* the usual reply: synced, no notice */
+	build_reply(&b, 0);
+	assert_int_equal(cs_status_decode(clusprop_builder_data(&b), clusprop_builder_size(&b), &s),
+			 ERROR_SUCCESS);
+	assert_int_equal(s->synced, 1);
+	assert_null(s->notice);
+	cluster_status_free(s);
+	clusprop_builder_free(&b);
+}
+
 static void expect_bad(clusprop_builder *b)
 {
 	cluster_status *s = (cluster_status *)0x1;
@@ -334,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_forward_compatible),
 		cmocka_unit_test(test_empty_cluster),
+		cmocka_unit_test(test_synced_and_notice),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_allocation_failures),
 		cmocka_unit_test(test_strv),

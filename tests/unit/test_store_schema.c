@@ -359,6 +359,69 @@ static void test_snapshot_header(void **state)
 	}
 }
 
+/* The digest: order does not matter, content does; a file changed behind
+ * clusterd's back fails it; the epoch is kept. */
+static void test_digest_and_epoch(void **state)
+{
+	struct cs_model a, b, c;
+	struct cs_store *s = NULL;
+	uint8_t da[CS_DIGEST_SIZE], db[CS_DIGEST_SIZE];
+	const char *why;
+	char path[300];
+	uint64_t epoch = 99;
+	int ok = -1;
+	sqlite3 *sq;
+
+	(void)state;
+	model_init(&a);
+	model_init(&b);
+	model_init(&c);
+	assert_int_equal(model_apply(&a, MOP_GROUP_CREATE, &(struct cs_args){ .name = "x" }, &why), 0);
+	assert_int_equal(model_apply(&a, MOP_GROUP_CREATE, &(struct cs_args){ .name = "y" }, &why), 0);
+	assert_int_equal(model_apply(&b, MOP_GROUP_CREATE, &(struct cs_args){ .name = "y" }, &why), 0);
+	assert_int_equal(model_apply(&b, MOP_GROUP_CREATE, &(struct cs_args){ .name = "x" }, &why), 0);
+	assert_int_equal(model_digest(&a, da), ERROR_SUCCESS);
+	assert_int_equal(model_digest(&b, db), ERROR_SUCCESS);
+	assert_memory_equal(da, db, CS_DIGEST_SIZE); /* same objects, other order */
+	model_group(&b, "x")->failover_period = 1;
+	assert_int_equal(model_digest(&b, db), ERROR_SUCCESS);
+	assert_memory_not_equal(da, db, CS_DIGEST_SIZE); /* a field differs */
+	model_group(&b, "x")->failover_period = model_group(&a, "x")->failover_period;
+	model_group(&b, "x")->state = ClusterGroupFailed; /* runtime: not in the digest */
+	assert_int_equal(model_digest(&b, db), ERROR_SUCCESS);
+	assert_memory_equal(da, db, CS_DIGEST_SIZE);
+
+	/* stored with the rows; a row deleted behind clusterd's back fails it */
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	assert_int_equal(store_replace(s, &a), ERROR_SUCCESS);
+	assert_int_equal(store_get_epoch(s, &epoch), ERROR_SUCCESS);
+	assert_int_equal(epoch, 0);
+	assert_int_equal(store_set_epoch(s, 7), ERROR_SUCCESS);
+	store_close(s);
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	assert_int_equal(store_load(s, &c, NULL), ERROR_SUCCESS);
+	assert_int_equal(store_check_digest(s, &c, &ok), ERROR_SUCCESS);
+	assert_int_equal(ok, 1);
+	assert_int_equal(store_get_epoch(s, &epoch), ERROR_SUCCESS);
+	assert_int_equal(epoch, 7);
+	store_close(s);
+	model_free(&c);
+	model_init(&c);
+	snprintf(path, sizeof(path), "%s/cluster.db", dir);
+	assert_int_equal(sqlite3_open(path, &sq), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(sq, "DELETE FROM objects WHERE name='y'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(sq);
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	assert_int_equal(store_load(s, &c, NULL), ERROR_SUCCESS);
+	assert_int_equal(store_check_digest(s, &c, &ok), ERROR_SUCCESS);
+	assert_int_equal(ok, 0);
+	store_close(s);
+	model_free(&a);
+	model_free(&b);
+	model_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot_versions),
 		cmocka_unit_test(test_bad_records),
 		cmocka_unit_test(test_snapshot_header),
+		cmocka_unit_test_setup_teardown(test_digest_and_epoch, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
