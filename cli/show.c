@@ -137,8 +137,11 @@ static void status_text(FILE *f, const cluster_status *s)
 	if (!s->synced)
 		fputs("Not synced: this node has not caught up with the cluster yet; what it "
 		      "shows of groups and resources may be stale.\n", f);
-	if (s->notice)
-		fprintf(f, "Notice: %s\n", s->notice);
+	if (s->notice) {
+		fputs("Notice: ", f);
+		cli_text_puts(f, s->notice);
+		fputc('\n', f);
+	}
 
 	fputs("\nNodes:\n", f);
 	w1 = 4;

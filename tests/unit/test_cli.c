@@ -1208,6 +1208,27 @@ static void test_status_escapes(void **state)
 	cluster_status_free(s);
 }
 
+/* The notice clusterd gives about this node's database is its text: escaped
+ * in the table, JSON's escapes in JSON. */
+static void test_status_notice_escaped(void **state)
+{
+	char name[] = "c", node[] = "n1", notice[] = "db moved aside\n\x1b[2Jforged line";
+	cluster_status s = {
+		.cluster_name = name, .quorate = 1, .local_node_id = 1, .local_node_name = node,
+		.synced = 1, .notice = notice,
+	};
+	char *got;
+
+	(void)state;
+	got = status_output(&s, CLI_FMT_TEXT);
+	assert_inert(got);
+	assert_non_null(strstr(got, "\nNotice: db moved aside\\n\\x1b[2Jforged line\n"));
+	free(got);
+	got = status_output(&s, CLI_FMT_JSON);
+	assert_non_null(strstr(got, "\"notice\": \"db moved aside\\n\\u001b[2Jforged line\","));
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1231,6 +1252,7 @@ int main(void)
 		cmocka_unit_test(test_decode_partition_escapes),
 		cmocka_unit_test(test_status_json),
 		cmocka_unit_test(test_status_escapes),
+		cmocka_unit_test(test_status_notice_escaped),
 	};
 
 	setenv("CLUSTER_SOCKET", NO_SOCKET, 1);
