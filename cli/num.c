@@ -38,7 +38,7 @@ enum cli_num cli_parse_uint(const char *s, uint64_t max, uint64_t *ret)
 		if (d < 0 || (unsigned)d >= base)
 			return CLI_NUM_MALFORMED;
 		/* Past max, keep reading: trailing garbage is still malformed. */
-		if (!big && v > (max - (uint64_t)d) / base)
+		if (!big && ((uint64_t)d > max || v > (max - (uint64_t)d) / base))
 			big = 1;
 		if (!big)
 			v = v * base + (uint64_t)d;

@@ -376,6 +376,9 @@ static void test_num_parsers(void **state)
 		{ "18446744073709551616", UINT64_MAX, CLI_NUM_RANGE, 0 },
 		{ "0x10000000000000000", UINT64_MAX, CLI_NUM_RANGE, 0 },
 		{ "101", 100, CLI_NUM_RANGE, 0 },
+		{ "5", 4, CLI_NUM_RANGE, 0 },
+		{ "0xf", 9, CLI_NUM_RANGE, 0 },
+		{ "0", 0, CLI_NUM_OK, 0 },
 		{ "99999999999999999999x", 100, CLI_NUM_MALFORMED, 0 },
 		{ "", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
 		{ "0x", UINT64_MAX, CLI_NUM_MALFORMED, 0 },
@@ -406,6 +409,9 @@ static void test_num_parsers(void **state)
 		{ "-", INT32_MIN, INT32_MAX, CLI_NUM_MALFORMED, 0 },
 		{ "--1", INT32_MIN, INT32_MAX, CLI_NUM_MALFORMED, 0 },
 		{ "- 1", INT32_MIN, INT32_MAX, CLI_NUM_MALFORMED, 0 },
+		{ "-5", 0, 10, CLI_NUM_RANGE, 0 },
+		{ "-0", 0, 10, CLI_NUM_OK, 0 },
+		{ "3", 5, 10, CLI_NUM_RANGE, 0 },
 	};
 	static const struct {
 		const char *s;
