@@ -64,27 +64,24 @@ static size_t escape(FILE *f, const char *str, size_t n)
 	char buf[16];
 
 	while (i < n) {
-		const char *e = NULL;
-		uint32_t cp;
-		size_t len;
+		const char *e = buf;
+		uint32_t cp = 0;
+		size_t len = cli_utf8_seq(s + i, n - i, &cp);
 
-		switch (s[i]) {
-		case '\\': e = "\\\\"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
-		default: break;
-		}
-		len = cli_utf8_seq(s + i, n - i, &cp);
-		if (!e && (len == 0 || cp < 0x20 || cp == 0x7F)) {
-			snprintf(buf, sizeof(buf), "\\x%02x", s[i]);
-			e = buf;
+		if (len == 0 || cp < 0x20 || cp == 0x7F) {
 			len = 1;
-		} else if (!e && is_format_control(cp)) {
+			switch (s[i]) {
+			case '\n': e = "\\n"; break;
+			case '\r': e = "\\r"; break;
+			case '\t': e = "\\t"; break;
+			default: snprintf(buf, sizeof(buf), "\\x%02x", s[i]); break;
+			}
+		} else if (cp == '\\') {
+			e = "\\\\";
+		} else if (is_format_control(cp)) {
 			snprintf(buf, sizeof(buf), "\\u%04x", (unsigned)cp);
-			e = buf;
-		} else if (e) {
-			len = 1;
+		} else {
+			e = NULL;
 		}
 		if (e) {
 			if (f)
