@@ -906,6 +906,20 @@ static void assert_inert(const char *text)
 	}
 }
 
+/* Each fragment (up to a NULL) is in text. */
+static void expect_has(const char *text, ...)
+{
+	va_list ap;
+
+	va_start(ap, text);
+	for (const char *f = va_arg(ap, const char *); f; f = va_arg(ap, const char *))
+		if (!strstr(text, f))
+			fail_msg("'%s' not in:\n%s", f, text);
+	va_end(ap);
+}
+
+#define HAS(text, ...) expect_has((text), __VA_ARGS__, (const char *)NULL)
+
 /* Names and other strings from the command line are echoed escaped in
  * error messages: one line, nothing a terminal would act on. */
 static void test_run_escapes_messages(void **state)
@@ -1080,12 +1094,11 @@ static void test_decode_partition_escapes(void **state)
 	got = decode(CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO, clusprop_builder_data(&b),
 		     clusprop_builder_size(&b), CLI_FMT_TEXT);
 	assert_inert(got);
-	assert_non_null(strstr(got, "device=/dev/\\x1b[2J label=lab\\nel fs=ext4 "));
+	HAS(got, "device=/dev/\\x1b[2J label=lab\\nel fs=ext4 ");
 	free(got);
 	got = decode(CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO, clusprop_builder_data(&b),
 		     clusprop_builder_size(&b), CLI_FMT_JSON);
-	assert_non_null(strstr(got, "\"device\": \"/dev/\\u001b[2J\""));
-	assert_non_null(strstr(got, "\"label\": \"lab\\nel\""));
+	HAS(got, "\"device\": \"/dev/\\u001b[2J\"", "\"label\": \"lab\\nel\"");
 	free(got);
 	clusprop_builder_free(&b);
 }
@@ -1165,9 +1178,8 @@ static void test_status_json(void **state)
 	free(got);
 
 	got = status_output(s, CLI_FMT_TEXT);
-	assert_non_null(strstr(got, "Cluster: demo   Quorum: yes   Local node: n1 (id 1)\n"));
-	assert_non_null(strstr(got, "PartialOnline"));
-	assert_non_null(strstr(got, "OfflinePending"));
+	HAS(got, "Cluster: demo   Quorum: yes   Local node: n1 (id 1)\n", "PartialOnline",
+	    "OfflinePending");
 	free(got);
 	cluster_status_free(s);
 }
@@ -1192,24 +1204,22 @@ static void test_status_escapes(void **state)
 
 	got = status_output(s, CLI_FMT_TEXT);
 	assert_inert(got);
-	assert_non_null(strstr(got, "Cluster: de\\x1b]0;x\\x07mo   Quorum: yes   "
-				    "Local node: n\\x1b[1m (id 1)\n"));
-	assert_non_null(strstr(got, "  NAME      ID         STATE\n"
-				    "  n\\x1b[1m  1          Up\n"
-				    "  n2        2          Up\n"));
-	assert_non_null(strstr(got, "  NAME  STATE          OWNER     PREFERRED OWNERS\n"
-				    "  g\\nx  Online         n\\x1b[1m  n\\x1b[1m,n2\n"));
-	assert_non_null(strstr(got, "  NAME     TYPE  GROUP  STATE           OWNER     DEPENDS ON\n"
-				    "  r\\u009b  T\\ty  g\\nx   Online          n\\x1b[1m  d\\n1\n"
-				    "  d\\n1     T     g\\nx   Online          n2        -\n"));
+	HAS(got,
+	    "Cluster: de\\x1b]0;x\\x07mo   Quorum: yes   Local node: n\\x1b[1m (id 1)\n",
+	    "  NAME      ID         STATE\n"
+	    "  n\\x1b[1m  1          Up\n"
+	    "  n2        2          Up\n",
+	    "  NAME  STATE          OWNER     PREFERRED OWNERS\n"
+	    "  g\\nx  Online         n\\x1b[1m  n\\x1b[1m,n2\n",
+	    "  NAME     TYPE  GROUP  STATE           OWNER     DEPENDS ON\n"
+	    "  r\\u009b  T\\ty  g\\nx   Online          n\\x1b[1m  d\\n1\n"
+	    "  d\\n1     T     g\\nx   Online          n2        -\n");
 	free(got);
 
 	got = status_output(s, CLI_FMT_JSON);
-	assert_non_null(strstr(got, "\"cluster\": \"de\\u001b]0;x\\u0007mo\""));
-	assert_non_null(strstr(got, "\"name\": \"g\\nx\""));
-	assert_non_null(strstr(got, "\"name\": \"r\xc2\x9b\""));
-	assert_non_null(strstr(got, "\"type\": \"T\\ty\""));
-	assert_non_null(strstr(got, "\"dependencies\": [\n        \"d\\n1\"\n      ]"));
+	HAS(got, "\"cluster\": \"de\\u001b]0;x\\u0007mo\"", "\"name\": \"g\\nx\"",
+	    "\"name\": \"r\xc2\x9b\"", "\"type\": \"T\\ty\"",
+	    "\"dependencies\": [\n        \"d\\n1\"\n      ]");
 	free(got);
 	cluster_status_free(s);
 }
@@ -1228,10 +1238,10 @@ static void test_status_notice_escaped(void **state)
 	(void)state;
 	got = status_output(&s, CLI_FMT_TEXT);
 	assert_inert(got);
-	assert_non_null(strstr(got, "\nNotice: db moved aside\\n\\x1b[2Jforged line\n"));
+	HAS(got, "\nNotice: db moved aside\\n\\x1b[2Jforged line\n");
 	free(got);
 	got = status_output(&s, CLI_FMT_JSON);
-	assert_non_null(strstr(got, "\"notice\": \"db moved aside\\n\\u001b[2Jforged line\","));
+	HAS(got, "\"notice\": \"db moved aside\\n\\u001b[2Jforged line\",");
 	free(got);
 }
 
