@@ -1,6 +1,7 @@
 /*
- * cli.h - the parts of the `cluster` command that are not main(): JSON
- * output, --priv parsing, decoding of control outputs and of the status.
+ * cli.h - the parts of the `cluster` command that are not main(): the
+ * command itself (cli_main), JSON output, --priv parsing, decoding of
+ * control outputs and of the status.
  * They use only the public libclusapi API (and allocate through
  * cluster_alloc/cluster_free), so the unit tests can link them as they are.
  *
@@ -14,6 +15,62 @@
 #include <stdio.h>
 
 #include <clusapi/clusapi.h>
+
+/* ---- cluster.c: the command ---- */
+
+/*
+ * cli_main - the `cluster` command on argv (argv[0] is its name): writes to
+ * stdout and stderr and returns the exit status (see cluster(8)).  It keeps
+ * no state between calls.
+ */
+int cli_main(int argc, char **argv);
+
+/* ---- num.c: numbers on the command line ---- */
+
+enum cli_num {
+	CLI_NUM_OK = 0,
+	CLI_NUM_MALFORMED,         /* empty, or not the syntax below */
+	CLI_NUM_RANGE,             /* above the maximum (or below the minimum) */
+	CLI_NUM_ROUNDS_TO_ZERO,    /* a duration not 0 but under half a millisecond */
+};
+
+/*
+ * cli_parse_uint - s as an unsigned integer of at most max: decimal digits
+ * (a leading zero does not make it octal) or 0x/0X and hex digits, and
+ * nothing else (no sign, no space).  *ret is set only on CLI_NUM_OK.
+ */
+enum cli_num cli_parse_uint(const char *s, uint64_t max, uint64_t *ret);
+
+/* cli_parse_int - an optional '-', then as cli_parse_uint; min to max. */
+enum cli_num cli_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret);
+
+/*
+ * cli_parse_seconds - a duration: decimal digits with an optional fraction
+ * ("2", "2.5", ".25"; at least one digit, no sign, no exponent), rounded to
+ * the nearest millisecond, at most max_ms.  A value that is not 0 but
+ * rounds to 0 is CLI_NUM_ROUNDS_TO_ZERO: where 0 means "for ever" or "no
+ * wait", taking it as 0 would do the opposite of what was asked.
+ */
+enum cli_num cli_parse_seconds(const char *s, uint32_t max_ms, uint32_t *ret_ms);
+
+/* ---- text.c: untrusted strings for a terminal ---- */
+
+/*
+ * cli_text_write - s (n bytes) for a terminal, escaped so that nothing in it
+ * acts on the terminal: backslash as \\, newline, CR and tab as \n, \r,
+ * \t, other control characters, DEL and each byte of invalid UTF-8 as
+ * \xHH (ESC is \x1b), and C1 controls, U+2028/U+2029 and the bidi
+ * controls (U+200E/F, U+202A-E, U+2066-9) as \uXXXX; other UTF-8 as is.
+ * Returns the columns written (a character, or an escape's length).
+ */
+size_t cli_text_write(FILE *f, const char *s, size_t n);
+size_t cli_text_width(const char *s, size_t n);       /* the columns, writing nothing */
+void cli_text_puts(FILE *f, const char *s);
+void cli_text_pad(FILE *f, const char *s, size_t width); /* then spaces up to width */
+
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes left), its code
+ * point in *cp; 0 if the bytes there are not valid UTF-8. */
+size_t cli_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* ---- json.c: a small streaming JSON writer (pretty, 2-space indent) ---- */
 
@@ -114,8 +171,11 @@ enum cli_shape cli_control_shape(uint32_t code);
 void cli_print_control_output(FILE *f, uint32_t code, const void *buf, size_t len,
 			      enum cli_fmt fmt);
 
-/* ---- show.c: the status ---- */
+/* ---- show.c: the status and lists of names ---- */
 
 void cli_print_status(FILE *f, const cluster_status *s, enum cli_fmt fmt);
+
+/* Names one per line (escaped), or as a JSON array. */
+void cli_print_names(FILE *f, char *const *names, size_t n, enum cli_fmt fmt);
 
 #endif /* CLI_H */

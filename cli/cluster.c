@@ -7,6 +7,9 @@
  * Options may come anywhere after `cluster`; `--` ends them.  Exit codes are
  * listed in usage_main below (and in cluster(8)).
  *
+ * This is cli_main(); main() (main.c) only calls it, so the unit tests can
+ * run the whole command on an argument vector.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "cli.h"
@@ -54,6 +57,7 @@ struct opts {
 	uint32_t timeout_ms;
 	int help, version;
 	unsigned given;            /* enum opt_bit of the options seen */
+	const char *first_option;  /* the name of the first option seen */
 	int json, raw;
 	const char *to, *node, *on, *type, *group, *in, *in_string;
 	uint32_t wait_ms;
@@ -103,15 +107,36 @@ struct cmd {
 
 static void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * One line on stderr.  The arguments are names and values from the command
+ * line or from clusterd, so the whole message is escaped (cli_text_write):
+ * it stays one line and nothing in it acts on the terminal.
+ */
 static void errmsg(const char *fmt, ...)
 {
+	char small[512], *msg = small;
 	va_list ap;
+	int n;
 
-	fputs("cluster: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(small)) {
+		msg = cluster_alloc((size_t)n + 1);
+		if (msg) {
+			va_start(ap, fmt);
+			vsnprintf(msg, (size_t)n + 1, fmt, ap);
+			va_end(ap);
+		} else {
+			msg = small;   /* cut short rather than lost */
+		}
+	}
+	fputs("cluster: ", stderr);
+	if (n > 0)
+		cli_text_puts(stderr, msg);
 	fputc('\n', stderr);
+	if (msg != small)
+		cluster_free(msg);
 }
 
 /* ======================================================================
@@ -266,8 +291,8 @@ static int report_state_change(uint32_t rc, const struct ectx *e, const struct o
 	if (rc == ERROR_SUCCESS)
 		return EXIT_OK;
 	if (rc == ERROR_IO_PENDING && o->wait_ms == 0) {
-		fprintf(stderr, "cluster: %s '%s': accepted, still pending "
-			"(--wait SECONDS waits for the result)\n", e->what, e->name);
+		errmsg("%s '%s': accepted, still pending (--wait SECONDS waits for the result)",
+		       e->what, e->name);
 		return EXIT_OK;
 	}
 	if ((rc == ERROR_IO_PENDING || rc == ERROR_TIMEOUT) && o->wait_ms > 0) {
@@ -282,71 +307,77 @@ static int report_state_change(uint32_t rc, const struct ectx *e, const struct o
  * Option parsing
  * ====================================================================== */
 
-static int parse_seconds(const char *s, uint32_t *ret_ms)
-{
-	uint64_t whole = 0, frac = 0, scale = 1000;
-	const char *p = s;
+/* Durations: whole milliseconds in a uint32_t (libclusapi's unit). */
+#define MAX_SECONDS 4294967u
+/* --out-size: as large as an input buffer may be. */
+#define MAX_OUT_SIZE CLUSPROP_MAX_LIST_SIZE
 
-	if (!*p)
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		whole = whole * 10 + (uint64_t)(*p - '0');
-		if (whole > UINT32_MAX / 1000)
-			return -1;
+/* --timeout and --wait; zero says what 0 means for the option. */
+static int set_seconds(const char *opt, const char *val, const char *zero, uint32_t *ret_ms)
+{
+	switch (cli_parse_seconds(val, MAX_SECONDS * 1000u, ret_ms)) {
+	case CLI_NUM_OK:
+		return 0;
+	case CLI_NUM_RANGE:
+		errmsg("--%s '%s': more than %u seconds", opt, val, MAX_SECONDS);
+		break;
+	case CLI_NUM_ROUNDS_TO_ZERO:
+		errmsg("--%s '%s': less than a millisecond, which would be 0 (%s)", opt, val,
+		       zero);
+		break;
+	default:
+		errmsg("--%s '%s': not a number of seconds (decimal, such as 30 or 2.5)", opt,
+		       val);
+		break;
 	}
-	if (*p == '.') {
-		p++;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (scale > 1) {
-				scale /= 10;
-				frac += (uint64_t)(*p - '0') * scale;
-			}
-		}
-	}
-	if (*p || p == s)
-		return -1;
-	if (whole * 1000 + frac > UINT32_MAX - 1)
-		return -1;
-	*ret_ms = (uint32_t)(whole * 1000 + frac);
-	return 0;
+	return -1;
 }
 
-static int parse_size(const char *s, size_t *ret)
+static int set_size(const char *opt, const char *val, size_t *ret)
 {
-	unsigned long long v;
-	char *end = NULL;
+	uint64_t v;
 
-	if (!*s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || !end || *end || v > SIZE_MAX || v > UINT32_MAX)
-		return -1;
-	*ret = (size_t)v;
-	return 0;
+	switch (cli_parse_uint(val, MAX_OUT_SIZE, &v)) {
+	case CLI_NUM_OK:
+		*ret = (size_t)v;
+		return 0;
+	case CLI_NUM_RANGE:
+		errmsg("--%s '%s': more than %u bytes", opt, val, (unsigned)MAX_OUT_SIZE);
+		break;
+	default:
+		errmsg("--%s '%s': not a number of bytes (decimal, or hex after 0x)", opt, val);
+		break;
+	}
+	return -1;
 }
+
+enum arg_kind {
+	NO_ARG = 0,
+	ARG,                /* a value, not empty */
+	ARG_MAY_BE_EMPTY,   /* a value, maybe empty (a text) */
+};
 
 static const struct {
 	const char *name;
 	unsigned bit;       /* 0: a global option */
-	int has_arg;
+	enum arg_kind arg;
 } option_table[] = {
-	{ "socket", 0, 1 },
-	{ "timeout", 0, 1 },
-	{ "help", 0, 0 },
-	{ "version", 0, 0 },
-	{ "json", O_JSON, 0 },
-	{ "raw", O_RAW, 0 },
-	{ "to", O_TO, 1 },
-	{ "node", O_NODE, 1 },
-	{ "on", O_ON, 1 },
-	{ "type", O_TYPE, 1 },
-	{ "group", O_GROUP, 1 },
-	{ "in", O_IN, 1 },
-	{ "in-string", O_IN_STRING, 1 },
-	{ "wait", O_WAIT, 1 },
-	{ "out-size", O_OUT_SIZE, 1 },
-	{ "priv", O_PRIV, 1 },
+	{ "socket", 0, ARG },
+	{ "timeout", 0, ARG },
+	{ "help", 0, NO_ARG },
+	{ "version", 0, NO_ARG },
+	{ "json", O_JSON, NO_ARG },
+	{ "raw", O_RAW, NO_ARG },
+	{ "to", O_TO, ARG },
+	{ "node", O_NODE, ARG },
+	{ "on", O_ON, ARG },
+	{ "type", O_TYPE, ARG },
+	{ "group", O_GROUP, ARG },
+	{ "in", O_IN, ARG },
+	{ "in-string", O_IN_STRING, ARG_MAY_BE_EMPTY },
+	{ "wait", O_WAIT, ARG },
+	{ "out-size", O_OUT_SIZE, ARG },
+	{ "priv", O_PRIV, ARG },
 };
 
 static int set_option(struct opts *o, const char *name, const char *val)
@@ -354,10 +385,8 @@ static int set_option(struct opts *o, const char *name, const char *val)
 	if (strcmp(name, "socket") == 0) {
 		o->socket = val;
 	} else if (strcmp(name, "timeout") == 0) {
-		if (parse_seconds(val, &o->timeout_ms) != 0) {
-			errmsg("--timeout: '%s' is not a number of seconds", val);
+		if (set_seconds(name, val, "no limit", &o->timeout_ms) != 0)
 			return -1;
-		}
 		o->have_timeout = 1;
 	} else if (strcmp(name, "help") == 0) {
 		o->help = 1;
@@ -382,15 +411,11 @@ static int set_option(struct opts *o, const char *name, const char *val)
 	} else if (strcmp(name, "in-string") == 0) {
 		o->in_string = val;
 	} else if (strcmp(name, "wait") == 0) {
-		if (parse_seconds(val, &o->wait_ms) != 0) {
-			errmsg("--wait: '%s' is not a number of seconds", val);
+		if (set_seconds(name, val, "no wait", &o->wait_ms) != 0)
 			return -1;
-		}
 	} else if (strcmp(name, "out-size") == 0) {
-		if (parse_size(val, &o->out_size) != 0) {
-			errmsg("--out-size: '%s' is not a size in bytes", val);
+		if (set_size(name, val, &o->out_size) != 0)
 			return -1;
-		}
 	} else if (strcmp(name, "priv") == 0) {
 		if (o->n_priv == MAX_ARGS) {
 			errmsg("too many --priv options");
@@ -429,20 +454,28 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				errmsg("unknown option '%s' (see cluster --help)", a);
 				return -1;
 			}
-			if (option_table[k].has_arg) {
+			if (option_table[k].arg != NO_ARG) {
 				if (eq) {
 					val = eq + 1;
 				} else if (i + 1 < argc) {
 					val = argv[++i];
 				} else {
-					errmsg("option '--%s' needs a value", option_table[k].name);
+					errmsg("option '--%s' needs a value (see cluster --help)",
+					       option_table[k].name);
+					return -1;
+				}
+				if (!*val && option_table[k].arg == ARG) {
+					errmsg("--%s '': an empty value", option_table[k].name);
 					return -1;
 				}
 			} else if (eq) {
-				errmsg("option '--%s' takes no value", option_table[k].name);
+				errmsg("option '--%s' takes no value (see cluster --help)",
+				       option_table[k].name);
 				return -1;
 			}
 			o->given |= option_table[k].bit;
+			if (!o->first_option)
+				o->first_option = option_table[k].name;
 			if (set_option(o, option_table[k].name, val) != 0)
 				return -1;
 			continue;
@@ -498,19 +531,7 @@ static int cmd_list(struct run *r)
 		rc = cluster_enum_resources(r->h, &names, &n);
 	if (rc != ERROR_SUCCESS)
 		return report(rc, &e);
-	if (r->o->json) {
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_arr_begin(&w);
-		for (size_t i = 0; i < n; i++)
-			jw_str(&w, names[i]);
-		jw_arr_end(&w);
-		jw_finish(&w);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", names[i]);
-	}
+	cli_print_names(stdout, names, n, r->o->json ? CLI_FMT_JSON : CLI_FMT_TEXT);
 	cluster_free(names);
 	return EXIT_OK;
 }
@@ -704,7 +725,7 @@ out:
 
 static int check_depend(struct run *r)
 {
-	if (!r->o->on || !r->o->on[0]) {
+	if (!r->o->on) {
 		errmsg("resource %s: --on OTHER is required", r->cmd->word2);
 		return EXIT_USAGE;
 	}
@@ -866,10 +887,38 @@ static uint32_t control_object(const struct cmd *c)
 	return CLUS_OBJECT_CLUSTER;
 }
 
+/*
+ * SET_PRIVATE_PROPERTIES and SET_COMMON_PROPERTIES with no property to set
+ * (no input, or a property list whose count is 0) would change nothing and
+ * report success, which hides a mistake such as a forgotten --priv.
+ */
+static int check_properties_to_set(const struct run *r)
+{
+	uint32_t fn = r->code & 0x00FFFFFFu;   /* without the object */
+	const uint8_t *in = r->in;
+	const char *name;
+
+	if (r->code & CLCTL_USER_MASK)
+		return EXIT_OK;
+	if (fn == CLCTL_SET_PRIVATE_PROPERTIES)
+		name = "SET_PRIVATE_PROPERTIES";
+	else if (fn == CLCTL_SET_COMMON_PROPERTIES)
+		name = "SET_COMMON_PROPERTIES";
+	else
+		return EXIT_OK;
+	/* 1 to 3 bytes are no property list at all: clusterd says so. */
+	if (r->in_size > 0 && (r->in_size < 4 || (in[0] | in[1] | in[2] | in[3]) != 0))
+		return EXIT_OK;
+	errmsg("%s with an empty property list sets nothing: give --priv KEY=VALUE (or --in "
+	       "FILE with a property list)", name);
+	return EXIT_USAGE;
+}
+
 static int check_control(struct run *r)
 {
 	const struct opts *o = r->o;
 	const char *code_text;
+	int ret;
 
 	r->object = control_object(r->cmd);
 	code_text = r->object == CLUS_OBJECT_CLUSTER ? r->args[0] : r->args[1];
@@ -883,7 +932,10 @@ static int check_control(struct run *r)
 		       object_word(r->object), r->cmd->word1);
 		return EXIT_USAGE;
 	}
-	return control_input(o, &r->in, &r->in_size);
+	ret = control_input(o, &r->in, &r->in_size);
+	if (ret != EXIT_OK)
+		return ret;
+	return check_properties_to_set(r);
 }
 
 static int cmd_control(struct run *r)
@@ -1054,9 +1106,13 @@ static const char usage_main[] =
 "  --help, -h          help (after a command: help for that command)\n"
 "  --version           the version of cluster and of libclusapi\n"
 "\n"
+"Numbers are decimal (010 is ten) or hex after 0x; SECONDS may have a\n"
+"fraction (2.5), at most 4294967, and one that would round to 0 ms is refused.\n"
+"Names are printed escaped (\\n, \\x1b, ...); --json prints them exactly.\n"
+"\n"
 "Exit status:\n"
 "  0   success\n"
-"  1   usage error (bad command, option or argument)\n"
+"  1   usage error (bad command, option, argument or value; nothing was sent)\n"
 "  2   a node, group, resource, resource type or dependency was not found\n"
 "  3   cannot connect to clusterd, or the connection was lost\n"
 "  4   refused: permission denied, or the cluster service is not accepting requests\n"
@@ -1081,6 +1137,7 @@ static const char help_control[] =
 "  --in-string TEXT    input buffer: TEXT as a UTF-16LE string with its NUL\n"
 "  --priv KEY=VALUE    input buffer: a property list (repeatable; as for\n"
 "                      `resource create`), e.g. for SET_PRIVATE_PROPERTIES\n"
+"                      (which refuses an empty list)\n"
 "  --raw               write the output buffer to standard output unchanged\n"
 "  --json              decode the output as JSON: a property list becomes an\n"
 "                      object, a value list an array, a DWORD a number, a\n"
@@ -1142,8 +1199,8 @@ static const struct cmd commands[] = {
 	  "\n"
 	  "--priv KEY=VALUE sets a private property: a DWORD when VALUE is a decimal\n"
 	  "number (at most 4294967295), else a string (SZ).  --priv KEY:TYPE=VALUE\n"
-	  "forces the type: sz, expand_sz, dword (decimal or 0x hex), long, ularge,\n"
-	  "multi_sz (strings separated by commas), binary (hex digits).\n",
+	  "forces the type: sz, expand_sz, dword, long, ularge (numbers in decimal or\n"
+	  "0x hex), multi_sz (strings separated by commas), binary (hex digits).\n",
 	  check_resource_create },
 	{ "resource", "delete", 1, 1, 0, 1, cmd_request, "resource delete NAME",
 	  "Delete a resource.  It must be offline and no resource may depend on it.\n", NULL },
@@ -1282,12 +1339,13 @@ static const char *option_name(unsigned bit)
 	return "?";
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
-	static struct opts o;
+	struct opts o = { 0 };
 	struct run r = { 0 };
 	const struct cmd *c;
 	size_t used = 0;
+	char words[64];            /* the command's words, "group online" */
 	uint32_t rc;
 	int ret;
 
@@ -1303,28 +1361,37 @@ int main(int argc, char **argv)
 	if (o.help)
 		return do_help(o.pos, o.n_pos, stdout);
 	if (o.n_pos == 0) {
-		fputs(usage_main, stderr);
+		/* `cluster` alone shows what it can do; options alone are a
+		 * mistake (a command word lost), worth one line. */
+		if (argc <= 1)
+			fputs(usage_main, stderr);
+		else if (o.first_option)
+			errmsg("--%s: no command given (see cluster --help)", o.first_option);
+		else
+			errmsg("no command given (see cluster --help)");
 		return EXIT_USAGE;
 	}
 	c = find_cmd(o.pos, o.n_pos, &used);
 	if (!c) {
 		if (is_word1(o.pos[0])) {
 			if (o.n_pos > 1)
-				errmsg("unknown command '%s %s'", o.pos[0], o.pos[1]);
+				errmsg("unknown command '%s %s' (see cluster %s --help)", o.pos[0],
+				       o.pos[1], o.pos[0]);
 			else
-				errmsg("'%s' needs a command", o.pos[0]);
-			print_word_help(stderr, o.pos[0]);
+				errmsg("'%s' needs a command (see cluster %s --help)", o.pos[0],
+				       o.pos[0]);
 		} else {
 			errmsg("unknown command '%s' (see cluster --help)", o.pos[0]);
 		}
 		return EXIT_USAGE;
 	}
+	snprintf(words, sizeof(words), "%s%s%s", c->word1, c->word2 ? " " : "",
+		 c->word2 ? c->word2 : "");
 	if (o.given & ~c->opts) {
 		for (unsigned bit = 1; bit; bit <<= 1) {
 			if ((o.given & bit) && !(c->opts & bit)) {
-				errmsg("%s%s%s: option --%s does not apply (usage: cluster %s)",
-				       c->word1, c->word2 ? " " : "", c->word2 ? c->word2 : "",
-				       option_name(bit), c->usage);
+				errmsg("option --%s does not apply to '%s' (see cluster %s --help)",
+				       option_name(bit), words, words);
 				return EXIT_USAGE;
 			}
 		}
@@ -1334,7 +1401,7 @@ int main(int argc, char **argv)
 	r.args = o.pos + used;
 	r.n_args = o.n_pos - used;
 	if (r.n_args < c->min_args || r.n_args > c->max_args) {
-		errmsg("usage: cluster %s", c->usage);
+		errmsg("usage: cluster %s (see cluster %s --help)", c->usage, words);
 		return EXIT_USAGE;
 	}
 	for (size_t i = 0; i < r.n_args; i++) {

@@ -5,6 +5,9 @@
  * codes, numbers) a property list is tried, then a value list, else the
  * bytes are shown in hex.
  *
+ * Strings in text are escaped for the terminal (text.c), in JSON with
+ * JSON's escapes (json.c).
+ *
  * JSON shapes: a property list is an object {name: value} (an array when a
  * property has several values); a value list an array of {"type",
  * "format", "value"}; a DWORD a number; a string a string; a MULTI_SZ an
@@ -231,9 +234,14 @@ static void value_text(FILE *f, const clusprop_value *v)
 		struct partition pi;
 
 		if (partition_decode(v, &pi) == 0) {
-			fprintf(f, "device=%s label=%s fs=%s serial=0x%08" PRIx32 " flags=0x%" PRIx32
-				" maxcomponent=%" PRIu32, pi.device, pi.label, pi.fs, pi.serial,
-				pi.flags, pi.maxcomp);
+			fputs("device=", f);
+			cli_text_puts(f, pi.device);
+			fputs(" label=", f);
+			cli_text_puts(f, pi.label);
+			fputs(" fs=", f);
+			cli_text_puts(f, pi.fs);
+			fprintf(f, " serial=0x%08" PRIx32 " flags=0x%" PRIx32 " maxcomponent=%" PRIu32,
+				pi.serial, pi.flags, pi.maxcomp);
 			partition_clear(&pi);
 			return;
 		}
@@ -262,14 +270,16 @@ static void value_text(FILE *f, const clusprop_value *v)
 	case CLUSPROP_FORMAT_EXPAND_SZ:
 	case CLUSPROP_FORMAT_EXPANDED_SZ:
 		if (v->str) {
-			fputs(v->str, f);
+			cli_text_write(f, v->str, v->str_len);
 			return;
 		}
 		break;
 	case CLUSPROP_FORMAT_MULTI_SZ:
 		if (v->str) {
-			for (uint32_t i = 0; i < v->str_count; i++)
-				fprintf(f, "%s%s", i ? ", " : "", clusprop_value_multi_sz_at(v, i));
+			for (uint32_t i = 0; i < v->str_count; i++) {
+				fputs(i ? ", " : "", f);
+				cli_text_puts(f, clusprop_value_multi_sz_at(v, i));
+			}
 			return;
 		}
 		break;
@@ -419,8 +429,8 @@ static int print_property_list(FILE *f, const void *buf, size_t len, enum cli_fm
 	while (clusprop_iter_next(&it, &v) == ERROR_SUCCESS) {
 		if (v.property_index < nprops)
 			counts[v.property_index]++;
-		if (strlen(v.name) > width)
-			width = strlen(v.name);
+		if (cli_text_width(v.name, strlen(v.name)) > width)
+			width = cli_text_width(v.name, strlen(v.name));
 	}
 	clusprop_iter_done(&it);
 
@@ -446,8 +456,8 @@ static int print_property_list(FILE *f, const void *buf, size_t len, enum cli_fm
 			}
 			value_json(&w, &v);
 		} else {
-			fprintf(f, "%-*s  %-14s ", (int)width, first ? v.name : "",
-				format_name(v.format));
+			cli_text_pad(f, first ? v.name : "", width);
+			fprintf(f, "  %-14s ", format_name(v.format));
 			value_text(f, &v);
 			fputc('\n', f);
 		}
@@ -519,7 +529,8 @@ static int print_sz(FILE *f, const uint8_t *p, size_t len, enum cli_fmt fmt)
 		json_write_string(f, s, strlen(s));
 		fputc('\n', f);
 	} else {
-		fprintf(f, "%s\n", s);
+		cli_text_puts(f, s);
+		fputc('\n', f);
 	}
 	cluster_free(s);
 	return 0;
@@ -546,10 +557,12 @@ static int print_multi_sz(FILE *f, const uint8_t *p, size_t len, enum cli_fmt fm
 		if (end == start)
 			break; /* the final empty string */
 		s = u16_to_utf8(p + start, end - start);
-		if (fmt == CLI_FMT_JSON)
+		if (fmt == CLI_FMT_JSON) {
 			jw_str(&w, s ? s : "?");
-		else
-			fprintf(f, "%s\n", s ? s : "?");
+		} else {
+			cli_text_puts(f, s ? s : "?");
+			fputc('\n', f);
+		}
 		cluster_free(s);
 		start = end + 2;
 	}

@@ -8,9 +8,7 @@
  */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -36,42 +34,6 @@ static int all_digits(const char *s)
 		if (*s < '0' || *s > '9')
 			return 0;
 	return 1;
-}
-
-/* An unsigned number, decimal or 0x hex, at most max. */
-static int parse_unsigned(const char *s, uint64_t max, uint64_t *ret)
-{
-	unsigned long long v;
-	char *end = NULL;
-	int base = 10;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || !end || *end || v > max)
-		return -1;
-	*ret = v;
-	return 0;
-}
-
-static int parse_signed(const char *s, int64_t *ret)
-{
-	long long v;
-	char *end = NULL;
-
-	if (!*s || *s == ' ' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || !end || *end || v < INT32_MIN || v > INT32_MAX)
-		return -1;
-	*ret = v;
-	return 0;
 }
 
 static int hex_ok(const char *s)
@@ -149,7 +111,7 @@ int cli_priv_parse(const char *arg, struct cli_priv *out, char *err, size_t errl
 
 	if (!typed) {
 		if (all_digits(p.value)) {
-			if (parse_unsigned(p.value, UINT32_MAX, &p.num) != 0)
+			if (cli_parse_uint(p.value, UINT32_MAX, &p.num) != CLI_NUM_OK)
 				return fail(err, errlen,
 					    "'%s': %s is too large for a DWORD (use KEY:ularge= or "
 					    "KEY:sz=)", arg, p.value);
@@ -160,15 +122,15 @@ int cli_priv_parse(const char *arg, struct cli_priv *out, char *err, size_t errl
 	} else {
 		switch (p.kind) {
 		case CLI_PRIV_DWORD:
-			if (parse_unsigned(p.value, UINT32_MAX, &p.num) != 0)
+			if (cli_parse_uint(p.value, UINT32_MAX, &p.num) != CLI_NUM_OK)
 				return fail(err, errlen, "'%s': not a DWORD (0 to 4294967295)", arg);
 			break;
 		case CLI_PRIV_ULARGE:
-			if (parse_unsigned(p.value, UINT64_MAX, &p.num) != 0)
+			if (cli_parse_uint(p.value, UINT64_MAX, &p.num) != CLI_NUM_OK)
 				return fail(err, errlen, "'%s': not an unsigned 64-bit number", arg);
 			break;
 		case CLI_PRIV_LONG:
-			if (parse_signed(p.value, &p.snum) != 0)
+			if (cli_parse_int(p.value, INT32_MIN, INT32_MAX, &p.snum) != CLI_NUM_OK)
 				return fail(err, errlen, "'%s': not a LONG (-2147483648 to 2147483647)",
 					    arg);
 			break;

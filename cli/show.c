@@ -1,5 +1,7 @@
 /*
- * show.c - `cluster status`: the snapshot as tables or as JSON.
+ * show.c - `cluster status`: the snapshot as tables or as JSON; and lists of
+ * names.  In tables every name is escaped (text.c) and the columns are
+ * measured in what is printed.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -8,11 +10,18 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* The wider of w and s as printed (NULL is printed "-"). */
 static size_t maxw(size_t w, const char *s)
 {
-	size_t l = s ? strlen(s) : 1;
+	size_t l = s ? cli_text_width(s, strlen(s)) : 1;
 
 	return l > w ? l : w;
+}
+
+/* A name (NULL: "-") left-justified in width columns. */
+static void cell(FILE *f, const char *s, size_t width)
+{
+	cli_text_pad(f, s ? s : "-", width);
 }
 
 static void print_list(FILE *f, char *const *v, size_t n)
@@ -21,8 +30,11 @@ static void print_list(FILE *f, char *const *v, size_t n)
 		fputc('-', f);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%s", i ? "," : "", v[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		cli_text_puts(f, v[i]);
+	}
 }
 
 static void strv_json(struct jw *w, char *const *v, size_t n)
@@ -117,23 +129,31 @@ static void status_text(FILE *f, const cluster_status *s)
 {
 	size_t w1, w2, w3, w4;
 
-	fprintf(f, "Cluster: %s   Quorum: %s   Local node: %s (id %" PRIu32 ")\n",
-		s->cluster_name, s->quorate ? "yes" : "NO", s->local_node_name,
-		s->local_node_id);
+	fputs("Cluster: ", f);
+	cell(f, s->cluster_name, 0);
+	fprintf(f, "   Quorum: %s   Local node: ", s->quorate ? "yes" : "NO");
+	cell(f, s->local_node_name, 0);
+	fprintf(f, " (id %" PRIu32 ")\n", s->local_node_id);
 	if (!s->synced)
 		fputs("Not synced: this node has not caught up with the cluster yet; what it "
 		      "shows of groups and resources may be stale.\n", f);
-	if (s->notice)
-		fprintf(f, "Notice: %s\n", s->notice);
+	if (s->notice) {
+		fputs("Notice: ", f);
+		cli_text_puts(f, s->notice);
+		fputc('\n', f);
+	}
 
 	fputs("\nNodes:\n", f);
 	w1 = 4;
 	for (size_t i = 0; i < s->n_nodes; i++)
 		w1 = maxw(w1, s->nodes[i].name);
 	fprintf(f, "  %-*s  %-10s %s\n", (int)w1, "NAME", "ID", "STATE");
-	for (size_t i = 0; i < s->n_nodes; i++)
-		fprintf(f, "  %-*s  %-10" PRIu32 " %s\n", (int)w1, s->nodes[i].name,
-			s->nodes[i].id, cluster_node_state_name(s->nodes[i].state));
+	for (size_t i = 0; i < s->n_nodes; i++) {
+		fputs("  ", f);
+		cell(f, s->nodes[i].name, w1);
+		fprintf(f, "  %-10" PRIu32 " %s\n", s->nodes[i].id,
+			cluster_node_state_name(s->nodes[i].state));
+	}
 
 	fputs("\nGroups:\n", f);
 	if (s->n_groups == 0) {
@@ -149,9 +169,11 @@ static void status_text(FILE *f, const cluster_status *s)
 			"PREFERRED OWNERS");
 		for (size_t i = 0; i < s->n_groups; i++) {
 			const cluster_group_info *g = &s->groups[i];
-			fprintf(f, "  %-*s  %-13s  %-*s  ", (int)w1, g->name,
-				cluster_group_state_name(g->state), (int)w2,
-				g->owner ? g->owner : "-");
+			fputs("  ", f);
+			cell(f, g->name, w1);
+			fprintf(f, "  %-13s  ", cluster_group_state_name(g->state));
+			cell(f, g->owner, w2);
+			fputs("  ", f);
 			print_list(f, g->preferred_owners, g->n_preferred_owners);
 			fputc('\n', f);
 		}
@@ -176,9 +198,15 @@ static void status_text(FILE *f, const cluster_status *s)
 		(int)w3, "GROUP", "STATE", (int)w4, "OWNER", "DEPENDS ON");
 	for (size_t i = 0; i < s->n_resources; i++) {
 		const cluster_resource_info *r = &s->resources[i];
-		fprintf(f, "  %-*s  %-*s  %-*s  %-14s  %-*s  ", (int)w1, r->name, (int)w2, r->type,
-			(int)w3, r->group, cluster_resource_state_name(r->state), (int)w4,
-			r->owner ? r->owner : "-");
+		fputs("  ", f);
+		cell(f, r->name, w1);
+		fputs("  ", f);
+		cell(f, r->type, w2);
+		fputs("  ", f);
+		cell(f, r->group, w3);
+		fprintf(f, "  %-14s  ", cluster_resource_state_name(r->state));
+		cell(f, r->owner, w4);
+		fputs("  ", f);
 		print_list(f, r->dependencies, r->n_dependencies);
 		fputc('\n', f);
 	}
@@ -190,4 +218,20 @@ void cli_print_status(FILE *f, const cluster_status *s, enum cli_fmt fmt)
 		status_json(f, s);
 	else
 		status_text(f, s);
+}
+
+void cli_print_names(FILE *f, char *const *names, size_t n, enum cli_fmt fmt)
+{
+	if (fmt == CLI_FMT_JSON) {
+		struct jw w;
+
+		jw_init(&w, f);
+		strv_json(&w, names, n);
+		jw_finish(&w);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cli_text_puts(f, names[i]);
+		fputc('\n', f);
+	}
 }
