@@ -38,6 +38,7 @@
 #include "answers.h"
 #include "clientproto.h"
 #include "cs_alloc.h"
+#include "cs_bytes.h"
 #include "log.h"
 
 /* How long a client waits for a control's answer (longer than the host's
@@ -425,14 +426,28 @@ out:
 }
 
 /* SET_PRIVATE_PROPERTIES: VALIDATE on the owner first, store after. */
+/* A SET_*_PROPERTIES input: a valid property list naming at least one
+ * property (an empty one would change nothing, and say it had). */
+static int set_input_ok(conn_id c, uint32_t op, uint32_t id, const struct cs_args *a)
+{
+	if (a->in_size < 4 || clusprop_validate_property_list(a->in, a->in_size, NULL)) {
+		conn_reply_error(c, op, id, ERROR_INVALID_DATA, "not a property list");
+		return 0;
+	}
+	if (cs_le32(a->in) == 0) {
+		conn_reply_error(c, op, id, ERROR_INVALID_PARAMETER,
+				 "an empty property list: name at least one property to set");
+		return 0;
+	}
+	return 1;
+}
+
 static void set_private(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 {
 	void *list;
 
-	if (!a->in_size) {
-		conn_reply_error(c, op, id, ERROR_INVALID_DATA, "no private property list");
+	if (!set_input_ok(c, op, id, a))
 		return;
-	}
 	if (!(list = cs_malloc(a->in_size))) {
 		conn_reply_error(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL);
 		return;
@@ -490,6 +505,8 @@ void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 			set_private(c, op, id, a);
 			return;
 		}
+		if (!set_input_ok(c, op, id, a))
+			return;
 		a->has_code = 0;
 		a->has_out_size = 0;
 		change_submit(c, op, id, MOP_RES_SET_COMMON, a, NULL, 0, 0);

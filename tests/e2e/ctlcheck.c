@@ -891,8 +891,8 @@ static int cmd_set(cluster_handle *h, cluster_node *host, const char *res, int p
 	struct target t;
 	uint32_t rc;
 
-	if (n < 1 || n > MAX_KV) {
-		fprintf(stderr, "ctlcheck: set: 1 to %d NAME=VALUE arguments\n", MAX_KV);
+	if (n < 0 || n > MAX_KV) { /* none: an empty list, which clusterd must refuse */
+		fprintf(stderr, "ctlcheck: set: 0 to %d NAME=VALUE arguments\n", MAX_KV);
 		return 2;
 	}
 	for (int i = 0; i < n; i++) {
@@ -1004,9 +1004,9 @@ int main(int argc, char **argv)
 		ret = cmd_get(h, host, argv[0], 0);
 	else if (!strcmp(cmd, "get-private") && argc == 1)
 		ret = cmd_get(h, host, argv[0], 1);
-	else if (!strcmp(cmd, "set-common") && argc >= 2)
+	else if (!strcmp(cmd, "set-common") && argc >= 1)
 		ret = cmd_set(h, host, argv[0], 0, argv + 1, argc - 1);
-	else if (!strcmp(cmd, "set-private") && argc >= 2)
+	else if (!strcmp(cmd, "set-private") && argc >= 1)
 		ret = cmd_set(h, host, argv[0], 1, argv + 1, argc - 1);
 	else
 		usage();

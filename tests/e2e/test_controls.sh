@@ -124,6 +124,8 @@ ctl n3 --expect-error 87 set-private R1 NoSuchDummyProperty=1 ||
 	fail "an unknown private property accepted (the owner's plugin refuses it)"
 ctl n2 --expect-error 87 set-private R1 FailOnline=text ||
 	fail "a private property of the wrong syntax accepted"
+ctl n1 --expect-error 87 set-common R1 || fail "an empty common property list accepted"
+ctl n3 --expect-error 87 set-private R1 || fail "an empty private property list accepted"
 for n in n1 n2 n3; do
 	expect_eq "$(ctl "$n" --host n1 get-common R1)" "$before_c" "common properties on $n after refused sets"
 	expect_eq "$(ctl "$n" --host n1 get-private R1)" "$before_p" "private properties on $n after refused sets"
