@@ -130,6 +130,30 @@ static uint32_t open_database(void)
 	return ERROR_SUCCESS;
 }
 
+/* A copy of another cluster's database (a disk or a file carried over)
+ * must not lead: it is taken as distrusted, and replaced by this cluster's.
+ * A copy that never recorded its cluster records this one's. */
+static void check_cluster_name(void)
+{
+	const char *name = csd->model.cluster_name;
+	char stored[256];
+
+	if (!name || store_get_cluster(csd->store, stored, sizeof(stored)) != ERROR_SUCCESS)
+		return;
+	if (!stored[0]) {
+		if (store_set_cluster(csd->store, name) != ERROR_SUCCESS)
+			log_err("cannot record the cluster's name in the database");
+		return;
+	}
+	if (strcmp(stored, name)) {
+		snprintf(csd->notice, sizeof(csd->notice),
+			 "the database belongs to cluster '%s', this node is in cluster '%s': "
+			 "this node takes the cluster's copy", stored, name);
+		log_err("%s", csd->notice);
+		csd->distrusted = 1;
+	}
+}
+
 static void on_signal(void *data, uint32_t events)
 {
 	struct signalfd_siginfo si;
@@ -250,6 +274,7 @@ int main(int argc, char **argv)
 	    change_start() != ERROR_SUCCESS || control_start() != ERROR_SUCCESS ||
 	    conn_start(api_request) != ERROR_SUCCESS)
 		goto out;
+	check_cluster_name();
 	log_notice("clusterd running");
 	rc = loop_run(csd->loop) < 0 || csd->exit_code ? 1 : 0;
 out:

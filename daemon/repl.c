@@ -51,6 +51,7 @@
 static struct repl_hooks hooks;
 static cpg_handle_t cpg;
 static votequorum_handle_t vq;
+static int cpg_open, vq_open, cpg_joined;    /* what repl_stop() must undo */
 static int cpg_fd = -1, vq_fd = -1;
 
 struct queued {
@@ -304,6 +305,9 @@ static void sync_done(void)
 		if ((rc = store_set_epoch(csd->store, epoch)) != ERROR_SUCCESS)
 			log_err("cannot record the view's epoch: %s", cluster_strerror(rc));
 	}
+	if (csd->distrusted && csd->model.cluster_name &&
+	    (rc = store_set_cluster(csd->store, csd->model.cluster_name)) != ERROR_SUCCESS)
+		log_err("cannot record the cluster's name: %s", cluster_strerror(rc));
 	if (csd->distrusted)
 		log_notice("this node's database is now the cluster's copy again");
 	csd->distrusted = 0;
@@ -805,8 +809,10 @@ uint32_t repl_start(const struct repl_hooks *h)
 	 * keep trying for 30 s before giving up */
 	for (int tries = 0;; tries++) {
 		err = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
-		if (err == CS_OK)
+		if (err == CS_OK) {
+			cpg_open = 1;
 			break;
+		}
 		if (tries >= 150) {
 			log_err("cannot connect to corosync (CPG): error %d; is corosync running?",
 				err);
@@ -826,6 +832,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 		log_err("cannot connect to corosync (votequorum): error %d", err);
 		return ERROR_GEN_FAILURE;
 	}
+	vq_open = 1;
 	if (votequorum_getinfo(vq, csd->local_id, &info) == CS_OK)
 		csd->quorate = !!(info.flags & VOTEQUORUM_INFO_QUORATE);
 	if ((err = votequorum_trackstart(vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
@@ -850,6 +857,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 		log_err("cannot join the CPG group: error %d", err);
 		return ERROR_GEN_FAILURE;
 	}
+	cpg_joined = 1;
 	log_notice("node %u (%s) joined corosync; quorate: %s", csd->local_id,
 		   model_node_name(&csd->model, csd->local_id), csd->quorate ? "yes" : "no");
 	return ERROR_SUCCESS;
@@ -880,18 +888,24 @@ void repl_stop(void)
 	if (check_timer)
 		loop_timer_cancel(csd->loop, check_timer);
 	check_timer = NULL;
-	if (cpg_fd >= 0) {
+	/* undo what repl_start() did, also when it stopped half-way */
+	if (cpg_fd >= 0)
+		loop_del_fd(csd->loop, cpg_fd);
+	cpg_fd = -1;
+	if (cpg_joined) {
 		memset(&name, 0, sizeof(name));
 		name.length = sizeof(CPG_GROUP) - 1;
 		memcpy(name.value, CPG_GROUP, name.length);
 		cpg_leave(cpg, &name);
-		loop_del_fd(csd->loop, cpg_fd);
+		cpg_joined = 0;
+	}
+	if (cpg_open)
 		cpg_finalize(cpg);
-		cpg_fd = -1;
-	}
-	if (vq_fd >= 0) {
+	cpg_open = 0;
+	if (vq_fd >= 0)
 		loop_del_fd(csd->loop, vq_fd);
+	vq_fd = -1;
+	if (vq_open)
 		votequorum_finalize(vq);
-		vq_fd = -1;
-	}
+	vq_open = 0;
 }

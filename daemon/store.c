@@ -4,8 +4,9 @@
  * Tables: meta(key, value) holds "version" (config ops applied), "schema"
  * (CS_SCHEMA_VERSION of the rows; absent: schema 1), "digest" (model_digest
  * of the rows, written with them: a file edited or damaged behind
- * clusterd's back no longer matches it) and "epoch" (the last quorate view
- * this copy was synced in, repl.c); objects(kind,
+ * clusterd's back no longer matches it), "epoch" (the last quorate view
+ * this copy was synced in, repl.c) and "cluster" (the name of the cluster
+ * it belongs to); objects(kind,
  * name, data) one row per group (kind 1) or resource (kind 2), data the
  * object's record (model_encode_row: its named fields).  A database of
  * schema 1 is upgraded at load, in one transaction, after a copy of the
@@ -443,6 +444,36 @@ uint32_t store_check_digest(struct cs_store *s, const struct cs_model *m, int *r
 	}
 	sqlite3_finalize(st);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+}
+
+uint32_t store_get_cluster(struct cs_store *s, char *buf, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='cluster'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return ERROR_GEN_FAILURE;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+}
+
+uint32_t store_set_cluster(struct cs_store *s, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	int ok;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES('cluster',?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return ERROR_GEN_FAILURE;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
 }
 
 uint32_t store_get_epoch(struct cs_store *s, uint64_t *ret)

@@ -30,6 +30,10 @@ uint32_t store_load(struct cs_store *s, struct cs_model *m, const char **why);
  * if the file's content was changed behind clusterd's back; 1 also when
  * the file has no digest yet (written before digests). */
 uint32_t store_check_digest(struct cs_store *s, const struct cs_model *m, int *ret_ok);
+/* The cluster the copy belongs to (corosync's totem.cluster_name; "" if
+ * never recorded). */
+uint32_t store_get_cluster(struct cs_store *s, char *buf, size_t size);
+uint32_t store_set_cluster(struct cs_store *s, const char *name);
 /* The epoch of the last quorate view this copy was synced in (0: none). */
 uint32_t store_get_epoch(struct cs_store *s, uint64_t *ret);
 uint32_t store_set_epoch(struct cs_store *s, uint64_t epoch);

@@ -10,7 +10,9 @@
 #   2. with its digest row gone too (as a database written before digests):
 #      it was away while n1 and n2 went on in a quorate view, so its epoch
 #      is older and a version number alone cannot outrank them;
-#   3. the file replaced by garbage: it is moved aside (kept), n3 starts
+#   3. a copy that says it belongs to another cluster (and has no digest):
+#      taken as distrusted;
+#   4. the file replaced by garbage: it is moved aside (kept), n3 starts
 #      empty, takes the cluster's copy, and says so in its log and status.
 # After each, every node - n3 included - has every acknowledged object.
 # Last, a replica that diverges while running (fault injection:
@@ -59,8 +61,10 @@ assert len(rows) == 5, rows
 for (name,) in rows:
     db.execute("DELETE FROM objects WHERE kind = 2 AND name = ?", (name,))
 db.execute("UPDATE meta SET value = 1000000000 WHERE key = 'version'")
-if mode == "nodigest":
+if mode in ("nodigest", "othercluster"):
     db.execute("DELETE FROM meta WHERE key = 'digest'")
+if mode == "othercluster":
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('cluster', 'another-cluster')")
 db.commit()
 db.close()
 EOF
@@ -75,7 +79,7 @@ done
 cl n1 group online G --wait 20 >/dev/null
 owner=$(group_field n1 G owner)
 round=0
-for mode in digest nodigest garbage; do
+for mode in digest nodigest othercluster garbage; do
 	round=$((round + 1))
 	"$SB" kill n3 >/dev/null
 	for n in n1 n2; do
@@ -102,6 +106,7 @@ done
 log3=$CLUSTER_SANDBOX_DIR/n3/log/clusterd.log
 grep -q "does not match its digest" "$log3" || fail "n3 did not log the digest mismatch"
 grep -q "moved aside" "$log3" || fail "n3 did not log that its database was moved aside"
+grep -q "belongs to cluster 'another-cluster'" "$log3" || fail "n3 did not log the other cluster's database"
 ls "$(dirname "$DB3")"/cluster.db.bad-* >/dev/null 2>&1 || fail "the damaged database was not kept"
 notice=$(jq_py n3 "s.get('notice') or ''")
 [[ $notice == *"moved aside"* ]] || fail "cluster status on n3 does not say the database was moved aside: '$notice'"
