@@ -60,6 +60,11 @@ struct queued {
 	uint8_t data[];
 };
 static struct queued *queue_head, **queue_tail = &queue_head;
+static size_t queue_bytes;          /* held while a view syncs: at most HELD_MAX */
+#define HELD_MAX (64u << 20)
+/* A state transfer not done this long after it began is begun again. */
+#define SYNC_RETRY_MS 5000u
+static uint64_t sync_began;
 
 int repl_is_member(uint32_t id)
 {
@@ -106,6 +111,16 @@ static void on_housekeeping(void *data)
 	(void)data;
 	if (retry_head && !retry_timer)
 		retry_sends(NULL);
+	if (cpg_joined && !csd->synced && loop_now_ms() - sync_began > SYNC_RETRY_MS) {
+		/* a lost or unreadable snapshot, a leader that could not make one:
+		 * never stay unsynced silently */
+		log_warn("the state transfer of this view (%zu of %zu states in) has not completed "
+			 "in %u ms: starting it again", csd->n_sync_states, csd->n_members,
+			 SYNC_RETRY_MS);
+		sync_began = loop_now_ms();
+		if (repl_send(MSG_RESYNC, 0, 0, 0, 0, NULL, 0) != ERROR_SUCCESS)
+			log_err("cannot ask for a state transfer");
+	}
 }
 
 /* Send q now, or keep it for a retry if corosync is busy; q is consumed. */
@@ -171,8 +186,15 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 	q->len = WIRE_HEADER + len;
 	q->next = NULL;
 
-	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT) {
-		/* held until the state transfer of this view is over */
+	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT && type != MSG_RESYNC) {
+		/* held until the state transfer of this view is over - within a bound */
+		if (queue_bytes + q->len > HELD_MAX) {
+			cs_free(q);
+			log_warn("the cluster view has not synced and %zu bytes of messages wait: "
+				 "refusing more", queue_bytes);
+			return ERROR_NOT_READY;
+		}
+		queue_bytes += q->len;
 		*queue_tail = q;
 		queue_tail = &q->next;
 		return ERROR_SUCCESS;
@@ -187,6 +209,7 @@ static void flush_queue(void)
 		queue_head = q->next;
 		if (!queue_head)
 			queue_tail = &queue_head;
+		queue_bytes -= q->len;
 		send_or_keep(q);
 	}
 }
@@ -528,8 +551,7 @@ static void on_digest(uint32_t from, uint32_t dest, uint32_t id, const uint8_t *
 
 static void on_resync(uint32_t from)
 {
-	if (!csd->synced)
-		return; /* a state transfer is under way already */
+	/* also while unsynced: every member restarts at this same point */
 	log_notice("node %u asked for a state transfer: syncing the view again", from);
 	begin_sync();
 }
@@ -669,6 +691,7 @@ static void begin_sync(void)
 
 	csd->synced = 0;
 	csd->n_sync_states = 0;
+	sync_began = loop_now_ms();
 	wire_encode_state(v, &(struct wire_state){
 		.version = csd->model.version,
 		.epoch = csd->epoch,
@@ -804,6 +827,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 	struct votequorum_info info;
 
 	hooks = *h;
+	sync_began = loop_now_ms();
 
 	/* corosync may still be starting (boot, or a node restarted at once):
 	 * keep trying for 30 s before giving up */
@@ -867,6 +891,7 @@ void repl_stop(void)
 {
 	struct cpg_name name;
 
+	queue_bytes = 0;
 	while (queue_head) {
 		struct queued *q = queue_head;
 		queue_head = q->next;
