@@ -16,6 +16,9 @@
 #include "cs_alloc.h"
 #include "hostproto.h"
 
+_Static_assert(CS_MAX_PRIVATE < HOSTPROTO_MAX_PROPS && CS_MAX_PRIVATE < CS_PROTO_MAX_PAYLOAD,
+	       "a private property list fits a client frame and the host's OPEN");
+
 /* A request as a handler sees it; a->name is there unless the op is NAMELESS. */
 struct req {
 	conn_id c;
@@ -141,6 +144,11 @@ static void h_group_offline(const struct req *q)
 
 static void h_resource_create(const struct req *q)
 {
+	if (q->a->priv_size > CS_MAX_PRIVATE) {
+		reply_error(q, ERROR_NOT_ENOUGH_QUOTA,
+			    "private properties larger than a resource may have (1 MiB)");
+		return;
+	}
 	if (q->a->type && !plugin_exists(q->a->type)) {
 		reply_error(q, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "no plugin for that resource type");
 		return;

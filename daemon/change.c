@@ -53,9 +53,16 @@ static void change_free(struct change *ch)
 void change_submit(conn_id c, uint32_t api_op, uint32_t client_id, uint32_t op,
 		   const struct cs_args *a, const char *object, uint32_t wait_ms, uint32_t wait_state)
 {
-	struct change *ch = cs_calloc(1, sizeof(*ch));
+	struct change *ch;
+	size_t grows = CS_OBJECT_OVERHEAD + a->priv_size + a->in_size;
 	uint32_t rc;
 
+	if (op < MOP_CONFIG_MAX && model_size(&csd->model) + grows > CS_MAX_DATABASE) {
+		conn_reply_error(c, api_op, client_id, ERROR_NOT_ENOUGH_QUOTA,
+				 "the cluster database would pass its size limit (24 MiB)");
+		return;
+	}
+	ch = cs_calloc(1, sizeof(*ch));
 	if (!ch || (object && !(ch->object = cs_strdup(object)))) {
 		cs_free(ch);
 		conn_reply(c, api_op, client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);

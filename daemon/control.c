@@ -448,6 +448,12 @@ static void set_private(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 
 	if (!set_input_ok(c, op, id, a))
 		return;
+	/* (the merged list is checked where it is made, model.c) */
+	if (a->in_size > CS_MAX_PRIVATE) {
+		conn_reply_error(c, op, id, ERROR_NOT_ENOUGH_QUOTA,
+				 "private properties larger than a resource may have (1 MiB)");
+		return;
+	}
 	if (!(list = cs_malloc(a->in_size))) {
 		conn_reply_error(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL);
 		return;

@@ -87,6 +87,9 @@ struct csd {
 
 extern struct csd *csd;
 
+_Static_assert(CS_MAX_DATABASE + (CSD_MAX_NODES + 1) * 8192u < WIRE_MAX_PAYLOAD,
+	       "a snapshot of the largest database fits a CPG message");
+
 /* repl.c: the bottom layer - it names no module above it, and tells them
  * what happened through the hooks main.c gives it. */
 struct repl_hooks {

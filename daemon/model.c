@@ -580,6 +580,8 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if (a->has_priv && a->priv_size &&
 		    clusprop_validate_property_list(a->priv, a->priv_size, NULL) != ERROR_SUCCESS)
 			FAIL(ERROR_INVALID_DATA, "malformed private property list");
+		if (a->priv_size > CS_MAX_PRIVATE)
+			FAIL(ERROR_NOT_ENOUGH_QUOTA, "private properties larger than a resource may have (1 MiB)");
 		if (!(r = model_resource_new(a->name, a->type, a->group)))
 			return ERROR_NOT_ENOUGH_MEMORY;
 		r->uid = m->version + 1; /* the same on every replica */
@@ -675,6 +677,10 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if ((rc = model_plist_merge(r->priv, r->priv_size, a->priv, a->priv_size, &p,
 					    &size)) != ERROR_SUCCESS)
 			return rc;
+		if (size > CS_MAX_PRIVATE) {
+			cs_free(p);
+			FAIL(ERROR_NOT_ENOUGH_QUOTA, "private properties larger than a resource may have (1 MiB)");
+		}
 		cs_free(r->priv);
 		r->priv = p;
 		r->priv_size = size;
@@ -1180,6 +1186,15 @@ out:
 		clusprop_iter_done(&it);
 	model_free(&t);
 	return rc;
+}
+
+size_t model_size(const struct cs_model *m)
+{
+	size_t n = (m->n_groups + m->n_resources) * (size_t)CS_OBJECT_OVERHEAD;
+
+	for (size_t i = 0; i < m->n_resources; i++)
+		n += m->resources[i]->priv_size;
+	return n;
 }
 
 /* ---- the digest ---- */

@@ -15,6 +15,20 @@
 
 #include "args.h"
 
+/*
+ * Size limits of the cluster database, enforced where a change enters
+ * (the API), consistent with every message that carries it:
+ *   one resource's private property list   CS_MAX_PRIVATE   (1 MiB)
+ *   the whole configuration                CS_MAX_DATABASE  (24 MiB)
+ * A snapshot (configuration + live state, < 1 KiB an object) stays under
+ * the CPG message cap (WIRE_MAX_PAYLOAD, 32 MiB); a private list fits a
+ * client frame (CS_PROTO_MAX_PAYLOAD, 16 MiB) and the host's OPEN
+ * (HOSTPROTO_MAX_PROPS, 16 MiB).  Past them: ERROR_NOT_ENOUGH_QUOTA.
+ */
+#define CS_MAX_PRIVATE   (1u << 20)
+#define CS_MAX_DATABASE  (24u << 20)
+#define CS_OBJECT_OVERHEAD 1024u   /* what an object costs besides its private list */
+
 /* MSCS's documented defaults for new objects. */
 #define CS_DEFAULT_RESTART_ACTION      ClusterResourceRestartNotify
 #define CS_DEFAULT_RESTART_THRESHOLD   3u
@@ -185,6 +199,9 @@ uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
  */
 #define CS_DIGEST_SIZE 32u
 uint32_t model_digest(const struct cs_model *m, uint8_t out[CS_DIGEST_SIZE]);
+
+/* The configuration's size as CS_MAX_DATABASE counts it. */
+size_t model_size(const struct cs_model *m);
 
 /* Objects with MSCS's defaults (names may be NULL, for loaders), and their free. */
 struct cs_group *model_group_new(const char *name);

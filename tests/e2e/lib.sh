@@ -127,6 +127,14 @@ out_is() {
 	[[ $out == "$want" ]]
 }
 
+# expect_rc WANT WHAT CMD...: CMD must exit with status WANT.
+expect_rc() {
+	local want=$1 what=$2 rc=0
+	shift 2
+	"$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" || rc=$?
+	((rc == want)) || fail "$what: exit $rc, expected $want: $(cat "$E2E_TMP/out" "$E2E_TMP/err")"
+}
+
 # sandbox_up N: bring up N nodes with a short token.
 sandbox_up() {
 	"$SB" up "$1" --token "${E2E_TOKEN:-500}" >/dev/null

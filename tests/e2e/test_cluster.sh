@@ -114,14 +114,6 @@ expect_priv() {
 
 file_says() { [[ -f $1 && $(cat "$1") == "$2" ]]; }
 
-# expect_rc WANT WHAT CMD...: CMD must exit with status WANT.
-expect_rc() {
-	local want=$1 what=$2 rc=0
-	shift 2
-	"$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" || rc=$?
-	((rc == want)) || fail "$what: exit $rc, expected $want: $(cat "$E2E_TMP/out" "$E2E_TMP/err")"
-}
-
 # start_all_online NODE...: start the NODEs one after the other, then wait
 # until every node has formed again and sees web Online, and all agree.
 start_all_online() {
