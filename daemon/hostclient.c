@@ -543,6 +543,21 @@ static void host_bad(hostclient *hc)
 	host_gone(hc, HOSTCLIENT_EXIT_PROTOCOL, false, -1, ERROR_BROKEN_PIPE);
 }
 
+/* The host's answer to p: what it says about the resource set, then the
+ * callback. */
+static void answered(hostclient *hc, struct pending *p, uint32_t status, uint32_t bytes_returned,
+		     const void *out, size_t out_len)
+{
+	if (p->type == HOSTPROTO_OPEN && status != ERROR_SUCCESS &&
+	    status != ERROR_OBJECT_ALREADY_EXISTS)
+		res_remove(hc, p->resource_id);
+	else if (p->type == HOSTPROTO_CLOSE)
+		res_remove(hc, p->resource_id);
+	pending_unlink(hc, p);
+	complete(hc, p, status, bytes_returned, out, out_len);
+	cs_free(p);
+}
+
 /* Handle one message; false on a protocol error. */
 static bool handle_message(hostclient *hc, const struct hostproto_hdr *h, const uint8_t *payload)
 {
@@ -566,14 +581,7 @@ static bool handle_message(hostclient *hc, const struct hostproto_hdr *h, const 
 		} else if (v.out_len != 0) {
 			return false;
 		}
-		if (p->type == HOSTPROTO_OPEN && h->status != ERROR_SUCCESS &&
-		    h->status != ERROR_OBJECT_ALREADY_EXISTS)
-			res_remove(hc, p->resource_id);
-		else if (p->type == HOSTPROTO_CLOSE)
-			res_remove(hc, p->resource_id);
-		pending_unlink(hc, p);
-		complete(hc, p, h->status, v.bytes_returned, v.out, v.out_len);
-		cs_free(p);
+		answered(hc, p, h->status, v.bytes_returned, v.out, v.out_len);
 		return true;
 	}
 	case HOSTPROTO_RESOURCE_FAILED: {
@@ -600,17 +608,36 @@ static bool handle_message(hostclient *hc, const struct hostproto_hdr *h, const 
 	}
 }
 
-/* A message we had no memory to receive: fail its request, if it had one. */
+/*
+ * A message whose payload we had no memory to receive; its header is whole.
+ * The header carries a COMPLETE's status, so a request without output (all
+ * but the controls: their payload only repeats the request type) completes
+ * with the host's real answer: an OPEN the host did is known to be open, and
+ * gets closed like any other, instead of staying in the host unseen while
+ * its owner believes it failed.  A control's output is lost: it alone fails
+ * (ERROR_NOT_ENOUGH_MEMORY; a control changes no state the owner tracks).
+ * A health failure is reported without its source (0); a log line is lost.
+ */
 static bool handle_dropped(hostclient *hc, const struct hostproto_hdr *h)
 {
+	if (h->type == HOSTPROTO_RESOURCE_FAILED) {
+		if (h->payload_len != 8)
+			return false;
+		if (hc->cb.resource_failed)
+			hc->cb.resource_failed(hc, h->resource_id, 0, h->status, hc->userdata);
+		return true;
+	}
 	if (h->type != HOSTPROTO_COMPLETE)
-		return true; /* an event is lost; the host goes on */
+		return true; /* a log line is lost; the host goes on */
 	struct pending *p = pending_find(hc, h->request_id);
 	if (!p)
-		return true;
-	pending_unlink(hc, p);
-	complete(hc, p, ERROR_NOT_ENOUGH_MEMORY, 0, NULL, 0);
-	cs_free(p);
+		return true; /* timed out earlier: the late answer is dropped */
+	if (p->type == HOSTPROTO_CONTROL || p->type == HOSTPROTO_TYPE_CONTROL)
+		answered(hc, p, ERROR_NOT_ENOUGH_MEMORY, 0, NULL, 0);
+	else if (h->payload_len != 16)
+		return false; /* no output can follow such a request */
+	else
+		answered(hc, p, h->status, 0, NULL, 0);
 	return true;
 }
 

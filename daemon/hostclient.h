@@ -24,9 +24,12 @@
  * hostclient_free().
  *
  * Every request gets exactly one `completed` callback: with the host's
- * answer; or ERROR_RESOURCE_CALL_TIMED_OUT when its deadline passes (a late
- * answer is then ignored; the host may still be working on it: the owner
- * should kill and restart the host, as it treats a hung resource as failed);
+ * answer (also when there was no memory to receive the answer's payload:
+ * its status is in the header; only a control then completes with
+ * ERROR_NOT_ENOUGH_MEMORY, its output lost); or
+ * ERROR_RESOURCE_CALL_TIMED_OUT when its deadline passes (a late answer is
+ * then ignored; the host may still be working on it: the owner should kill
+ * and restart the host, as it treats a hung resource as failed);
  * or ERROR_BROKEN_PIPE when the host dies first; or ERROR_OPERATION_ABORTED
  * when the owner kills or stops the host.  A submit function that fails
  * returns the error and never calls the callback.
@@ -79,8 +82,9 @@ struct hostclient_result {
 struct hostclient_callbacks {
 	/* Required. */
 	void (*completed)(hostclient *hc, const struct hostclient_result *res, void *userdata);
-	/* A health poll failed (source: enum hostproto_fail_source), or the plugin reported
-	 * a failure by itself.  Optional. */
+	/* A health poll failed (source: enum hostproto_fail_source; 0 when the report
+	 * could not be received whole for lack of memory), or the plugin reported a
+	 * failure by itself.  Optional. */
 	void (*resource_failed)(hostclient *hc, uint64_t resource_id, uint32_t source,
 				uint32_t status, void *userdata);
 	/* A log line from the host or a plugin (resource_id 0: not about one resource);

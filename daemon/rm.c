@@ -14,6 +14,14 @@
  * that crashes or hangs is killed and restarted; its resources count as
  * failed.
  *
+ * What runs here is tracked by one struct lres per resource, made when this
+ * node first starts a step for it and freed (lres_prune) once the resource is
+ * no longer this node's to run - deleted, or its group owned elsewhere - and
+ * the host has closed it with no step request still out.  So the records, and
+ * every reconcile's scans over them, are bounded by what this node runs, not
+ * by every resource it ever ran.  Host requests name a record by its id,
+ * never reused; a completion that finds no record is ignored.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "csd.h"
@@ -48,6 +56,8 @@ struct lres {
 	int restart_pending;
 	uint32_t restarts;
 	uint64_t restart_window;
+	unsigned inflight;          /* step requests sent and not completed: while
+	                               any is out, the record stays */
 };
 
 /* What a host request is for: a step of resource res_id, a control (done
@@ -100,6 +110,12 @@ static struct lres *lres_by_id(uint64_t id)
 		if (l->id == id)
 			return l;
 	return NULL;
+}
+
+static void lres_free(struct lres *l)
+{
+	cs_free(l->name);
+	cs_free(l);
 }
 
 static struct lres *lres_get(const struct cs_resource *r)
@@ -208,6 +224,7 @@ static uint32_t start_step(struct lres *l, const struct cs_resource *r, enum lst
 		return rc;
 	}
 	l->step = step;
+	l->inflight++;
 	if (step != L_OPENING && step != L_ONLINING)
 		l->online = 0;
 	watch_host();
@@ -371,6 +388,28 @@ static void reconcile_group(struct cs_group *g)
 	cs_free(order);
 }
 
+/* Free the records of resources that are not this node's to run any more
+ * (deleted, or their group owned elsewhere) and that the host has closed (or
+ * never opened), with no step request out: nothing is left to undo for them.
+ * A record the host still has goes on through terminate and close (the loop
+ * in rm_reconcile() above the call) and is freed after the close completes. */
+static void lres_prune(void)
+{
+	struct lres **lp = &lres_list;
+
+	while (*lp) {
+		struct lres *l = *lp;
+		const struct cs_resource *r;
+		if (l->opened || l->step != L_IDLE || l->inflight ||
+		    ((r = lres_model(l)) && owned_here(r))) {
+			lp = &l->next;
+			continue;
+		}
+		*lp = l->next;
+		lres_free(l);
+	}
+}
+
 void rm_reconcile(void)
 {
 	/* nothing can start while the host is down (restart_host() calls us
@@ -404,6 +443,10 @@ void rm_reconcile(void)
 			stop_step(l, r, L_TERMINATING);
 		}
 	}
+	/* Not while the host is down (returned above): its death is reported
+	 * per record (lost) to on_host_exited(), which runs before the host is
+	 * restarted and this is reached again. */
+	lres_prune();
 	watch_host();
 }
 
@@ -442,6 +485,8 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 	}
 	l = lres_by_id(k->res_id);
 	cookie_free(k);
+	if (l && l->inflight)
+		l->inflight--;
 	if (!l || stopping)
 		return;
 	r = lres_model(l);
@@ -701,7 +746,6 @@ void rm_stop(void)
 	while (lres_list) {
 		struct lres *l = lres_list;
 		lres_list = l->next;
-		cs_free(l->name);
-		cs_free(l);
+		lres_free(l);
 	}
 }

@@ -49,12 +49,18 @@ struct result {
 	uint8_t *out;
 	size_t out_len;
 	uint32_t type;
+	/* this process's allocation count at the callback, and whether the
+	 * armed failure had been delivered by then (tests of dropped replies) */
+	uint64_t alloc_count;
+	bool alloc_failed;
 };
 
 struct failure {
 	uint64_t resource_id;
 	uint32_t source;
 	uint32_t status;
+	uint64_t alloc_count;
+	bool alloc_failed;
 };
 
 struct ctx {
@@ -108,6 +114,8 @@ static void on_completed(hostclient *hc, const struct hostclient_result *res, vo
 	assert_non_null(r);
 	assert_false(r->done); /* exactly once */
 	r->done = true;
+	r->alloc_count = cs_alloc_count();
+	r->alloc_failed = cs_alloc_failed();
 	r->status = res->status;
 	r->bytes_returned = res->bytes_returned;
 	r->type = res->request_type;
@@ -125,7 +133,8 @@ static void on_failed(hostclient *hc, uint64_t resource_id, uint32_t source, uin
 	(void)hc;
 	struct ctx *c = ud;
 	if (c->nfailed < MAX_EVENTS)
-		c->failed[c->nfailed++] = (struct failure){ resource_id, source, status };
+		c->failed[c->nfailed++] = (struct failure){ resource_id, source, status,
+							    cs_alloc_count(), cs_alloc_failed() };
 }
 
 static void on_log(hostclient *hc, uint64_t resource_id, uint32_t level, const char *text,
@@ -1040,9 +1049,10 @@ static void test_client_alloc_failures(void **state)
 					      &c->r[0], NULL);
 			if (err == ERROR_SUCCESS) {
 				assert_true(run_until(c, pred_done, &c->r[0], 10000));
+				/* no memory to receive the reply: its status is in
+				 * the header, and the host did open it */
 				err = c->r[0].status;
-				assert_true(err == ERROR_SUCCESS ||
-					    (err == ERROR_NOT_ENOUGH_MEMORY && cs_alloc_failed()));
+				assert_int_equal(err, ERROR_SUCCESS);
 			}
 			if (err == ERROR_SUCCESS) {
 				err = hostclient_control(c->hc, 1,
@@ -1075,6 +1085,80 @@ static void test_client_alloc_failures(void **state)
 	/* the path does allocate, and its end was reached before the cap */
 	assert_true(delivered > 0);
 	assert_true(ended);
+}
+
+/*
+ * Replies and events whose payload this process has no memory to receive.
+ * The n-th allocation after the request is made to fail, for n = 1, 2, ...
+ * until it is the one that receives the reply itself (the last allocation
+ * before the callback; the log lines the host sends first come before it).
+ * An OPEN the host did must then be known as open: before, it completed
+ * with ERROR_NOT_ENOUGH_MEMORY, and clusterd took for failed, and never
+ * closed, a resource the host held.  A health failure must still be
+ * reported.
+ */
+static void test_dropped_replies(void **state)
+{
+	(void)state;
+	bool hit = false;
+	for (uint64_t n = 1; n <= 16 && !hit; n++) {
+		struct ctx *c = ctx_new();
+		struct result *r = &c->r[0];
+		assert_int_equal(hostclient_open(c->hc, 61, "Dummy", "dropped", NULL, 0, 0, 0, 0, r,
+						 NULL),
+				 ERROR_SUCCESS);
+		cs_alloc_fail_at(n);
+		wait_done(c, r, 5000);
+		hit = r->alloc_failed && r->alloc_count == n;
+		cs_alloc_reset();
+		assert_int_equal(r->status, ERROR_SUCCESS);
+		/* the host has it, and both ends agree */
+		assert_int_equal(do_simple(c, hostclient_online, 61, 5000), ERROR_SUCCESS);
+		assert_int_equal(do_simple(c, hostclient_close, 61, 5000), ERROR_SUCCESS);
+		ctx_stop_clean(c);
+		assert_int_equal(c->exit_nres, 0);
+		ctx_free(c);
+	}
+	assert_true(hit); /* the reply itself was dropped in one of the rounds */
+
+	/* a control's output cannot be had: it alone fails */
+	hit = false;
+	for (uint64_t n = 1; n <= 16 && !hit; n++) {
+		struct ctx *c = ctx_new();
+		assert_int_equal(do_open(c, 62, NULL, 0, 0, 0), ERROR_SUCCESS);
+		struct result *r = &c->r[2];
+		assert_int_equal(hostclient_control(c->hc, 62, CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES,
+						    NULL, 0, 4096, 0, r, NULL),
+				 ERROR_SUCCESS);
+		cs_alloc_fail_at(n);
+		wait_done(c, r, 5000);
+		hit = r->alloc_failed && r->alloc_count == n;
+		cs_alloc_reset();
+		assert_int_equal(r->status, hit ? ERROR_NOT_ENOUGH_MEMORY : ERROR_SUCCESS);
+		assert_int_equal(do_simple(c, hostclient_online, 62, 5000), ERROR_SUCCESS);
+		ctx_stop_clean(c);
+		ctx_free(c);
+	}
+	assert_true(hit);
+
+	/* a health failure whose report is dropped is still reported (source 0) */
+	hit = false;
+	struct prop p[] = { { "FailAfterSeconds", 1, NULL } };
+	for (uint64_t n = 1; n <= 16 && !hit; n++) {
+		struct ctx *c = ctx_new();
+		assert_int_equal(do_open(c, 63, p, 1, 0, 100), ERROR_SUCCESS);
+		assert_int_equal(do_simple(c, hostclient_online, 63, 5000), ERROR_SUCCESS);
+		cs_alloc_fail_at(n);
+		assert_true(run_until(c, pred_failed, NULL, 5000));
+		hit = c->failed[0].alloc_failed && c->failed[0].alloc_count == n;
+		cs_alloc_reset();
+		assert_int_equal(c->failed[0].resource_id, 63);
+		assert_int_equal(c->failed[0].status, ERROR_RESOURCE_FAILED);
+		assert_int_equal(c->failed[0].source, hit ? 0 : HOSTPROTO_FAIL_IS_ALIVE);
+		ctx_stop_clean(c);
+		ctx_free(c);
+	}
+	assert_true(hit);
 }
 
 /* The host (and its plugin) with their n-th allocation failing, for every n
@@ -1238,6 +1322,7 @@ int main(void)
 		cmocka_unit_test(test_many_resources),
 		cmocka_unit_test(test_client_api_errors),
 		cmocka_unit_test(test_client_alloc_failures),
+		cmocka_unit_test(test_dropped_replies),
 		cmocka_unit_test(test_host_alloc_failures),
 	};
 	return cmocka_run_group_tests_name("reshost", tests, NULL, NULL);
