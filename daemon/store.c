@@ -391,8 +391,10 @@ static uint32_t write_object(struct cs_store *s, enum cs_record kind, const char
 	return rc;
 }
 
-/* A meta row holding bytes (the digest). */
-static uint32_t meta_put_blob(struct cs_store *s, const char *key, const void *data, size_t len)
+/* Set meta row key: to the integer i, or the bytes blob/len (blob not
+ * NULL), or the string text (text not NULL). */
+static uint32_t meta_put(struct cs_store *s, const char *key, int64_t i, const void *blob,
+			 size_t len, const char *text)
 {
 	sqlite3_stmt *st = NULL;
 	int ok;
@@ -401,22 +403,12 @@ static uint32_t meta_put_blob(struct cs_store *s, const char *key, const void *d
 			       NULL) != SQLITE_OK)
 		return ERROR_GEN_FAILURE;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
-}
-
-static uint32_t meta_put_int(struct cs_store *s, const char *key, int64_t v)
-{
-	sqlite3_stmt *st = NULL;
-	int ok;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &st,
-			       NULL) != SQLITE_OK)
-		return ERROR_GEN_FAILURE;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
+	if (blob)
+		sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC);
+	else if (text)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 2, i);
 	ok = sqlite3_step(st) == SQLITE_DONE;
 	sqlite3_finalize(st);
 	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
@@ -464,16 +456,7 @@ uint32_t store_get_cluster(struct cs_store *s, char *buf, size_t size)
 
 uint32_t store_set_cluster(struct cs_store *s, const char *name)
 {
-	sqlite3_stmt *st = NULL;
-	int ok;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key,value) VALUES('cluster',?)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return ERROR_GEN_FAILURE;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	return ok ? ERROR_SUCCESS : ERROR_GEN_FAILURE;
+	return meta_put(s, "cluster", 0, NULL, 0, name);
 }
 
 uint32_t store_get_epoch(struct cs_store *s, uint64_t *ret)
@@ -488,7 +471,7 @@ uint32_t store_get_epoch(struct cs_store *s, uint64_t *ret)
 
 uint32_t store_set_epoch(struct cs_store *s, uint64_t epoch)
 {
-	return meta_put_int(s, "epoch", (int64_t)epoch);
+	return meta_put(s, "epoch", (int64_t)epoch, NULL, 0, NULL);
 }
 
 static uint32_t write_version(struct cs_store *s, uint64_t version)
@@ -529,7 +512,7 @@ static uint32_t commit(struct cs_store *s, struct cs_model *m, int all)
 		uint8_t d[CS_DIGEST_SIZE];
 		rc = model_digest(m, d);
 		if (rc == ERROR_SUCCESS)
-			rc = meta_put_blob(s, "digest", d, sizeof(d));
+			rc = meta_put(s, "digest", 0, d, sizeof(d), NULL);
 	}
 	if (rc == ERROR_SUCCESS && all) {
 		char sql[96];

@@ -135,6 +135,17 @@ expect_rc() {
 	((rc == want)) || fail "$what: exit $rc, expected $want: $(cat "$E2E_TMP/out" "$E2E_TMP/err")"
 }
 
+# expect_error CODE EXIT WHAT CMD...: CMD fails with exit status EXIT (any
+# non-zero if EXIT is "-") and names error CODE ("(CODE)") in its message.
+expect_error() {
+	local code=$1 want=$2 what=$3 out rc=0
+	shift 3
+	out=$("$@" 2>&1) || rc=$?
+	if [[ $rc -eq 0 || ($want != - && $rc -ne $want) || $out != *"($code)"* ]]; then
+		fail "$what: expected error $code (exit $want), got exit $rc: ${out:0:300}"
+	fi
+}
+
 # sandbox_up N: bring up N nodes with a short token.
 sandbox_up() {
 	"$SB" up "$1" --token "${E2E_TOKEN:-500}" >/dev/null

@@ -25,13 +25,8 @@ as_nobody() {
 	"$SB" exec "$node" -- setpriv --reuid=65534 --regid=65534 --clear-groups cluster "$@"
 }
 
-# expect_denied WHAT CMD...: CMD fails with exit status 4 and "(5)" (ERROR_ACCESS_DENIED).
-expect_denied() {
-	local what=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	[[ $rc -eq 4 && $out == *"(5)"* ]] || fail "$what: expected access denied (exit 4, error 5), got exit $rc: $out"
-}
+# expect_denied WHAT CMD...: CMD fails with exit status 4, ERROR_ACCESS_DENIED (5).
+expect_denied() { expect_error 5 4 "$@"; }
 
 sandbox_up 1
 note "1 node up"

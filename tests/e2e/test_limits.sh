@@ -23,13 +23,8 @@ privs() {
 	done
 }
 
-# expect_quota WHAT CMD...: CMD fails with error 1816.
-expect_quota() {
-	local what=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	[[ $rc -ne 0 && $out == *"(1816)"* ]] || fail "$what: expected ERROR_NOT_ENOUGH_QUOTA (1816), got exit $rc: ${out:0:300}"
-}
+# expect_quota WHAT CMD...: CMD fails with ERROR_NOT_ENOUGH_QUOTA (1816).
+expect_quota() { expect_error 1816 - "$@"; }
 
 sandbox_up 3
 note "3 nodes up"
