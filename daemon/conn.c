@@ -23,7 +23,9 @@
  *   - replies queue as one block each, sent in order without copying the
  *     rest; a client with more than CONN_OUT_MAX waiting is dropped;
  *   - a request's payload is allocated as its bytes arrive, never from the
- *     length its header claims;
+ *     length its header claims, and a request begun and not finished within
+ *     CONN_FRAME_MS drops its client;
+ *   - all clients together hold at most CONN_OUT_TOTAL_MAX of replies;
  *   - out of descriptors, accepting pauses (a reserve descriptor lets the
  *     one waiting be accepted and told why); it never spins.
  *
@@ -70,6 +72,7 @@ struct conn {
 	struct chunk *out, **out_tail;
 	size_t out_bytes;
 	uint32_t inflight;           /* requests handed on and not yet answered */
+	uint64_t frame_began;        /* when the frame being read began (0: none) */
 	uint32_t events;             /* what the loop watches now */
 	int closing;
 	int reading;                 /* on_conn() runs: it closes, not conn_reply() */
@@ -77,6 +80,8 @@ struct conn {
 
 static struct conn *conns;
 static size_t n_conns, n_over_cap;
+static size_t out_total;             /* replies waiting, all clients: at most CONN_OUT_TOTAL_MAX */
+static struct loop_timer *frame_timer;
 static conn_id next_id = 1;
 static int listen_fd = -1;
 static int reserve_fd = -1;          /* spent to accept (and refuse) when out of fds */
@@ -110,6 +115,7 @@ static void conn_close(struct conn *c)
 		c->out = k->next;
 		cs_free(k);
 	}
+	out_total -= c->out_bytes;
 	cs_free(c->payload);
 	cs_free(c);
 }
@@ -145,6 +151,7 @@ static void conn_flush(struct conn *c)
 		}
 		k->sent += (size_t)n;
 		c->out_bytes -= (size_t)n;
+		out_total -= (size_t)n;
 		if (k->sent < k->len)
 			continue;
 		c->out = k->next;
@@ -165,9 +172,10 @@ void conn_reply(conn_id id, uint32_t op, uint32_t req, uint32_t status, const vo
 		return; /* the client has gone */
 	if (c->inflight)
 		c->inflight--;
-	if (c->out_bytes + CS_PROTO_HEADER_SIZE + len > CONN_OUT_MAX) {
-		log_warn("client %llu reads none of its replies (%zu bytes waiting): dropped",
-			 (unsigned long long)c->id, c->out_bytes);
+	if (c->out_bytes + CS_PROTO_HEADER_SIZE + len > CONN_OUT_MAX ||
+	    out_total + CS_PROTO_HEADER_SIZE + len > CONN_OUT_TOTAL_MAX) {
+		log_warn("client %llu reads none of its replies (%zu bytes waiting, %zu for all "
+			 "clients): dropped", (unsigned long long)c->id, c->out_bytes, out_total);
 		c->closing = 1;
 		goto out;
 	}
@@ -184,6 +192,7 @@ void conn_reply(conn_id id, uint32_t op, uint32_t req, uint32_t status, const vo
 	*c->out_tail = k;
 	c->out_tail = &k->next;
 	c->out_bytes += k->len;
+	out_total += k->len;
 	conn_flush(c);
 out:
 	if (c->closing && !c->reading)
@@ -285,6 +294,8 @@ static void on_conn(void *data, uint32_t events)
 		for (int rounds = 0; rounds < 64 && !c->closing && (c->events & EPOLLIN); rounds++) {
 			int r;
 			if (c->hdr_got < CS_PROTO_HEADER_SIZE) {
+				if (!c->hdr_got)
+					c->frame_began = loop_now_ms();
 				r = recv_part(c, c->hdr, CS_PROTO_HEADER_SIZE, &c->hdr_got);
 				if (r < 0)
 					continue; /* more to read (or closing) */
@@ -306,6 +317,7 @@ static void on_conn(void *data, uint32_t events)
 			cs_freep(&c->payload);
 			c->payload_cap = c->payload_got = 0;
 			c->hdr_got = 0;
+			c->frame_began = 0;
 			update_events(c);
 		}
 	}
@@ -345,6 +357,24 @@ int conn_may_change(conn_id id)
 	return c && c->has_cred && may_change(c->uid, c->gid);
 }
 
+/* A client that began a frame and has not finished it in CONN_FRAME_MS is
+ * dropped: it would hold its place (and its partial payload) for ever. */
+static void on_frame_timer(void *data)
+{
+	uint64_t now = loop_now_ms();
+
+	(void)data;
+	for (struct conn *c = conns, *next; c; c = next) {
+		next = c->next;
+		if (c->hdr_got && c->frame_began && now - c->frame_began > CONN_FRAME_MS) {
+			log_warn("client %llu sent part of a request %llu ms ago and no more: dropped",
+				 (unsigned long long)c->id,
+				 (unsigned long long)(now - c->frame_began));
+			conn_close(c);
+		}
+	}
+}
+
 static void on_accept(void *data, uint32_t events);
 
 static void resume_accepting(void *data)
@@ -355,17 +385,19 @@ static void resume_accepting(void *data)
 		log_err("cannot watch the API socket again");
 }
 
-/* Out of descriptors: accept the one waiting on the reserve descriptor and
- * close it at once (its client sees the connection closed, not a hang),
+/* Out of descriptors: with the reserve descriptor, accept every client
+ * waiting and close it at once (it sees the connection closed, not a hang),
  * then stop watching the socket for a moment. */
 static void out_of_fds(void)
 {
-	if (reserve_fd >= 0) {
+	for (int i = 0; i < 1024 && reserve_fd >= 0; i++) {
 		close(reserve_fd);
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0)
 			close(fd);
 		reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			break; /* none waiting any more */
 	}
 	log_warn("out of file descriptors: not accepting clients for 100 ms");
 	if (!accept_timer && loop_mod_fd(csd->loop, listen_fd, 0) == 0)
@@ -455,6 +487,8 @@ uint32_t conn_start(conn_request_fn fn)
 		log_err("cannot watch the API socket");
 		return ERROR_GEN_FAILURE;
 	}
+	if (!(frame_timer = loop_timer_every(csd->loop, 1000, on_frame_timer, NULL)))
+		return ERROR_NOT_ENOUGH_MEMORY;
 	log_info("listening on %s", path);
 	return ERROR_SUCCESS;
 }
@@ -466,6 +500,9 @@ void conn_stop(void)
 	if (accept_timer)
 		loop_timer_cancel(csd->loop, accept_timer);
 	accept_timer = NULL;
+	if (frame_timer)
+		loop_timer_cancel(csd->loop, frame_timer);
+	frame_timer = NULL;
 	if (listen_fd >= 0) {
 		loop_del_fd(csd->loop, listen_fd);
 		close(listen_fd);

@@ -54,6 +54,8 @@ struct csd_config {
 #define CONN_MAX_INFLIGHT   32u                /* unanswered requests of one client */
 #define CONN_OUT_HIGH       (1u << 20)         /* replies waiting: its requests wait too */
 #define CONN_OUT_MAX        (64u << 20)        /* replies waiting: the client is dropped */
+#define CONN_OUT_TOTAL_MAX  (256u << 20)       /* ... for all clients together */
+#define CONN_FRAME_MS       10000u             /* a request begun must be finished by then */
 
 /* A client connection, by number: whatever waits to answer it holds this,
  * never a pointer (conn.c); 0 is none. */
