@@ -53,7 +53,7 @@ check_logs() {
 		fi
 	done
 	note "valgrind logs: $n_cd of clusterd, $n_rh of resource hosts, $bad bad"
-	((n_cd == 3)) || fail "expected 3 clusterd valgrind logs, found $n_cd"
+	((n_cd == 4)) || fail "expected 4 clusterd valgrind logs (3 nodes, n3 twice), found $n_cd"
 	((n_rh >= 4)) || fail "expected a resource host valgrind log on each node and one more on n1, found $n_rh"
 	((bad == 0)) || fail "$bad valgrind log(s) show errors, leaks or no summary (above)"
 }
@@ -128,6 +128,23 @@ cl n1 group delete G >/dev/null || fail "delete G"
 cl n2 group delete GF >/dev/null || fail "delete GF"
 expect_eq "$(jq_py n3 "len(s['groups']) + len(s['resources'])")" 0 "objects left"
 note "offline and deleted"
+
+# --- a database that cannot be read at start: moved aside (the error path
+# that once read sqlite's message after closing the database)
+cl n1 group create KEEP >/dev/null || fail "create KEEP"
+p3=$(clusterd_pid n3) || fail "no clusterd on n3"
+st3=$(e2e_start_time "$p3")
+kill -TERM "$p3"
+wait_for 120 "n3's clusterd to exit (SIGTERM)" bash -c "! kill -0 $p3 2>/dev/null || \
+	[[ \$(awk '{print \$3}' /proc/$p3/stat 2>/dev/null) == Z ]]"
+db3=$CLUSTER_SANDBOX_DIR/n3/var/lib/cluster-server/cluster.db
+rm -f "$db3-wal" "$db3-shm"
+head -c 8192 /dev/urandom >"$db3"
+"$SB" start n3 >/dev/null || fail "start n3's clusterd again"
+wait_for 120 "n3 took the cluster's copy" is_eq jq_py n3 "[g['name'] for g in s['groups']]" -- "['KEEP']"
+log_has n3 1 'moved aside' || fail "n3 did not log that its database was moved aside"
+cl n1 group delete KEEP >/dev/null || fail "delete KEEP"
+note "n3 restarted on a damaged database: moved aside, took the cluster's copy"
 
 # --- down: clusterd exits on SIGTERM, valgrind writes its reports
 "$SB" down >/dev/null || fail "cluster-sandbox down"
