@@ -82,4 +82,56 @@ note "host not restarted, R Online, configuration unchanged"
 cl n1 resource control R SET_COMMON_PROPERTIES --priv RestartThreshold=4 >/dev/null ||
 	fail "root cannot set common properties"
 [[ $(threshold) == 4 ]] || fail "root's RestartThreshold=4 not applied: $(threshold)"
+
+# Rights follow the group as it is at each request: nobody put in group
+# haclient may change things; taken out again, may not.  (The node's own
+# /etc/group: a copy bind-mounted in n1's mount namespace.)
+grp=$E2E_TMP/group
+grep -v '^haclient:' /etc/group >"$grp"
+echo 'haclient:x:4242:nobody' >>"$grp"
+"$SB" exec n1 -- mount --bind "$grp" /etc/group || fail "cannot give n1 its own /etc/group"
+# One connection across the change (rights were once fixed at connect):
+# GROUP_CREATE frames (clientproto.h) sent by hand on a socket held open.
+cat >"$E2E_TMP/hold.py" <<'PY'
+import os, socket, struct, sys, time
+def plist_name(name):
+    def sz(syntax, s):
+        d = (s + "\0").encode("utf-16-le")
+        return struct.pack("<II", syntax, len(d)) + d + b"\0" * ((4 - len(d) % 4) % 4)
+    return struct.pack("<I", 1) + sz(0x00040003, "Name") + sz(0x00010003, name) + struct.pack("<I", 0)
+def create(s, rid, name):
+    p = plist_name(name)
+    s.sendall(struct.pack("<IHHIII", 0x43535031, 2, 2, rid, 0, len(p)) + p)
+    h = b""
+    while len(h) < 20:
+        h += s.recv(20 - len(h))
+    magic, ver, op, got_id, status, length = struct.unpack("<IHHIII", h)
+    while length:
+        length -= len(s.recv(length))
+    print(status, flush=True)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect("/run/cluster-server/clusterd.sock")
+create(s, 1, "G2")
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+create(s, 2, "G3")
+PY
+chmod 0755 "$E2E_TMP" # nobody reads the script and touches nothing else
+chmod 0644 "$E2E_TMP/hold.py"
+"$SB" exec n1 -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+	/usr/bin/python3 "$E2E_TMP/hold.py" "$E2E_TMP/flag" >"$E2E_TMP/hold.out" 2>&1 &
+hold=$!
+wait_for 20 "the first change on the held connection" grep -q . "$E2E_TMP/hold.out"
+[[ $(sed -n 1p "$E2E_TMP/hold.out") == 0 ]] ||
+	fail "nobody, in group haclient, could not create a group: $(cat "$E2E_TMP/hold.out")"
+grep -v '^haclient:' /etc/group >"$grp.new"
+echo 'haclient:x:4242:' >>"$grp.new"
+cat "$grp.new" >"$grp" # in place: the bind mount keeps the same file
+touch "$E2E_TMP/flag"
+wait "$hold" || fail "the held connection's client failed: $(cat "$E2E_TMP/hold.out")"
+[[ $(sed -n 2p "$E2E_TMP/hold.out") == 5 ]] ||
+	fail "a change on a connection opened while in haclient was not refused after leaving it: $(cat "$E2E_TMP/hold.out")"
+expect_denied "group create after leaving haclient" as_nobody n1 group create G4
+"$SB" exec n1 -- umount /etc/group
+note "rights checked at each request, on a connection opened before too: in haclient, nobody changes things; out of it, not"
 note "PASS"
