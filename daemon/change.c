@@ -68,7 +68,7 @@ void change_submit(conn_id c, uint32_t api_op, uint32_t client_id, uint32_t op,
 		conn_reply(c, api_op, client_id, ERROR_NOT_ENOUGH_MEMORY, NULL, 0);
 		return;
 	}
-	if (++next_req_id == 0)
+	if (++next_req_id >= 0x80000000u) /* the upper half is rm's (rm_is_state_req) */
 		next_req_id = 1;
 	ch->conn = c;
 	ch->api_op = api_op;

@@ -180,5 +180,9 @@ uint32_t rm_control(const struct cs_resource *r, const char *type, uint32_t code
 		    void *ctx);
 void rm_sigchld(void);
 void rm_quorum_lost(void);
+/* This node's own resource state reports (MOP_RES_STATE) carry request ids
+ * of their own; when one is applied, rm_state_applied() is told. */
+int rm_is_state_req(uint32_t req_id);
+void rm_state_applied(uint32_t req_id);
 
 #endif

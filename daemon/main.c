@@ -56,9 +56,18 @@ static void on_changed(void)
 	change_check_waiters();
 }
 
+/* An op this node sent was applied (or refused) everywhere. */
+static void on_op_applied(uint32_t req_id, uint32_t status, const char *why)
+{
+	if (rm_is_state_req(req_id))
+		rm_state_applied(req_id);
+	else
+		change_applied(req_id, status, why);
+}
+
 static const struct repl_hooks hooks = {
 	.changed = on_changed,
-	.op_applied = change_applied,
+	.op_applied = on_op_applied,
 	.remote_control = control_on_request,
 	.remote_reply = control_on_reply,
 	.members_changed = control_members_changed,

@@ -58,6 +58,10 @@ struct lres {
 	uint64_t restart_window;
 	unsigned inflight;          /* step requests sent and not completed: while
 	                               any is out, the record stays */
+	unsigned states_out;        /* states this node published and has not yet
+	                               seen applied: no new step starts meanwhile
+	                               (the model would lag behind what runs) */
+	uint64_t states_since;      /* when states_out last became non-zero */
 };
 
 /* What a host request is for: a step of resource res_id, a control (done
@@ -146,15 +150,51 @@ static int owned_here(const struct cs_resource *r)
 }
 
 /* Publish a resource's state: only the owner of its group speaks for it. */
-static void send_state(const char *name, uint32_t state)
+/* Own state reports carry a request id with this bit and the record's id,
+ * so that their delivery comes back here (rm_state_applied). */
+#define STATE_REQ_BIT 0x80000000u
+/* A state report not seen applied by then is taken as lost (a failed
+ * multicast): steps may start again. */
+#define STATES_LOST_MS 5000u
+
+static void send_state(struct lres *l, const struct cs_resource *r, uint32_t state)
 {
-	struct cs_args a = { .name = (char *)name, .state = state, .has_state = 1 };
-	const struct cs_resource *r = model_resource(&csd->model, name);
-	const struct cs_group *g = r ? model_group(&csd->model, r->group) : NULL;
+	struct cs_args a = { .name = r->name, .state = state, .has_state = 1 };
+	const struct cs_group *g = model_group(&csd->model, r->group);
+	uint32_t req = STATE_REQ_BIT | (uint32_t)(l->id & 0x7FFFFFFFu);
 
 	if (!g || g->owner != csd->local_id)
 		return;
-	repl_send_op(MOP_RES_STATE, &a, 0);
+	if (repl_send_op(MOP_RES_STATE, &a, req) != ERROR_SUCCESS)
+		return;
+	if (!l->states_out++)
+		l->states_since = loop_now_ms();
+}
+
+int rm_is_state_req(uint32_t req_id)
+{
+	return (req_id & STATE_REQ_BIT) != 0;
+}
+
+void rm_state_applied(uint32_t req_id)
+{
+	struct lres *l = lres_by_id(req_id & 0x7FFFFFFFu);
+
+	if (l && l->states_out)
+		l->states_out--;
+	rm_reconcile();
+}
+
+/* Whether l may start a step: none running, and the model has caught up
+ * with what this node reported of it. */
+static int step_free(struct lres *l)
+{
+	if (l->states_out && loop_now_ms() - l->states_since > STATES_LOST_MS) {
+		log_warn("resource %s: a state report was not seen applied in %u ms: going on",
+			 l->name, STATES_LOST_MS);
+		l->states_out = 0;
+	}
+	return l->step == L_IDLE && !l->states_out;
 }
 
 static void watch_host(void)
@@ -250,7 +290,7 @@ static void bring_online(struct lres *l, const struct cs_resource *r)
 	uint32_t rc;
 
 	l->failed = 0;
-	send_state(r->name, ClusterResourceOnlinePending);
+	send_state(l, r, ClusterResourceOnlinePending);
 	if (!l->opened) {
 		l->want_online_after_open = 1;
 		rc = start_step(l, r, L_OPENING);
@@ -268,7 +308,7 @@ static void handle_failure(struct lres *l, const struct cs_resource *r)
 	uint64_t now = loop_now_ms();
 
 	l->failed = 1;
-	send_state(r->name, ClusterResourceFailed);
+	send_state(l, r, ClusterResourceFailed);
 	if (!g || g->owner != csd->local_id || !r->persistent)
 		return;
 	if (now - l->restart_window > r->restart_period) {
@@ -334,10 +374,10 @@ static void reconcile_group(struct cs_group *g)
 		int want = r->persistent && !moving;
 		if (r->state != ClusterResourceOffline && r->state != ClusterResourceFailed)
 			all_down = 0;
-		if (want || (l && l->step != L_IDLE))
+		if (want || (l && !step_free(l)))
 			continue;
 		if (r->state == ClusterResourceOnline && dependents_down(r) && l) {
-			send_state(r->name, ClusterResourceOfflinePending);
+			send_state(l, r, ClusterResourceOfflinePending);
 			stop_step(l, r, L_OFFLINING);
 		} else if (r->state == ClusterResourceFailed && l && l->opened && moving) {
 			stop_step(l, r, L_TERMINATING);
@@ -362,7 +402,7 @@ static void reconcile_group(struct cs_group *g)
 		struct lres *l = lres_find(r);
 		if (l && l->online && r->state == ClusterResourceOnline)
 			l->online = 2;
-		if (l && l->online == 2 && l->step == L_IDLE && r->state == ClusterResourceFailed) {
+		if (l && l->online == 2 && step_free(l) && r->state == ClusterResourceFailed) {
 			log_notice("resource %s was failed on request", r->name);
 			stop_step(l, r, L_TERMINATING);
 			handle_failure(l, r);
@@ -375,7 +415,7 @@ static void reconcile_group(struct cs_group *g)
 		if (!r->persistent || !all_deps_online(r))
 			continue;
 		l = lres_find(r);
-		if (l && l->step != L_IDLE)
+		if (l && !step_free(l))
 			continue;
 		if (r->state == ClusterResourceOffline ||
 		    (r->state == ClusterResourceFailed && l && l->restart_pending)) {
@@ -513,7 +553,7 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 			break;
 		if (res->status == ERROR_SUCCESS) {
 			l->online = 1;
-			send_state(r->name, ClusterResourceOnline);
+			send_state(l, r, ClusterResourceOnline);
 		} else {
 			log_err("resource %s: online failed: %s", r->name, cluster_strerror(res->status));
 			/* a failure is counted once: where the host died or is
@@ -534,12 +574,12 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		if (!r)
 			break;
 		if (res->status == ERROR_SUCCESS) {
-			send_state(r->name, ClusterResourceOffline);
+			send_state(l, r, ClusterResourceOffline);
 		} else {
 			log_err("resource %s: offline failed: %s", r->name, cluster_strerror(res->status));
 			stop_step(l, r, L_TERMINATING);
 			l->failed = 1;
-			send_state(r->name, ClusterResourceFailed);
+			send_state(l, r, ClusterResourceFailed);
 		}
 		break;
 	case HOSTPROTO_TERMINATE:
@@ -548,7 +588,7 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		 * yet, and an Offline after it would restart it past its policy */
 		if (r && !l->failed && r->state != ClusterResourceFailed &&
 		    r->state != ClusterResourceOffline)
-			send_state(r->name, ClusterResourceOffline);
+			send_state(l, r, ClusterResourceOffline);
 		if (!r || !owned_here(r))
 			stop_step(l, r, L_CLOSING); /* not ours any more: unload it */
 		break;
