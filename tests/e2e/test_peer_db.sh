@@ -124,4 +124,25 @@ wait_for 20 "n2 resynced: G's FailoverPeriod as on n1 ($want)" is_eq period n2 -
 grep -q "diverged" "$CLUSTER_SANDBOX_DIR/n1/log/clusterd.log" || fail "n1 did not log n2's divergence"
 all_have "$(names n1)" || fail "objects differ after the resync"
 note "a replica diverged in memory: found by the digest check, logged on both sides, resynced"
+
+# a state transfer that cannot complete (its leader's snapshot is lost:
+# fault injection CS_FAULT_SKIP_SNAPSHOT=3: the first snapshot it would
+# send to a view of 3) is logged and begun again.  n1 restarts with the
+# fault (n2 leads that transfer); n3 then restarts, and n1 - newest epoch,
+# lowest id - leads the transfer that n3's return starts.
+"$SB" kill n1 >/dev/null
+CLUSTER_SANDBOX_WRAP="env CS_FAULT_SKIP_SNAPSHOT=3" "$SB" start n1 >/dev/null
+sleep 1
+"$SB" kill n3 >/dev/null
+"$SB" start n3 >/dev/null
+log1=$CLUSTER_SANDBOX_DIR/n1/log/clusterd.log
+wait_for 30 "n1 skipped a snapshot" grep -q "CS_FAULT_SKIP_SNAPSHOT" "$log1"
+wait_for 30 "the stalled transfer begun again" grep -qh "has not completed in" \
+	"$CLUSTER_SANDBOX_DIR"/n[123]/log/clusterd.log
+want=$(names n2)
+wait_for 30 "every node synced and agrees after the retry" all_have "$want"
+for n in "${NODES[@]}"; do
+	is_eq jq_py "$n" "s['synced']" -- true || fail "$n is not synced after the retry"
+done
+note "a lost snapshot: the transfer was logged as stalled and begun again; every node synced"
 note "PASS"
