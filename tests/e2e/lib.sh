@@ -146,6 +146,16 @@ expect_error() {
 	fi
 }
 
+# one_node_group_online: one node up, group G with a Dummy resource R online.
+one_node_group_online() {
+	sandbox_up 1
+	note "1 node up"
+	cl n1 group create G >/dev/null
+	cl n1 resource create R --type Dummy --group G >/dev/null
+	cl n1 group online G --wait 20 >/dev/null
+	wait_for 20 "R Online" is_eq res_field n1 R state -- Online
+}
+
 # sandbox_up N: bring up N nodes with a short token.
 sandbox_up() {
 	"$SB" up "$1" --token "${E2E_TOKEN:-500}" >/dev/null

@@ -28,12 +28,7 @@ as_nobody() {
 # expect_denied WHAT CMD...: CMD fails with exit status 4, ERROR_ACCESS_DENIED (5).
 expect_denied() { expect_error 5 4 "$@"; }
 
-sandbox_up 1
-note "1 node up"
-cl n1 group create G >/dev/null
-cl n1 resource create R --type Dummy --group G >/dev/null
-cl n1 group online G --wait 20 >/dev/null
-wait_for 20 "R Online" is_eq res_field n1 R state -- Online
+one_node_group_online
 host=$(host_pid n1) || fail "no resource host"
 "$SB" exec n1 -- chmod 0666 /run/cluster-server/clusterd.sock
 

@@ -53,12 +53,7 @@ vm_kib() { # vm_kib FIELD: clusterd's /proc status FIELD (VmRSS, VmData) in KiB
 	awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"
 }
 
-sandbox_up 1
-note "1 node up"
-cl n1 group create G >/dev/null
-cl n1 resource create R --type Dummy --group G >/dev/null
-cl n1 group online G --wait 20 >/dev/null
-wait_for 20 "R Online" is_eq res_field n1 R state -- Online
+one_node_group_online
 pid=$(clusterd_pid n1) || fail "no clusterd pid"
 
 # R's StateFile: a 500,000-character path (about 1 MB in UTF-16, under
