@@ -27,6 +27,7 @@ const char *hostproto_type_name(uint32_t type)
 	case HOSTPROTO_PING: return "PING";
 	case HOSTPROTO_ARBITRATE: return "ARBITRATE";
 	case HOSTPROTO_RELEASE: return "RELEASE";
+	case HOSTPROTO_LEASE: return "LEASE";
 	case HOSTPROTO_COMPLETE: return "COMPLETE";
 	case HOSTPROTO_RESOURCE_FAILED: return "RESOURCE_FAILED";
 	case HOSTPROTO_LOG: return "LOG";

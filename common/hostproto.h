@@ -41,6 +41,12 @@
  *                 in[in_len]
  *   TYPE_CONTROL  payload: u32 code, u32 in_len, u32 out_size, u32 type_len,
  *                 type[type_len], in[in_len]     (resource_id 0)
+ *   LEASE         payload: u64 until, CLOCK_MONOTONIC milliseconds (the same
+ *                 clock on both ends: one machine).  The host may run
+ *                 resources until then; past it, it terminates every one
+ *                 itself (RESOURCE_FAILED source LEASE for those that were up)
+ *                 and refuses ONLINE with ERROR_NOT_READY until a later
+ *                 lease.  A host started with --lease has none at first.
  * Replies / events (host -> clusterd):
  *   COMPLETE      status = the result; payload: u32 request_type,
  *                 u32 bytes_returned, u32 out_len, u32 reserved, out[out_len].
@@ -94,6 +100,9 @@
 #ifndef ERROR_PROC_NOT_FOUND
 #define ERROR_PROC_NOT_FOUND            127u
 #endif
+#ifndef ERROR_NOT_READY
+#define ERROR_NOT_READY                 21u
+#endif
 #ifndef ERROR_BAD_FORMAT
 #define ERROR_BAD_FORMAT                11u
 #endif
@@ -135,7 +144,8 @@ enum hostproto_type {
 	HOSTPROTO_PING = 9,
 	HOSTPROTO_ARBITRATE = 10,
 	HOSTPROTO_RELEASE = 11,
-	HOSTPROTO_REQUEST_MAX_ = 11,
+	HOSTPROTO_LEASE = 12,
+	HOSTPROTO_REQUEST_MAX_ = 12,
 	/* replies and events */
 	HOSTPROTO_COMPLETE = 64,
 	HOSTPROTO_RESOURCE_FAILED = 65,
@@ -148,6 +158,7 @@ enum hostproto_fail_source {
 	HOSTPROTO_FAIL_IS_ALIVE = 2,      /* the periodic is_alive false */
 	HOSTPROTO_FAIL_PLUGIN = 3,        /* the plugin reported FAILED by itself */
 	HOSTPROTO_FAIL_ARBITRATION = 4,   /* the plugin lost arbitration */
+	HOSTPROTO_FAIL_LEASE = 5,         /* the host's lease ran out: terminated by the host */
 };
 
 /* A decoded header. */

@@ -60,7 +60,7 @@ static void h_status(const struct req *q)
 	clusprop_builder_init_owned(&b);
 	rc = model_encode_status(&csd->model, &b, &(struct cs_status_view){
 		.quorate = csd->quorate, .synced = csd->synced, .local_id = csd->local_id,
-		.notice = csd->notice });
+		.runs = rm_may_run(), .notice = csd->notice });
 	if (rc == ERROR_SUCCESS)
 		conn_reply(q->c, q->op, q->id, rc, clusprop_builder_data(&b), clusprop_builder_size(&b));
 	else
@@ -260,7 +260,9 @@ void api_request(conn_id c, uint16_t op, uint32_t id, const void *payload, size_
 	if ((h->flags & CHANGE) && !conn_may_change(c))
 		reply_error(&q, ERROR_ACCESS_DENIED, "changes need root or group " CS_ADMIN_GROUP);
 	else if ((h->flags & CHANGE) && !csd->quorate) /* while a view syncs, it is held */
-		reply_error(&q, ERROR_NOT_READY, "the cluster has no quorum");
+		reply_error(&q, ERROR_NOT_READY, csd->quorum_pending
+			    ? "the cluster membership is changing (quorum not confirmed yet): try again"
+			    : "the cluster has no quorum");
 	else if (!(h->flags & NAMELESS) && !a.name)
 		reply_error(&q, ERROR_INVALID_PARAMETER, "Name is required");
 	else if (h->fn)

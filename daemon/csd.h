@@ -71,7 +71,11 @@ struct csd {
 	uint32_t local_id;
 	uint32_t members[CSD_MAX_NODES];
 	size_t n_members;
-	int quorate;
+	int quorate;                 /* quorum CONFIRMED for the membership this node is
+	                                in now (repl.c): nothing is placed or started
+	                                without it */
+	int quorum_pending;          /* the membership changed and votequorum has not yet
+	                                said whether the new one is quorate */
 	int synced;                  /* state transfer finished for this view */
 	struct {
 		uint32_t id;                  /* a member whose STATE arrived */
@@ -92,6 +96,28 @@ extern struct csd *csd;
 _Static_assert(CS_MAX_DATABASE + (CSD_MAX_NODES + 1) * 8192u < WIRE_MAX_PAYLOAD,
 	       "a snapshot of the largest database fits a CPG message");
 
+/*
+ * Stopping in time (doc/quorum.md has the argument and the numbers).
+ *  - A node that learns it has no quorum terminates everything at once
+ *    (rm_quorum_lost); a plugin's terminate finishes within CSD_TERM_MS.
+ *  - The resource host runs resources only under a lease that clusterd renews
+ *    every CSD_TICK_MS for CSD_LEASE_MS while it runs and is not known to be
+ *    without quorum; a clusterd that is frozen, stalled or gone stops
+ *    renewing and its host terminates everything by itself when the lease
+ *    runs out (or at once when clusterd's socket closes).
+ *  - The others start a lost node's groups only after it has surely done so:
+ *    skew + CSD_TERM_MS + CSD_MARGIN_MS after a node left the ring (both
+ *    sides learn of the split from the same token timeout; the token's last
+ *    holder may have kept it for corosync's `hold` before passing it on, so
+ *    skew = hold + CSD_SKEW_MS), CSD_LEASE_MS + CSD_TERM_MS + CSD_MARGIN_MS
+ *    after a clusterd left while its node stays in the ring.
+ */
+#define CSD_LEASE_MS   800u
+#define CSD_TICK_MS    200u
+#define CSD_TERM_MS    100u
+#define CSD_SKEW_MS    50u
+#define CSD_MARGIN_MS  50u
+
 /* repl.c: the bottom layer - it names no module above it, and tells them
  * what happened through the hooks main.c gives it. */
 struct repl_hooks {
@@ -108,6 +134,8 @@ struct repl_hooks {
 	void (*members_changed)(void);
 	/* This node lost quorum: stop everything it runs, now. */
 	void (*quorum_lost)(void);
+	/* The resource host may run resources until `until` (CLOCK_MONOTONIC ms). */
+	void (*lease)(uint64_t until);
 };
 uint32_t repl_start(const struct repl_hooks *hooks);
 void repl_stop(void);
@@ -180,6 +208,10 @@ uint32_t rm_control(const struct cs_resource *r, const char *type, uint32_t code
 		    void *ctx);
 void rm_sigchld(void);
 void rm_quorum_lost(void);
+/* The lease the resource host runs under (repl's lease hook). */
+void rm_lease(uint64_t until);
+/* Whether this node may run resources now: quorum confirmed and the lease held. */
+int rm_may_run(void);
 /* This node's own resource state reports (MOP_RES_STATE) carry request ids
  * of their own; when one is applied, rm_state_applied() is told. */
 int rm_is_state_req(uint32_t req_id);

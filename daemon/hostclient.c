@@ -56,6 +56,7 @@ struct hostclient {
 	uint32_t call_timeout_ms;
 	uint32_t exit_grace_ms;
 	bool verbose;
+	bool lease;
 
 	/* the current host */
 	pid_t pid;                 /* -1: none */
@@ -195,6 +196,7 @@ uint32_t hostclient_new(const struct hostclient_config *cfg, const struct hostcl
 	hc->call_timeout_ms = cfg->call_timeout_ms ? cfg->call_timeout_ms : DEFAULT_CALL_TIMEOUT_MS;
 	hc->exit_grace_ms = cfg->exit_grace_ms ? cfg->exit_grace_ms : DEFAULT_EXIT_GRACE_MS;
 	hc->verbose = cfg->verbose;
+	hc->lease = cfg->lease;
 	hc->next_request_id = 1;
 	hc->host_path = dup_or(cfg->host_path, cs_path_reshost());
 	hc->plugin_dir = dup_or(cfg->plugin_dir, cs_path_plugin_dir());
@@ -501,6 +503,8 @@ uint32_t hostclient_start(hostclient *hc)
 	argv[n++] = hc->plugin_dir;
 	if (hc->verbose)
 		argv[n++] = (char *)"--verbose";
+	if (hc->lease)
+		argv[n++] = (char *)"--lease";
 	argv[n] = NULL;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -981,6 +985,15 @@ uint32_t hostclient_type_control(hostclient *hc, const char *type_name, uint32_t
 		return ERROR_INVALID_PARAMETER;
 	return control(hc, HOSTPROTO_TYPE_CONTROL, 0, type_name, control_code, in, in_size,
 		       out_size, timeout_ms, cookie, ret_request_id);
+}
+
+uint32_t hostclient_lease(hostclient *hc, uint64_t until, void *cookie)
+{
+	uint8_t v[8];
+	struct hostproto_part part = { v, sizeof(v) };
+
+	cs_put_le64(v, until);
+	return submit(hc, HOSTPROTO_LEASE, 0, &part, 1, 0, 0, cookie, NULL);
 }
 
 uint32_t hostclient_ping(hostclient *hc, uint32_t timeout_ms, void *cookie,

@@ -107,6 +107,8 @@ struct hostclient_config {
 	uint32_t exit_grace_ms;        /* after EOF, time the host gets to exit before
 	                                  SIGKILL; 0: 2000 */
 	bool verbose;                  /* pass --verbose (the host echoes logs to stderr) */
+	bool lease;                    /* pass --lease: the host runs nothing until a
+	                                  LEASE, and stops everything when it runs out */
 };
 
 /* Monotonic clock in milliseconds, the clock of every deadline here. */
@@ -226,6 +228,9 @@ uint32_t hostclient_control(hostclient *hc, uint64_t resource_id, uint32_t contr
 uint32_t hostclient_type_control(hostclient *hc, const char *type_name, uint32_t control_code,
 				 const void *in, size_t in_size, size_t out_size,
 				 uint32_t timeout_ms, void *cookie, uint64_t *ret_request_id);
+/* Let the host run resources until `until` (CLOCK_MONOTONIC ms). */
+uint32_t hostclient_lease(hostclient *hc, uint64_t until, void *cookie);
+
 uint32_t hostclient_ping(hostclient *hc, uint32_t timeout_ms, void *cookie,
 			 uint64_t *ret_request_id);
 

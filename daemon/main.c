@@ -72,6 +72,7 @@ static const struct repl_hooks hooks = {
 	.remote_reply = control_on_reply,
 	.members_changed = control_members_changed,
 	.quorum_lost = rm_quorum_lost,
+	.lease = rm_lease,
 };
 
 /* Open and load this node's database.  One that cannot be read (damaged,

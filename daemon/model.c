@@ -1288,6 +1288,9 @@ uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
 		struct cs_st_group sg = { .name = g->name, .owner = (char *)owner_name(m, g->owner),
 					  .state = g->state, .preferred = g->preferred.v,
 					  .n_preferred = g->preferred.n };
+		if (!v->runs && g->owner == v->local_id && g->state != ClusterGroupOffline &&
+		    g->state != ClusterGroupFailed)
+			sg.state = (uint32_t)ClusterGroupStateUnknown;
 		rc = rec_encode(b, cs_st_group.record, cs_st_group.fields, cs_st_group.n_fields, &sg, 0);
 	}
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++) {
@@ -1297,6 +1300,9 @@ uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
 					     .owner = g ? (char *)owner_name(m, g->owner) : NULL,
 					     .state = r->state, .deps = r->deps.v, .n_deps = r->deps.n,
 					     .owners = r->owners.v, .n_owners = r->owners.n };
+		if (!v->runs && g && g->owner == v->local_id && r->state != ClusterResourceOffline &&
+		    r->state != ClusterResourceFailed)
+			sr.state = (uint32_t)ClusterResourceStateUnknown;
 		rc = rec_encode(b, cs_st_resource.record, cs_st_resource.fields,
 				cs_st_resource.n_fields, &sr, 0);
 	}

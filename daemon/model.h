@@ -185,6 +185,10 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 /* The status reply of CS_OP_STATUS (clientproto.h), as this node sees it. */
 struct cs_status_view {
 	int quorate, synced;
+	int runs;                    /* this node may run resources now (quorum confirmed,
+	                                lease held): if not, what it owns and the model
+	                                shows up or pending is reported Unknown - it was
+	                                terminated, or is being */
 	uint32_t local_id;
 	const char *notice;          /* NULL or "": none */
 };

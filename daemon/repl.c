@@ -23,7 +23,21 @@
  *
  * Placement: the coordinator (lowest node id of the view) decides group
  * owners (MOP_GROUP_OWNER) when the view is synced and quorate: groups that
- * want to be online and have no owner, or whose owner left.
+ * want to be online and have no owner, or whose owner left - the latter
+ * only once the owner has surely stopped them (gone_wait()).
+ *
+ * Quorum is confirmed for the membership this node is in NOW, never taken
+ * from the previous one: corosync delivers CPG's configuration change before
+ * votequorum's verdict on it.  A CPG change that says a node went down or
+ * came up, and every totem ring change, make the verdict unknown
+ * (csd->quorum_pending); it is known again when votequorum's node list
+ * names the ring CPG last reported and its quorum notification follows.
+ * Until then nothing is placed, started or changed.
+ *
+ * A change (a config op, or a decision: owner, move, pause) carries its
+ * sender's quorum stamp (wire.h) and is applied only where it is delivered in
+ * the ring it was stamped in, by a quorate sender: every member decides the
+ * same, and a minority's change is refused on every node that sees it.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -66,6 +80,30 @@ static size_t queue_bytes;          /* held while a view syncs: at most HELD_MAX
 #define SYNC_RETRY_MS 5000u
 static uint64_t sync_began;
 
+/* ---- quorum for the current membership ---- */
+static struct cpg_ring_id ring_cpg;     /* the totem ring CPG last reported */
+static int ring_cpg_known;
+static int ring_pending;                /* CPG said a node went down or came up; its
+                                           ring has not been reported yet */
+static votequorum_ring_id_t ring_vq;    /* the ring of votequorum's last node list */
+static int ring_vq_known;
+static int vq_verdict = -1;             /* quorate for ring_vq: 0/1, -1: not yet said */
+static int lost_reported;
+static struct loop_timer *tick_timer;   /* periodic: the lease renewal */
+static uint32_t hold_ms = 300;          /* corosync's token hold (runtime.config.totem.hold) */
+static uint32_t token_ms = 3000, consensus_ms = 3600; /* (runtime.config.totem.*) */
+static uint64_t last_tick;              /* when the lease timer last ran */
+static uint64_t stall_until;            /* after a stall: quorum unconfirmed until then,
+                                           or until a new ring is confirmed; 0: none */
+
+/* Nodes that left, and until when their groups may not be placed elsewhere. */
+static struct {
+	uint32_t id;
+	uint64_t until;
+} gone[CSD_MAX_NODES];
+static struct loop_timer *gone_timer;   /* one-shot: placement once a wait is over */
+static int place_due;                   /* ... or the housekeeping tick, if none could be had */
+
 int repl_is_member(uint32_t id)
 {
 	for (size_t i = 0; i < csd->n_members; i++)
@@ -99,6 +137,8 @@ static struct loop_timer *retry_timer;  /* one-shot, 10 ms: the next retry */
 static struct loop_timer *housekeeping; /* periodic: retries if no timer could be had */
 
 static void retry_sends(void *data);
+static void place_groups(void);
+static void quorum_update(void);
 
 static void retry_arm(void)
 {
@@ -111,6 +151,10 @@ static void on_housekeeping(void *data)
 	(void)data;
 	if (retry_head && !retry_timer)
 		retry_sends(NULL);
+	if (place_due) {
+		place_due = 0;
+		place_groups();
+	}
 	if (cpg_joined && !csd->synced && loop_now_ms() - sync_began > SYNC_RETRY_MS) {
 		/* a lost or unreadable snapshot, a leader that could not make one:
 		 * never stay unsynced silently */
@@ -178,6 +222,9 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 	if (!q)
 		return ERROR_NOT_ENOUGH_MEMORY;
 	msg = q->data;
+	if (type == MSG_OP) /* applied only in this ring, and only if quorate now */
+		status = (csd->quorate ? WIRE_STAMP_QUORATE : 0u) |
+			 ((uint32_t)ring_cpg.seq & WIRE_STAMP_RING);
 	wire_encode_hdr(msg, &(struct wire_hdr){ .type = type, .op = op, .from = csd->local_id,
 						 .dest = dest, .req_id = req_id, .status = status,
 						 .len = (uint32_t)len, .version = WIRE_VERSION });
@@ -231,9 +278,70 @@ uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id)
 
 /* ---- placement (coordinator only) ---- */
 
+/*
+ * How long after seeing node `id` leave its groups may start elsewhere: until
+ * it has surely terminated them (csd.h, doc/quorum.md).  A node lost from
+ * the ring (CPG_REASON_NODEDOWN) learns it lost quorum from its own corosync
+ * at about the time we learn it left (CSD_SKEW_MS) and terminates at once; a
+ * clusterd that exited or left while its node's corosync runs on gives no
+ * such news to its node: its host stops everything when clusterd's socket
+ * closes, or at the latest when the lease clusterd last renewed runs out.
+ */
+static uint64_t gone_wait_ms(int nodedown)
+{
+	if (nodedown)
+		return hold_ms + CSD_SKEW_MS + CSD_TERM_MS + CSD_MARGIN_MS;
+	return CSD_LEASE_MS + CSD_TERM_MS + CSD_MARGIN_MS;
+}
+
+static void gone_set(uint32_t id, uint64_t until)
+{
+	size_t free_slot = CSD_MAX_NODES;
+
+	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
+		if (gone[i].id == id) {
+			gone[i].until = until;
+			return;
+		}
+		if (!gone[i].id && free_slot == CSD_MAX_NODES)
+			free_slot = i;
+	}
+	if (free_slot == CSD_MAX_NODES) { /* full: forget the oldest wait */
+		free_slot = 0;
+		for (size_t i = 1; i < CSD_MAX_NODES; i++)
+			if (gone[i].until < gone[free_slot].until)
+				free_slot = i;
+	}
+	gone[free_slot].id = id;
+	gone[free_slot].until = until;
+}
+
+/* When node id's groups may be placed elsewhere.  A node this one never saw
+ * leave (it left before this one joined) counts as gone now, with the full
+ * wait: nothing says when it last ran them. */
+static uint64_t gone_until(uint32_t id)
+{
+	for (size_t i = 0; i < CSD_MAX_NODES; i++)
+		if (gone[i].id == id)
+			return gone[i].until;
+	uint64_t until = loop_now_ms() + gone_wait_ms(0);
+	gone_set(id, until);
+	return until;
+}
+
+static void place_groups(void);
+
+static void on_gone_timer(void *data)
+{
+	(void)data;
+	gone_timer = NULL;
+	place_groups();
+}
+
 static void place_groups(void)
 {
 	struct cs_model *m = &csd->model;
+	uint64_t now = loop_now_ms(), next = 0;
 
 	if (!csd->synced || !csd->quorate || repl_coordinator() != csd->local_id)
 		return;
@@ -244,6 +352,15 @@ static void place_groups(void)
 			continue;
 		if (g->owner && repl_is_member(g->owner))
 			continue;
+		if (g->owner) {
+			uint64_t until = gone_until(g->owner);
+			if (now < until) {
+				/* its old owner may still be stopping it */
+				if (!next || until < next)
+					next = until;
+				continue;
+			}
+		}
 		if (!g->owner && !model_group_wanted(m, g))
 			continue;
 		target = model_choose_node(m, g, csd->members, csd->n_members, 0);
@@ -256,6 +373,12 @@ static void place_groups(void)
 		log_notice("placing group %s on %s", g->name, target ? model_node_name(m, target) : "(none)");
 		if (repl_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
 			g->placing = 1;
+	}
+	if (next && !gone_timer) {
+		log_info("waiting %" PRIu64 " ms for a lost node's resources to be stopped before "
+			 "placing its groups", next - now);
+		gone_timer = loop_timer_add(csd->loop, next - now, on_gone_timer, NULL);
+		place_due = !gone_timer; /* no timer: the housekeeping tick places them */
 	}
 }
 
@@ -619,6 +742,113 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 	after_change();
 }
 
+/* Ops that change what the cluster is or decides (every config op, an
+ * owner, a move, a pause) need a quorate sender; a resource's state is a
+ * report of what happened and is always taken. */
+static int op_is_decision(uint16_t op)
+{
+	return op < MOP_CONFIG_MAX || op == MOP_GROUP_OWNER || op == MOP_GROUP_MOVING ||
+	       op == MOP_NODE_PAUSE;
+}
+
+/* Whether an op stamped `stamp` by its sender is applied here: every member
+ * delivers it in the same ring, so every member answers the same. */
+static int stamp_ok(uint32_t stamp)
+{
+	return (stamp & WIRE_STAMP_QUORATE) && ring_cpg_known &&
+	       (stamp & WIRE_STAMP_RING) == ((uint32_t)ring_cpg.seq & WIRE_STAMP_RING);
+}
+
+static void refuse_op(uint32_t from, uint16_t op, uint32_t req_id, uint32_t stamp,
+		      const uint8_t *p, size_t len)
+{
+	struct cs_args a;
+
+	log_warn("op %u from node %u refused: %s", op, from,
+		 (stamp & WIRE_STAMP_QUORATE) ? "sent before the membership changed"
+					      : "its sender had no quorum");
+	if (from != csd->local_id)
+		return;
+	if ((op == MOP_GROUP_OWNER || op == MOP_GROUP_MOVING) &&
+	    cs_args_parse(p, len, &a) == ERROR_SUCCESS) {
+		struct cs_group *g = a.name ? model_group(&csd->model, a.name) : NULL;
+		if (g)
+			g->placing = 0; /* decided again, in this ring */
+		cs_args_free(&a);
+	}
+	if (req_id)
+		hooks.op_applied(req_id, ERROR_NOT_READY,
+				 (stamp & WIRE_STAMP_QUORATE)
+					 ? "the cluster membership changed while the change was "
+					   "sent: try again"
+					 : "the cluster has no quorum");
+	after_change();
+}
+
+/*
+ * The resource host's lease (csd.h): renewed every CSD_TICK_MS while this
+ * clusterd runs and is not known to be without quorum - also while a
+ * membership change is being judged, so that a node that keeps quorum keeps
+ * its resources through it.  A clusterd that stops, stalls or exits stops
+ * renewing, and its host stops everything by itself.  Each renewal first
+ * asks this node's corosync whether it is quorate (a local call, no
+ * network): a corosync that froze never answers, so clusterd stops renewing
+ * too, long before the others declare the node lost (a token timeout).
+ */
+/*
+ * A stall: this clusterd (or the corosync it asked) did not run for `ms`.
+ * Whatever corosync said before it may be stale - the others may have formed
+ * a ring without this node meanwhile, and this node's corosync notices only
+ * when its own timers run again, then needs a consensus round to say so.  So
+ * quorum counts as unconfirmed until a new ring is confirmed, or until that
+ * long has passed with none (token + consensus + margin): then the old one
+ * still stands.
+ */
+static void stalled(uint64_t ms)
+{
+	uint64_t now = loop_now_ms();
+
+	log_warn("clusterd or its corosync stalled for %" PRIu64 " ms: quorum counts as "
+		 "unconfirmed until a ring is confirmed, or for %u ms", ms,
+		 token_ms + consensus_ms + 500u);
+	stall_until = now + token_ms + consensus_ms + 500u;
+	quorum_update();
+}
+
+static void renew_lease(void)
+{
+	struct votequorum_info info;
+	uint64_t t0 = loop_now_ms(), took;
+	cs_error_t err;
+
+	if (!cpg_joined || (!csd->quorate && !csd->quorum_pending))
+		return;
+	err = votequorum_getinfo(vq, csd->local_id, &info);
+	if ((took = loop_now_ms() - t0) > CSD_LEASE_MS - CSD_TICK_MS) {
+		stalled(took); /* corosync did not answer for that long */
+		return;
+	}
+	if (err != CS_OK || !(info.flags & VOTEQUORUM_INFO_QUORATE))
+		return; /* not (or no longer) quorate: the notification follows */
+	hooks.lease(loop_now_ms() + CSD_LEASE_MS);
+}
+
+static void on_tick_timer(void *data)
+{
+	uint64_t now = loop_now_ms();
+
+	(void)data;
+	if (last_tick && now - last_tick > CSD_LEASE_MS - CSD_TICK_MS)
+		stalled(now - last_tick);
+	last_tick = now;
+	if (stall_until && now >= stall_until) {
+		log_notice("no membership change followed the stall: quorum stands");
+		stall_until = 0;
+		quorum_update();
+	}
+	renew_lease();
+}
+
 static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid, uint32_t pid,
 		    void *msg, size_t msg_len)
 {
@@ -668,8 +898,13 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 				hooks.op_applied(req_id, ERROR_NOT_READY, "cluster view not synced");
 			break;
 		}
+		if (op_is_decision(op) && !stamp_ok(status)) {
+			refuse_op(nodeid, op, req_id, status, p, len);
+			break;
+		}
 		on_op(nodeid, op, req_id, p, len);
 		break;
+
 	case MSG_CONTROL_REQ:
 		if (dest == csd->local_id)
 			hooks.remote_control(nodeid, op, req_id, p, len);
@@ -718,8 +953,28 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		    const struct cpg_address *left, size_t n_left,
 		    const struct cpg_address *joined, size_t n_joined)
 {
+	int ring_changed = 0;
+	uint64_t now = loop_now_ms();
+
 	(void)h;
 	(void)group;
+	for (size_t i = 0; i < n_left; i++) {
+		int nodedown = left[i].reason == CPG_REASON_NODEDOWN;
+		ring_changed |= nodedown;
+		if (repl_is_member(left[i].nodeid))
+			gone_set(left[i].nodeid, now + gone_wait_ms(nodedown));
+	}
+	for (size_t i = 0; i < n_joined; i++)
+		ring_changed |= joined[i].reason == CPG_REASON_NODEUP;
+	if (ring_changed) {
+		/* votequorum has not judged the new ring yet: what it said is stale */
+		ring_pending = 1;
+		quorum_update();
+	}
+	/* placements in flight were decided in the last view; one still to be
+	 * delivered is refused (its stamp) and decided again */
+	for (size_t i = 0; i < csd->model.n_groups; i++)
+		csd->model.groups[i]->placing = 0;
 	csd->n_members = 0;
 	for (size_t i = 0; i < n_members && i < CSD_MAX_NODES; i++) {
 		int dup = 0;
@@ -730,8 +985,11 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 			csd->members[csd->n_members++] = members[i].nodeid;
 	}
 	for (size_t i = 0; i < n_left; i++)
-		log_notice("node %u (%s) left", left[i].nodeid,
-			   model_node_name(&csd->model, left[i].nodeid));
+		log_notice("node %u (%s) left (%s)", left[i].nodeid,
+			   model_node_name(&csd->model, left[i].nodeid),
+			   left[i].reason == CPG_REASON_NODEDOWN ? "node down" :
+			   left[i].reason == CPG_REASON_PROCDOWN ? "clusterd gone" :
+			   left[i].reason == CPG_REASON_LEAVE ? "clusterd left" : "other");
 	for (size_t i = 0; i < n_joined; i++)
 		log_notice("node %u joined", joined[i].nodeid);
 	for (size_t i = 0; i < csd->model.n_nodes; i++) {
@@ -750,6 +1008,68 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	hooks.members_changed(); /* controls routed to nodes that left fail now */
 }
 
+/*
+ * Whether quorum is confirmed for the ring this node is in now: CPG reported
+ * the ring, no down/up change came after it, votequorum's node list names the
+ * same ring and its verdict on that list came.  Called at every piece of
+ * news; acts on a change: a confirmed loss terminates everything here (the
+ * hook), a pending verdict only stops new steps and placements.
+ */
+static void quorum_update(void)
+{
+	int known = ring_cpg_known && !ring_pending && ring_vq_known &&
+		    ring_vq.nodeid == ring_cpg.nodeid && ring_vq.seq == ring_cpg.seq &&
+		    vq_verdict >= 0 && !stall_until;
+	int quorate = known && vq_verdict == 1;
+
+	if (quorate == csd->quorate && (!known) == csd->quorum_pending)
+		return;
+	csd->quorum_pending = !known;
+	if (quorate != csd->quorate) {
+		csd->quorate = quorate;
+		if (quorate)
+			log_notice("quorum confirmed for ring %u/%" PRIu64, ring_cpg.nodeid, ring_cpg.seq);
+		else if (!known)
+			log_notice("membership changing: quorum not confirmed for the new one yet");
+	}
+	if (known && !quorate && !lost_reported) {
+		lost_reported = 1;
+		log_notice("quorum lost (ring %u/%" PRIu64 ")", ring_cpg.nodeid, ring_cpg.seq);
+		hooks.quorum_lost();
+	}
+	if (quorate) {
+		lost_reported = 0;
+		renew_lease(); /* at once, not a tick later */
+	}
+	after_change();
+}
+
+static void totem_confchg(cpg_handle_t h, struct cpg_ring_id ring, uint32_t n,
+			  const uint32_t *list)
+{
+	(void)h;
+	(void)list;
+	log_info("totem ring %u/%" PRIu64 ": %u node(s)", ring.nodeid, ring.seq, n);
+	ring_cpg = ring;
+	ring_cpg_known = 1;
+	ring_pending = 0;
+	stall_until = 0; /* a new ring: votequorum's verdict on it is news */
+	quorum_update();
+}
+
+static void nodelist_notify(votequorum_handle_t h, uint64_t ctx, votequorum_ring_id_t ring,
+			    uint32_t n, uint32_t *nodes)
+{
+	(void)h;
+	(void)ctx;
+	(void)n;
+	(void)nodes;
+	ring_vq = ring;
+	ring_vq_known = 1;
+	vq_verdict = -1; /* its quorum notification follows */
+	quorum_update();
+}
+
 static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 			  uint32_t n, votequorum_node_t *nodes)
 {
@@ -757,13 +1077,8 @@ static void quorum_notify(votequorum_handle_t h, uint64_t ctx, uint32_t quorate,
 	(void)ctx;
 	(void)n;
 	(void)nodes;
-	if (!!quorate == csd->quorate)
-		return;
-	csd->quorate = !!quorate;
-	log_notice("quorum %s", quorate ? "gained" : "lost");
-	if (!quorate)
-		hooks.quorum_lost();
-	after_change();
+	vq_verdict = !!quorate;
+	quorum_update();
 }
 
 static void on_cpg(void *data, uint32_t events)
@@ -798,6 +1113,15 @@ static void read_nodelist(void)
 		log_warn("cmap unavailable: node names default to node<ID>");
 		return;
 	}
+	/* how long the token may sit with one node when the ring is idle: the two
+	 * sides of a split may learn of it that far apart (gone_wait_ms) */
+	if (cmap_get_uint32(cmap, "runtime.config.totem.hold", &hold_ms) != CS_OK)
+		hold_ms = 300;
+	/* how long after a stall corosync may still report the ring it lost */
+	if (cmap_get_uint32(cmap, "runtime.config.totem.token", &token_ms) != CS_OK)
+		token_ms = 3000;
+	if (cmap_get_uint32(cmap, "runtime.config.totem.consensus", &consensus_ms) != CS_OK)
+		consensus_ms = 3600;
 	if (cmap_get_string(cmap, "totem.cluster_name", &name) == CS_OK) {
 		cs_free(csd->model.cluster_name);
 		csd->model.cluster_name = cs_strdup(name);
@@ -830,11 +1154,13 @@ uint32_t repl_start(const struct repl_hooks *h)
 		.model = CPG_MODEL_V1,
 		.cpg_deliver_fn = deliver,
 		.cpg_confchg_fn = confchg,
+		.cpg_totem_confchg_fn = totem_confchg,
+		.flags = CPG_MODEL_V1_DELIVER_INITIAL_TOTEM_CONF,
 	};
-	votequorum_callbacks_t vcb = { .votequorum_quorum_notify_fn = quorum_notify };
+	votequorum_callbacks_t vcb = { .votequorum_quorum_notify_fn = quorum_notify,
+				       .votequorum_nodelist_notify_fn = nodelist_notify };
 	struct cpg_name name;
 	cs_error_t err;
-	struct votequorum_info info;
 
 	hooks = *h;
 	sync_began = loop_now_ms();
@@ -867,8 +1193,8 @@ uint32_t repl_start(const struct repl_hooks *h)
 		return ERROR_GEN_FAILURE;
 	}
 	vq_open = 1;
-	if (votequorum_getinfo(vq, csd->local_id, &info) == CS_OK)
-		csd->quorate = !!(info.flags & VOTEQUORUM_INFO_QUORATE);
+	/* quorum is taken from the notifications, for the ring CPG reports:
+	 * trackstart sends the current ones */
 	if ((err = votequorum_trackstart(vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
 	    (err = votequorum_fd_get(vq, &vq_fd)) != CS_OK || (err = cpg_fd_get(cpg, &cpg_fd)) != CS_OK) {
 		log_err("cannot follow corosync's quorum and messages: error %d", err);
@@ -876,6 +1202,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 	}
 	if (!(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL)) ||
 	    !(check_timer = loop_timer_every(csd->loop, DIGEST_CHECK_MS, on_check_timer, NULL)) ||
+	    !(tick_timer = loop_timer_every(csd->loop, CSD_TICK_MS, on_tick_timer, NULL)) ||
 	    loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
 	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
 		return ERROR_GEN_FAILURE;
@@ -892,8 +1219,9 @@ uint32_t repl_start(const struct repl_hooks *h)
 		return ERROR_GEN_FAILURE;
 	}
 	cpg_joined = 1;
-	log_notice("node %u (%s) joined corosync; quorate: %s", csd->local_id,
-		   model_node_name(&csd->model, csd->local_id), csd->quorate ? "yes" : "no");
+	log_notice("node %u (%s) joined corosync; a lost node's groups wait %" PRIu64 " ms, a "
+		   "lost clusterd's %" PRIu64 " ms", csd->local_id,
+		   model_node_name(&csd->model, csd->local_id), gone_wait_ms(1), gone_wait_ms(0));
 	return ERROR_SUCCESS;
 }
 
@@ -923,6 +1251,12 @@ void repl_stop(void)
 	if (check_timer)
 		loop_timer_cancel(csd->loop, check_timer);
 	check_timer = NULL;
+	if (tick_timer)
+		loop_timer_cancel(csd->loop, tick_timer);
+	tick_timer = NULL;
+	if (gone_timer)
+		loop_timer_cancel(csd->loop, gone_timer);
+	gone_timer = NULL;
 	/* undo what repl_start() did, also when it stopped half-way */
 	if (cpg_fd >= 0)
 		loop_del_fd(csd->loop, cpg_fd);

@@ -14,6 +14,16 @@
  * that crashes or hangs is killed and restarted; its resources count as
  * failed.
  *
+ * Quorum and the lease: no step that starts something (open for online,
+ * online) begins unless this node has confirmed quorum for its current
+ * membership and holds a lease (rm_lease) that has some time left; a start in
+ * flight when quorum goes is terminated, and its success is not reported.
+ * The host enforces the lease on its own (csd.h).
+ *
+ * A host that died leaves its resources' effects behind (an address, a
+ * mount): each resource it had open is opened again in the new host and
+ * terminated (l->cleanup) before its group may go to another node.
+ *
  * What runs here is tracked by one struct lres per resource, made when this
  * node first starts a step for it and freed (lres_prune) once the resource is
  * no longer this node's to run - deleted, or its group owned elsewhere - and
@@ -49,6 +59,8 @@ struct lres {
 	                               2: ... and the model has shown it Online */
 	enum lstep step;
 	int want_online_after_open;
+	int cleanup;                /* the host that had it open died: open it and
+	                               terminate it before the group leaves */
 	int lost;                   /* a start cut short by the host's death:
 	                               on_host_exited() applies the policy */
 	int failed;                 /* this node published it Failed (until it
@@ -82,6 +94,14 @@ static struct loop_timer *restart_timer;
 static uint64_t restart_due;           /* when the host is to be restarted, 0: not */
 static unsigned quick_restarts;        /* host restarts close together */
 static uint64_t last_restart;
+static uint64_t lease_until;           /* what the host was last granted */
+
+/* Whether steps that start something may begin now: quorum confirmed for
+ * this membership, and a lease with time left for the host to accept it. */
+static int may_start(void)
+{
+	return csd->quorate && lease_until > loop_now_ms() + CSD_TICK_MS / 2;
+}
 
 static void on_host_io(void *data, uint32_t events);
 
@@ -383,6 +403,11 @@ static void reconcile_group(struct cs_group *g)
 			stop_step(l, r, L_TERMINATING);
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		struct lres *l = lres_find(order[i]);
+		if (l && l->cleanup)
+			all_down = 0; /* not before what a dead host left is stopped */
+	}
 	if (moving) {
 		if (all_down && !g->placing) {
 			struct cs_args a = { .name = g->name, .node_id = g->moving_to, .has_node_id = 1 };
@@ -440,7 +465,7 @@ static void lres_prune(void)
 	while (*lp) {
 		struct lres *l = *lp;
 		const struct cs_resource *r;
-		if (l->opened || l->step != L_IDLE || l->inflight ||
+		if (l->opened || l->cleanup || l->step != L_IDLE || l->inflight ||
 		    ((r = lres_model(l)) && owned_here(r))) {
 			lp = &l->next;
 			continue;
@@ -456,10 +481,27 @@ void rm_reconcile(void)
 	 * again): a step tried now would fail and burn a restart */
 	if (stopping || !csd->synced || !hostclient_running(hc))
 		return;
-	for (size_t i = 0; i < csd->model.n_groups; i++) {
-		struct cs_group *g = csd->model.groups[i];
-		if (g->owner == csd->local_id && csd->quorate)
-			reconcile_group(g);
+	/* what a dead host left behind: open it again, then terminate it */
+	for (struct lres *l = lres_list; l; l = l->next) {
+		const struct cs_resource *r = lres_model(l);
+		if (!l->cleanup || !step_free(l))
+			continue;
+		if (!l->opened && r) {
+			l->want_online_after_open = 0;
+			if (start_step(l, r, L_OPENING) != ERROR_SUCCESS)
+				l->cleanup = 0; /* cannot: logged; nothing more to do */
+		} else if (l->opened) {
+			stop_step(l, r, L_TERMINATING);
+		} else {
+			l->cleanup = 0; /* deleted: nothing to open it with */
+		}
+	}
+	if (may_start()) {
+		for (size_t i = 0; i < csd->model.n_groups; i++) {
+			struct cs_group *g = csd->model.groups[i];
+			if (g->owner == csd->local_id)
+				reconcile_group(g);
+		}
 	}
 	/* private properties changed: tell the plugin of an open resource */
 	for (struct lres *l = lres_list; l; l = l->next) {
@@ -492,14 +534,39 @@ void rm_reconcile(void)
 
 void rm_quorum_lost(void)
 {
+	size_t n = 0;
+
 	for (struct lres *l = lres_list; l; l = l->next) {
+		l->want_online_after_open = 0; /* an open in flight goes no further */
+		l->restart_pending = 0;
 		if (!l->opened)
 			continue;
 		l->online = 0;
 		stop_step(l, NULL, L_TERMINATING);
+		n++;
 	}
-	log_warn("no quorum: every resource on this node was terminated");
+	if (n)
+		log_warn("no quorum: every resource on this node was terminated (%zu)", n);
 	watch_host();
+}
+
+int rm_may_run(void)
+{
+	return csd->quorate && lease_until > loop_now_ms();
+}
+
+void rm_lease(uint64_t until)
+{
+	int had = may_start();
+
+	if (until <= lease_until)
+		return;
+	lease_until = until;
+	if (hostclient_running(hc) && hostclient_lease(hc, until, NULL) != ERROR_SUCCESS)
+		log_warn("cannot renew the resource host's lease");
+	watch_host();
+	if (!had && may_start())
+		rm_reconcile(); /* starts that waited for it */
 }
 
 /* ---- host callbacks ---- */
@@ -532,13 +599,22 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 	r = lres_model(l);
 	switch (res->request_type) {
 	case HOSTPROTO_OPEN:
-		l->step = L_IDLE;
+		if (l->step == L_OPENING)
+			l->step = L_IDLE;
 		if (res->status == ERROR_SUCCESS) {
 			l->opened = 1;
-			if (l->want_online_after_open && r) {
+			if (l->want_online_after_open && r && !may_start()) {
+				/* quorum or lease went meanwhile: not started; the
+				 * reconciler starts it again once it may */
+				l->want_online_after_open = 0;
+				if (r->state == ClusterResourceOnlinePending)
+					send_state(l, r, ClusterResourceOffline);
+			} else if (l->want_online_after_open && r) {
 				l->want_online_after_open = 0;
 				if (start_step(l, r, L_ONLINING) != ERROR_SUCCESS)
 					handle_failure(l, r);
+			} else if (r && r->state == ClusterResourceOnlinePending && !l->cleanup) {
+				send_state(l, r, ClusterResourceOffline);
 			}
 		} else if (r && !hostclient_running(hc)) {
 			l->lost = 1; /* counted once, with the host's other resources */
@@ -548,10 +624,16 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		}
 		break;
 	case HOSTPROTO_ONLINE:
+		if (l->step != L_ONLINING)
+			break; /* a terminate overtook it (quorum lost): that one reports */
 		l->step = L_IDLE;
 		if (!r)
 			break;
-		if (res->status == ERROR_SUCCESS) {
+		if (res->status == ERROR_SUCCESS && !csd->quorate) {
+			/* it came up as quorum went: never report it, stop it */
+			log_warn("resource %s came online without quorum: terminating it", r->name);
+			stop_step(l, r, L_TERMINATING);
+		} else if (res->status == ERROR_SUCCESS) {
 			l->online = 1;
 			send_state(l, r, ClusterResourceOnline);
 		} else {
@@ -570,6 +652,8 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		}
 		break;
 	case HOSTPROTO_OFFLINE:
+		if (l->step != L_OFFLINING)
+			break; /* a terminate overtook it: that one reports */
 		l->step = L_IDLE;
 		if (!r)
 			break;
@@ -584,6 +668,7 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 		break;
 	case HOSTPROTO_TERMINATE:
 		l->step = L_IDLE;
+		l->cleanup = 0;
 		/* not after a failure: the Failed just sent may not be applied
 		 * yet, and an Offline after it would restart it past its policy */
 		if (r && !l->failed && r->state != ClusterResourceFailed &&
@@ -637,6 +722,8 @@ static void restart_host(void *data)
 		return;
 	if (hostclient_start(hc) != ERROR_SUCCESS)
 		log_err("cannot restart the resource host");
+	else if (lease_until > loop_now_ms() && hostclient_lease(hc, lease_until, NULL) != ERROR_SUCCESS)
+		log_warn("cannot give the new resource host its lease");
 	watch_host();
 	rm_reconcile();
 }
@@ -657,6 +744,8 @@ static void on_host_exited(hostclient *h, const struct hostclient_exit *info, vo
 				   r->state == ClusterResourceOnlinePending ||
 				   r->state == ClusterResourceOfflinePending);
 		l->lost = 0;
+		if (l->opened)
+			l->cleanup = 1; /* its effects may outlive the host */
 		l->opened = 0;
 		l->online = 0;
 		l->step = L_IDLE;
@@ -739,6 +828,7 @@ uint32_t rm_start(void)
 		.host_path = csd->cfg.host_path,
 		.plugin_dir = csd->cfg.plugin_dir,
 		.verbose = csd->cfg.log_level >= LOG_LVL_DEBUG,
+		.lease = true,
 	};
 	struct hostclient_callbacks cb = {
 		.completed = on_completed,

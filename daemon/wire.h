@@ -31,8 +31,9 @@
 #define WIRE_HEADER 32u
 #define WIRE_MAX_PAYLOAD (32u * 1024u * 1024u)
 /* The cluster protocol this clusterd speaks.  2: snapshots of records by
- * name (model.h, schema 2). */
-#define WIRE_VERSION 2u
+ * name (model.h, schema 2).  3: an OP's status field carries its sender's
+ * quorum stamp (WIRE_STAMP_*). */
+#define WIRE_VERSION 3u
 #define WIRE_STATE_SIZE 20u
 
 /* Message types on CPG. */
@@ -47,6 +48,13 @@ enum csd_msg {
 	MSG_DIGEST,         /* hdr.req_id: the check's; payload: u64 version, digest[32] */
 	MSG_RESYNC,         /* a member found its copy diverged: transfer the state again */
 };
+
+/* An OP's hdr.status: the quorum its sender had confirmed for the ring it
+ * sent the op in.  Bit 31: quorate; bits 0-30: the ring's sequence number
+ * (low bits).  A change is applied only where it is delivered in that same
+ * ring and the sender was quorate (repl.c). */
+#define WIRE_STAMP_QUORATE 0x80000000u
+#define WIRE_STAMP_RING    0x7FFFFFFFu
 
 #define WIRE_DIGEST_SIZE (8u + 32u)
 

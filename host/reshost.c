@@ -4,7 +4,13 @@
  * entry points on per-resource threads and their health polls on timers, and
  * talks to clusterd over one SOCK_SEQPACKET socket (hostproto.h).
  *
- *   cluster-reshost --fd N --plugin-dir DIR [--verbose]
+ *   cluster-reshost --fd N --plugin-dir DIR [--verbose] [--lease]
+ *
+ * With --lease (clusterd always gives it) the host is clusterd's watchdog
+ * (sbd's idea, without a watchdog device): it runs resources only under a
+ * lease clusterd renews while it has quorum (HOSTPROTO_LEASE); when the lease
+ * runs out - clusterd frozen, stalled, cut off or without quorum - it
+ * terminates every resource at once by itself.  It starts with no lease.
  *
  * Exits when the socket closes: every open resource is terminated (if not
  * offline) and closed, every plugin cleaned up and unloaded.  Exit status 0
@@ -63,6 +69,9 @@ struct host {
 	int64_t deadlock_ms;
 	int64_t shutdown_deadline;
 	int exit_code;
+	bool lease_on;              /* --lease: resources run only under a lease */
+	bool fenced;                /* the lease ran out; nothing runs until a new one */
+	int64_t lease_until;        /* CLOCK_MONOTONIC ms */
 
 	struct hostproto_rx rx;
 	struct hostproto_txq txq;
@@ -722,6 +731,18 @@ static void *resource_thread(void *arg)
 				run_terminate(h, r);
 			post_complete(h, j->type, j->request_id, r->id, ERROR_SUCCESS, NULL);
 			break;
+		case JOB_FENCE: {
+			pthread_mutex_lock(&r->q.mu);
+			bool was_up = r->state != RS_OFFLINE && r->state != RS_CLOSED;
+			pthread_mutex_unlock(&r->q.mu);
+			if (r->pid && was_up) {
+				run_terminate(h, r);
+				post_failed(h, r->id, HOSTPROTO_FAIL_LEASE, ERROR_OPERATION_ABORTED);
+				hlog(h, r->id, CLUSTER_PLUGIN_LOG_WARNING,
+				     "resource \"%s\" terminated: no lease", r->name);
+			}
+			break;
+		}
 		case HOSTPROTO_ARBITRATE:
 		case HOSTPROTO_RELEASE: {
 			uint32_t (*fn)(cluster_resid) = j->type == HOSTPROTO_ARBITRATE ?
@@ -922,6 +943,49 @@ static uint32_t handle_type_control(struct host *h, const struct hostproto_hdr *
 
 /* Queue a request for a resource.  TERMINATE goes first and cancels the
  * online/offline requests and polls that have not started. */
+/* Put terminate job j (TERMINATE or JOB_FENCE) first in r's queue, taking
+ * out the online/offline requests and polls queued behind it: they are
+ * returned in *cancelled for the caller to answer (ABORTED) and free, after
+ * it drops the lock. */
+static void push_terminate_locked(struct resource *r, struct job *j, struct job **cancelled)
+{
+	struct job **pp = &r->q.head;
+
+	r->q.tail = NULL;
+	while (*pp) {
+		struct job *x = *pp;
+		if (x->type == HOSTPROTO_ONLINE || x->type == HOSTPROTO_OFFLINE ||
+		    x->type == JOB_POLL_LOOKS || x->type == JOB_POLL_IS) {
+			*pp = x->next;
+			x->next = *cancelled;
+			*cancelled = x;
+			if (x->type == JOB_POLL_LOOKS || x->type == JOB_POLL_IS)
+				r->poll_queued = false;
+		} else {
+			r->q.tail = x;
+			pp = &x->next;
+		}
+	}
+	workq_push_locked(&r->q, j, true);
+}
+
+static void answer_cancelled(struct host *h, struct resource *r, struct job *cancelled)
+{
+	while (cancelled) {
+		struct job *next = cancelled->next;
+		if (cancelled->type == HOSTPROTO_ONLINE || cancelled->type == HOSTPROTO_OFFLINE)
+			post_complete(h, cancelled->type, cancelled->request_id, r->id,
+				      ERROR_OPERATION_ABORTED, NULL);
+		job_free(cancelled);
+		cancelled = next;
+	}
+}
+
+static bool lease_valid(const struct host *h)
+{
+	return !h->lease_on || (!h->fenced && now_ms() < h->lease_until);
+}
+
 static uint32_t handle_resource_request(struct host *h, const struct hostproto_hdr *hdr,
 					struct job *j)
 {
@@ -935,6 +999,12 @@ static uint32_t handle_resource_request(struct host *h, const struct hostproto_h
 	} else if (hdr->payload_len != 0) {
 		return ERROR_INVALID_DATA;
 	}
+	if (hdr->type == HOSTPROTO_ONLINE && !lease_valid(h)) {
+		hlog(h, r->id, CLUSTER_PLUGIN_LOG_WARNING,
+		     "online of \"%s\" refused: this host has no lease (clusterd has not "
+		     "confirmed quorum)", r->name);
+		return ERROR_NOT_READY;
+	}
 	struct job *cancelled = NULL;
 	pthread_mutex_lock(&r->q.mu);
 	if (r->closed) {
@@ -942,38 +1012,65 @@ static uint32_t handle_resource_request(struct host *h, const struct hostproto_h
 		return ERROR_RESOURCE_NOT_FOUND;
 	}
 	if (hdr->type == HOSTPROTO_TERMINATE) {
-		struct job **pp = &r->q.head;
-		r->q.tail = NULL;
-		while (*pp) {
-			struct job *x = *pp;
-			if (x->type == HOSTPROTO_ONLINE || x->type == HOSTPROTO_OFFLINE ||
-			    x->type == JOB_POLL_LOOKS || x->type == JOB_POLL_IS) {
-				*pp = x->next;
-				x->next = cancelled;
-				cancelled = x;
-				if (x->type == JOB_POLL_LOOKS || x->type == JOB_POLL_IS)
-					r->poll_queued = false;
-			} else {
-				r->q.tail = x;
-				pp = &x->next;
-			}
-		}
-		workq_push_locked(&r->q, j, true);
+		push_terminate_locked(r, j, &cancelled);
 	} else {
 		workq_push_locked(&r->q, j, false);
 	}
 	if (hdr->type == HOSTPROTO_CLOSE)
 		r->closing = true;
 	pthread_mutex_unlock(&r->q.mu);
-	while (cancelled) {
-		struct job *next = cancelled->next;
-		if (cancelled->type == HOSTPROTO_ONLINE || cancelled->type == HOSTPROTO_OFFLINE)
-			post_complete(h, cancelled->type, cancelled->request_id, r->id,
-				      ERROR_OPERATION_ABORTED, NULL);
-		job_free(cancelled);
-		cancelled = next;
-	}
+	answer_cancelled(h, r, cancelled);
 	return ERROR_SUCCESS;
+}
+
+/* LEASE: run resources until the time given. */
+static uint32_t handle_lease(struct host *h, const struct hostproto_hdr *hdr,
+			     const uint8_t *payload)
+{
+	if (hdr->payload_len != 8 || !payload)
+		return ERROR_INVALID_DATA;
+	int64_t until = (int64_t)cs_le64(payload);
+	if (until <= now_ms())
+		return ERROR_SUCCESS; /* already past: changes nothing */
+	if (until > h->lease_until)
+		h->lease_until = until;
+	if (h->fenced)
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_NOTICE, "lease renewed: resources may run again");
+	h->fenced = false;
+	return ERROR_SUCCESS;
+}
+
+/*
+ * The lease ran out: terminate every resource now, each on its own thread,
+ * ahead of whatever it has queued (as TERMINATE does); those that were up are
+ * reported failed (source LEASE) so that clusterd, if it is alive, applies its
+ * policy.  A terminate must finish within CSD_TERM_MS (the plugin contract,
+ * resapi.h); this host cannot take back a thread stuck in a plugin.
+ */
+static void fence_all(struct host *h, int64_t now)
+{
+	size_t n = 0;
+
+	h->fenced = true;
+	for (struct resource *r = h->all; r; r = r->anext) {
+		struct job *j, *cancelled = NULL;
+		if (r->closing)
+			continue;
+		j = calloc_retry(sizeof(*j));
+		pthread_mutex_lock(&r->q.mu);
+		if (j && !r->closed) {
+			j->type = JOB_FENCE;
+			push_terminate_locked(r, j, &cancelled);
+			j = NULL;
+			n++;
+		}
+		pthread_mutex_unlock(&r->q.mu);
+		cs_free(j);
+		answer_cancelled(h, r, cancelled);
+	}
+	hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR,
+	     "the lease ran out %lld ms ago (clusterd silent, or without quorum): "
+	     "terminating every resource (%zu)", (long long)(now - h->lease_until), n);
 }
 
 static uint32_t handle_set_poll(struct host *h, const struct hostproto_hdr *hdr,
@@ -1015,6 +1112,9 @@ static void handle_message(struct host *h, const struct hostproto_hdr *hdr, uint
 	case HOSTPROTO_SET_POLL:
 		st = handle_set_poll(h, hdr, payload);
 		goto reply;
+	case HOSTPROTO_LEASE:
+		st = handle_lease(h, hdr, payload);
+		goto reply;
 	default:
 		break;
 	}
@@ -1037,7 +1137,8 @@ static void handle_message(struct host *h, const struct hostproto_hdr *hdr, uint
 		j = NULL; /* queued: its thread replies */
 reply:
 	/* queued requests are answered by their thread; the rest here */
-	if (st != ERROR_SUCCESS || hdr->type == HOSTPROTO_PING || hdr->type == HOSTPROTO_SET_POLL)
+	if (st != ERROR_SUCCESS || hdr->type == HOSTPROTO_PING || hdr->type == HOSTPROTO_SET_POLL ||
+	    hdr->type == HOSTPROTO_LEASE)
 		reply_now(h, hdr, st);
 	job_free(j);
 	cs_free(payload);
@@ -1241,6 +1342,13 @@ static int run(struct host *h)
 			check_deadlock(h, now);
 			if (h->nresources && (timeout < 0 || timeout > 500))
 				timeout = 500; /* look for stuck polls twice a second */
+			if (h->lease_on && !h->fenced) {
+				if (now >= h->lease_until) {
+					fence_all(h, now);
+				} else if (timeout < 0 || h->lease_until - now < timeout) {
+					timeout = (int)(h->lease_until - now);
+				}
+			}
 		}
 		if (h->shutting_down) {
 			if (now >= h->shutdown_deadline) {
@@ -1286,7 +1394,7 @@ static int run(struct host *h)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cluster-reshost --fd N --plugin-dir DIR [--verbose]\n"
+	fprintf(stderr, "usage: cluster-reshost --fd N --plugin-dir DIR [--verbose] [--lease]\n"
 			"  The resource host of Cluster Server; started by clusterd.\n");
 }
 
@@ -1312,6 +1420,8 @@ int main(int argc, char **argv)
 			dir = argv[++i];
 		} else if (strcmp(argv[i], "--verbose") == 0) {
 			verbose = true;
+		} else if (strcmp(argv[i], "--lease") == 0) {
+			host.lease_on = true;
 		} else {
 			usage();
 			return 1;
@@ -1329,7 +1439,10 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
+	bool lease_on = host.lease_on;
 	memset(&host, 0, sizeof(host));
+	host.lease_on = lease_on;
+	host.fenced = lease_on; /* nothing runs before the first lease */
 	host.sock = fd;
 	host.plugin_dir = dir;
 	host.verbose = verbose;

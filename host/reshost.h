@@ -30,6 +30,7 @@ enum {
 	JOB_POLL_LOOKS = 100,
 	JOB_POLL_IS = 101,
 	JOB_SHUTDOWN = 102,  /* terminate if needed, close, no reply */
+	JOB_FENCE = 103,     /* the lease ran out: terminate, report it failed if it was up */
 };
 
 struct job {

@@ -31,8 +31,13 @@ rmdir "$CLUSTER_SANDBOX_DIR"   # the sandbox creates it
 E2E_TMP=$(mktemp -d "/tmp/cs-e2e-$E2E_NAME-files.XXXXXX")
 E2E_T0=$(date +%s.%N)
 
+# A test may define e2e_before_cleanup (stop what it started itself); it runs
+# first, its status ignored.
 e2e_cleanup() {
 	local rc=$?
+	if declare -F e2e_before_cleanup >/dev/null; then
+		e2e_before_cleanup || true
+	fi
 	if [[ $rc -ne 0 && $rc -ne 77 ]]; then
 		echo "---- $E2E_NAME failed (exit $rc): node logs ----" >&2
 		for f in "$CLUSTER_SANDBOX_DIR"/n*/log/clusterd.log; do

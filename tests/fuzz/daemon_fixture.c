@@ -171,7 +171,7 @@ void fz_check_model(const struct cs_model *m)
 
 	/* the status reply */
 	clusprop_builder_init_owned(&b);
-	FZ_CHECK(model_encode_status(m, &b, &(struct cs_status_view){ 1, 1, 1, NULL }) == ERROR_SUCCESS);
+	FZ_CHECK(model_encode_status(m, &b, &(struct cs_status_view){ .quorate = 1, .synced = 1, .runs = 1, .local_id = 1 }) == ERROR_SUCCESS);
 	FZ_CHECK(clusprop_validate_property_list(clusprop_builder_data(&b),
 						 clusprop_builder_size(&b), NULL) == ERROR_SUCCESS);
 	clusprop_builder_free(&b);

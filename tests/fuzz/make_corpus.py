@@ -415,7 +415,7 @@ HOSTPROTO_SEEDS = {
 # resources r1 (with private properties), r2 (depends on r1) and r3.
 
 WIRE_MAGIC = 0x43534D31
-WIRE_VERSION = 2
+WIRE_VERSION = 3
 MSG_STATE, MSG_SNAPSHOT, MSG_OP, MSG_MOVE, MSG_CONTROL_REQ, MSG_CONTROL_REPLY = range(1, 7)
 PROTO_MAGIC = 0x43535031
 PROTO_VERSION = 2
@@ -626,7 +626,8 @@ CPG_SEEDS = {
     "state": cpg(MSG_STATE, state(9, 0)),
     "state-established": cpg(MSG_STATE, state(1 << 40, 1), frm=3),
     "state-protocol-1": cpg(MSG_STATE, state(9, 1), version=0),
-    "state-protocol-3": cpg(MSG_STATE, state(9, 1), version=3),
+    "state-protocol-2": cpg(MSG_STATE, state(9, 1), version=2),
+    "state-protocol-4": cpg(MSG_STATE, state(9, 1), version=4),
     "state-bad-short": cpg(MSG_STATE, state(9, 0)[:11]),
     "state-protocol-2-v1-size": cpg(MSG_STATE, state(9, 0)[:12]),
     "state-distrusted": cpg(MSG_STATE, state(1 << 40, 4, epoch=7), frm=2),

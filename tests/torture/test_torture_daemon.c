@@ -984,7 +984,7 @@ static uint32_t scenario_status(void *ctx)
 		clusprop_builder_free(&b);
 		clusprop_builder_init_owned(&b);
 		if ((rc = model_encode_status(&m, &b, &(struct cs_status_view){ .quorate = (int)quorate,
-					.synced = 1, .local_id = local })))
+					.synced = 1, .runs = (int)quorate, .local_id = local })))
 			break;
 		rc = count_status(clusprop_builder_data(&b), clusprop_builder_size(&b), counts,
 				  pass ? "" : "n2", quorate, &cluster_ok);

@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+# tests/e2e/observe.py - watch where a resource runs, on every node, all the
+# time, and say when it was ever seen online on two nodes at once.
+#
+#   observe.py SANDBOX_DIR RESOURCE STATEFILE OUT [--every SECONDS]
+#
+# Every --every seconds (default 0.1) it looks at each node nK of the sandbox
+# twice:
+#   - the resource's state file in the node's private /run (STATEFILE is its
+#     path inside the node, under /run): what the Dummy plugin last did there;
+#   - the node's own `cluster status --json`, asked through the node's socket
+#     from outside (a unix socket is a file: no namespace needed), with a
+#     short timeout (a stopped clusterd does not answer: "-").
+# It writes one line per sample to OUT:
+#   TIME n1=FILE/CLAIM n2=... ...
+# where FILE is "on", "off" or "-" (no file) and CLAIM is "self" when that
+# node's status says the resource is Online with itself as owner, "no" when
+# not, "-" when it did not answer.  A sample where more than one file says
+# "on", or more than one node claims it Online on itself, is a violation: a
+# line "VIOLATION ..." is written as well.  Stops on SIGTERM or SIGINT and
+# then writes "END samples=N violations=N".
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+stop = False
+
+
+def on_signal(signum, frame):
+    global stop
+    stop = True
+
+
+def node_dirs(sandbox):
+    nodes = []
+    for d in sorted(glob.glob(os.path.join(sandbox, "n[0-9]*"))):
+        name = os.path.basename(d)
+        if name[1:].isdigit():
+            nodes.append(name)
+    return sorted(nodes, key=lambda n: int(n[1:]))
+
+
+def file_state(sandbox, node, statefile):
+    path = os.path.join(sandbox, node, statefile.lstrip("/"))
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except OSError:
+        return "-"
+    return "on" if text == "online" else "off"
+
+
+def claim(cli, sandbox, node, resource):
+    sock = os.path.join(sandbox, node, "run/cluster-server/clusterd.sock")
+    try:
+        out = subprocess.run([cli, "--socket", sock, "--timeout", "0.3", "status", "--json"],
+                             capture_output=True, timeout=2, text=True)
+    except subprocess.TimeoutExpired:
+        return "-"
+    if out.returncode != 0:
+        return "-"
+    try:
+        s = json.loads(out.stdout)
+    except ValueError:
+        return "-"
+    local = s["local_node"]["name"]
+    for r in s["resources"]:
+        if r["name"] == resource:
+            return "self" if r["state"] == "Online" and r["owner"] == local else "no"
+    return "no"
+
+
+def main():
+    args = sys.argv[1:]
+    every = 0.1
+    if "--every" in args:
+        i = args.index("--every")
+        every = float(args[i + 1])
+        del args[i:i + 2]
+    if len(args) != 4:
+        sys.stderr.write(__doc__ if __doc__ else "usage: observe.py SANDBOX RESOURCE STATEFILE OUT\n")
+        return 2
+    sandbox, resource, statefile, out_path = args
+    cli = os.path.join(os.environ["CLUSTER_BUILD_DIR"], "cli/cluster")
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    samples = violations = 0
+    with open(out_path, "w", buffering=1) as out:
+        while not stop:
+            t = time.time()
+            nodes = node_dirs(sandbox)
+            files = {n: file_state(sandbox, n, statefile) for n in nodes}
+            claims = {n: claim(cli, sandbox, n, resource) for n in nodes}
+            # the files once more, after the status round: a file that said
+            # "on" both times was on across the whole sample
+            files2 = {n: file_state(sandbox, n, statefile) for n in nodes}
+            on = [n for n in nodes if files[n] == "on" and files2[n] == "on"]
+            selfs = [n for n in nodes if claims[n] == "self"]
+            samples += 1
+            out.write("%.3f %s\n" % (t, " ".join("%s=%s/%s" % (n, files2[n], claims[n])
+                                                for n in nodes)))
+            if len(on) > 1 or len(selfs) > 1:
+                violations += 1
+                out.write("VIOLATION %.3f online files: %s; claims online on itself: %s\n"
+                          % (t, ",".join(on) or "-", ",".join(selfs) or "-"))
+            rest = every - (time.time() - t)
+            if rest > 0 and not stop:
+                time.sleep(rest)
+        out.write("END samples=%d violations=%d\n" % (samples, violations))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
