@@ -824,6 +824,28 @@ static void read_nodelist(void)
 	cmap_finalize(cmap);
 }
 
+/*
+ * Fault injection for tests (CS_FAULT_REPL_START=K): step K of repl_start()
+ * fails as if its call had returned an error, and that call is not made:
+ * 1 cpg_model_initialize, 2 cpg_local_get, 3 votequorum_initialize,
+ * 4 votequorum_trackstart, 5 votequorum_fd_get, 6 cpg_fd_get, 7 the
+ * housekeeping timer, 8 the digest-check timer, 9 watching the CPG
+ * descriptor, 10 watching the votequorum descriptor, 11 cpg_join.
+ * repl_stop() must then undo exactly steps 1 .. K-1.
+ */
+static int start_fault(int step)
+{
+	const char *e = getenv("CS_FAULT_REPL_START");
+
+	if (!e || atoi(e) != step)
+		return 0;
+	log_warn("fault injection (CS_FAULT_REPL_START): step %d fails", step);
+	return 1;
+}
+
+/* CALL, unless step K is to fail (then CS_ERR_LIBRARY) */
+#define START_STEP(k, call) (start_fault(k) ? CS_ERR_LIBRARY : (call))
+
 uint32_t repl_start(const struct repl_hooks *h)
 {
 	cpg_model_v1_data_t model = {
@@ -842,12 +864,14 @@ uint32_t repl_start(const struct repl_hooks *h)
 	/* corosync may still be starting (boot, or a node restarted at once):
 	 * keep trying for 30 s before giving up */
 	for (int tries = 0;; tries++) {
-		err = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
+		int fault = start_fault(1);
+		err = fault ? CS_ERR_LIBRARY :
+			      cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
 		if (err == CS_OK) {
 			cpg_open = 1;
 			break;
 		}
-		if (tries >= 150) {
+		if (tries >= 150 || fault) {
 			log_err("cannot connect to corosync (CPG): error %d; is corosync running?",
 				err);
 			return ERROR_GEN_FAILURE;
@@ -857,11 +881,11 @@ uint32_t repl_start(const struct repl_hooks *h)
 		nanosleep(&(struct timespec){ .tv_nsec = 200000000 }, NULL);
 	}
 	read_nodelist();
-	if (cpg_local_get(cpg, &csd->local_id) != CS_OK) {
+	if (START_STEP(2, cpg_local_get(cpg, &csd->local_id)) != CS_OK) {
 		log_err("cannot read the local node id from corosync");
 		return ERROR_GEN_FAILURE;
 	}
-	err = votequorum_initialize(&vq, &vcb);
+	err = START_STEP(3, votequorum_initialize(&vq, &vcb));
 	if (err != CS_OK) {
 		log_err("cannot connect to corosync (votequorum): error %d", err);
 		return ERROR_GEN_FAILURE;
@@ -869,21 +893,39 @@ uint32_t repl_start(const struct repl_hooks *h)
 	vq_open = 1;
 	if (votequorum_getinfo(vq, csd->local_id, &info) == CS_OK)
 		csd->quorate = !!(info.flags & VOTEQUORUM_INFO_QUORATE);
-	if ((err = votequorum_trackstart(vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
-	    (err = votequorum_fd_get(vq, &vq_fd)) != CS_OK || (err = cpg_fd_get(cpg, &cpg_fd)) != CS_OK) {
-		log_err("cannot follow corosync's quorum and messages: error %d", err);
+	if ((err = START_STEP(4, votequorum_trackstart(vq, 0, CS_TRACK_CHANGES))) != CS_OK) {
+		log_err("cannot follow corosync's quorum (votequorum_trackstart): error %d", err);
 		return ERROR_GEN_FAILURE;
 	}
-	if (!(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL)) ||
-	    !(check_timer = loop_timer_every(csd->loop, DIGEST_CHECK_MS, on_check_timer, NULL)) ||
-	    loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
-	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
+	if ((err = START_STEP(5, votequorum_fd_get(vq, &vq_fd))) != CS_OK ||
+	    (err = START_STEP(6, cpg_fd_get(cpg, &cpg_fd))) != CS_OK) {
+		log_err("cannot get the descriptor of corosync's %s: error %d",
+			vq_fd < 0 ? "votequorum (votequorum_fd_get)" : "CPG (cpg_fd_get)", err);
 		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(7) ||
+	    !(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL))) {
+		log_err("cannot start the replication's housekeeping timer");
+		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(8) ||
+	    !(check_timer = loop_timer_every(csd->loop, DIGEST_CHECK_MS, on_check_timer, NULL))) {
+		log_err("cannot start the digest-check timer");
+		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(9) || loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0) {
+		log_err("cannot watch the CPG descriptor");
+		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(10) || loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0) {
+		log_err("cannot watch the votequorum descriptor");
+		return ERROR_GEN_FAILURE;
+	}
 	memset(&name, 0, sizeof(name));
 	name.length = sizeof(CPG_GROUP) - 1;
 	memcpy(name.value, CPG_GROUP, name.length);
 	for (int tries = 0; tries < 50; tries++) {
-		err = cpg_join(cpg, &name);
+		err = START_STEP(11, cpg_join(cpg, &name));
 		if (err != CS_ERR_TRY_AGAIN)
 			break;
 	}
