@@ -60,7 +60,7 @@ struct queued {
 	uint8_t data[];
 };
 static struct queued *queue_head, **queue_tail = &queue_head;
-static size_t queue_bytes;          /* held while a view syncs: at most HELD_MAX */
+static size_t queue_bytes;          /* held while a view syncs: at most held_max() */
 #define HELD_MAX (64u << 20)
 /* A state transfer not done this long after it began is begun again. */
 #define SYNC_RETRY_MS 5000u
@@ -166,6 +166,34 @@ static void retry_sends(void *data)
 	}
 }
 
+/* The cap on messages held while a view syncs: HELD_MAX, or for tests
+ * (fault injection CS_FAULT_HELD_MAX=BYTES, read once) another, so that a
+ * test can reach it within one stalled state transfer. */
+static size_t held_max(void)
+{
+	static size_t max;
+	const char *e;
+	char *end = NULL;
+	unsigned long long v;
+
+	if (max)
+		return max;
+	max = HELD_MAX;
+	e = getenv("CS_FAULT_HELD_MAX");
+	if (!e)
+		return max;
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	if (errno || end == e || *end || v == 0 || v > SIZE_MAX) {
+		log_warn("fault injection (CS_FAULT_HELD_MAX): ignoring '%s', not a size in bytes", e);
+		return max;
+	}
+	max = (size_t)v;
+	log_warn("fault injection (CS_FAULT_HELD_MAX): at most %zu bytes of messages held while "
+		 "a view syncs", max);
+	return max;
+}
+
 uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 		      uint32_t status, const void *payload, size_t len)
 {
@@ -188,7 +216,7 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 
 	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT && type != MSG_RESYNC) {
 		/* held until the state transfer of this view is over - within a bound */
-		if (queue_bytes + q->len > HELD_MAX) {
+		if (queue_bytes + q->len > held_max()) {
 			cs_free(q);
 			log_warn("the cluster view has not synced and %zu bytes of messages wait: "
 				 "refusing more", queue_bytes);
