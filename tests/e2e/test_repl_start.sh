@@ -51,6 +51,7 @@ STEPS=(
 
 VG=$E2E_TMP/vg
 mkdir -p "$VG"
+# shellcheck disable=SC2054 # the commas are valgrind's
 vg_opts=(--leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 	--error-exitcode=99 --track-fds=yes --child-silent-after-fork=yes --num-callers=30
 	"--suppressions=$E2E_REPO/tests/valgrind.supp")
