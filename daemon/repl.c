@@ -74,7 +74,7 @@ struct queued {
 	uint8_t data[];
 };
 static struct queued *queue_head, **queue_tail = &queue_head;
-static size_t queue_bytes;          /* held while a view syncs: at most HELD_MAX */
+static size_t queue_bytes;          /* held while a view syncs: at most held_max() */
 #define HELD_MAX (64u << 20)
 /* A state transfer not done this long after it began is begun again. */
 #define SYNC_RETRY_MS 5000u
@@ -210,6 +210,34 @@ static void retry_sends(void *data)
 	}
 }
 
+/* The cap on messages held while a view syncs: HELD_MAX, or for tests
+ * (fault injection CS_FAULT_HELD_MAX=BYTES, read once) another, so that a
+ * test can reach it within one stalled state transfer. */
+static size_t held_max(void)
+{
+	static size_t max;
+	const char *e;
+	char *end = NULL;
+	unsigned long long v;
+
+	if (max)
+		return max;
+	max = HELD_MAX;
+	e = getenv("CS_FAULT_HELD_MAX");
+	if (!e)
+		return max;
+	errno = 0;
+	v = strtoull(e, &end, 10);
+	if (errno || end == e || *end || v == 0 || v > SIZE_MAX) {
+		log_warn("fault injection (CS_FAULT_HELD_MAX): ignoring '%s', not a size in bytes", e);
+		return max;
+	}
+	max = (size_t)v;
+	log_warn("fault injection (CS_FAULT_HELD_MAX): at most %zu bytes of messages held while "
+		 "a view syncs", max);
+	return max;
+}
+
 uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 		      uint32_t status, const void *payload, size_t len)
 {
@@ -235,7 +263,7 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 
 	if (!csd->synced && type != MSG_STATE && type != MSG_SNAPSHOT && type != MSG_RESYNC) {
 		/* held until the state transfer of this view is over - within a bound */
-		if (queue_bytes + q->len > HELD_MAX) {
+		if (queue_bytes + q->len > held_max()) {
 			cs_free(q);
 			log_warn("the cluster view has not synced and %zu bytes of messages wait: "
 				 "refusing more", queue_bytes);
@@ -1148,6 +1176,28 @@ static void read_nodelist(void)
 	cmap_finalize(cmap);
 }
 
+/*
+ * Fault injection for tests (CS_FAULT_REPL_START=K): step K of repl_start()
+ * fails as if its call had returned an error, and that call is not made:
+ * 1 cpg_model_initialize, 2 cpg_local_get, 3 votequorum_initialize,
+ * 4 votequorum_trackstart, 5 votequorum_fd_get, 6 cpg_fd_get, 7 the
+ * housekeeping timer, 8 the digest-check timer, 9 watching the CPG
+ * descriptor, 10 watching the votequorum descriptor, 11 cpg_join.
+ * repl_stop() must then undo exactly steps 1 .. K-1.
+ */
+static int start_fault(int step)
+{
+	const char *e = getenv("CS_FAULT_REPL_START");
+
+	if (!e || atoi(e) != step)
+		return 0;
+	log_warn("fault injection (CS_FAULT_REPL_START): step %d fails", step);
+	return 1;
+}
+
+/* CALL, unless step K is to fail (then CS_ERR_LIBRARY) */
+#define START_STEP(k, call) (start_fault(k) ? CS_ERR_LIBRARY : (call))
+
 uint32_t repl_start(const struct repl_hooks *h)
 {
 	cpg_model_v1_data_t model = {
@@ -1168,12 +1218,14 @@ uint32_t repl_start(const struct repl_hooks *h)
 	/* corosync may still be starting (boot, or a node restarted at once):
 	 * keep trying for 30 s before giving up */
 	for (int tries = 0;; tries++) {
-		err = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
+		int fault = start_fault(1);
+		err = fault ? CS_ERR_LIBRARY :
+			      cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model, NULL);
 		if (err == CS_OK) {
 			cpg_open = 1;
 			break;
 		}
-		if (tries >= 150) {
+		if (tries >= 150 || fault) {
 			log_err("cannot connect to corosync (CPG): error %d; is corosync running?",
 				err);
 			return ERROR_GEN_FAILURE;
@@ -1183,11 +1235,11 @@ uint32_t repl_start(const struct repl_hooks *h)
 		nanosleep(&(struct timespec){ .tv_nsec = 200000000 }, NULL);
 	}
 	read_nodelist();
-	if (cpg_local_get(cpg, &csd->local_id) != CS_OK) {
+	if (START_STEP(2, cpg_local_get(cpg, &csd->local_id)) != CS_OK) {
 		log_err("cannot read the local node id from corosync");
 		return ERROR_GEN_FAILURE;
 	}
-	err = votequorum_initialize(&vq, &vcb);
+	err = START_STEP(3, votequorum_initialize(&vq, &vcb));
 	if (err != CS_OK) {
 		log_err("cannot connect to corosync (votequorum): error %d", err);
 		return ERROR_GEN_FAILURE;
@@ -1195,22 +1247,40 @@ uint32_t repl_start(const struct repl_hooks *h)
 	vq_open = 1;
 	/* quorum is taken from the notifications, for the ring CPG reports:
 	 * trackstart sends the current ones */
-	if ((err = votequorum_trackstart(vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
-	    (err = votequorum_fd_get(vq, &vq_fd)) != CS_OK || (err = cpg_fd_get(cpg, &cpg_fd)) != CS_OK) {
-		log_err("cannot follow corosync's quorum and messages: error %d", err);
+	if ((err = START_STEP(4, votequorum_trackstart(vq, 0, CS_TRACK_CHANGES))) != CS_OK) {
+		log_err("cannot follow corosync's quorum (votequorum_trackstart): error %d", err);
 		return ERROR_GEN_FAILURE;
 	}
-	if (!(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL)) ||
-	    !(check_timer = loop_timer_every(csd->loop, DIGEST_CHECK_MS, on_check_timer, NULL)) ||
-	    !(tick_timer = loop_timer_every(csd->loop, CSD_TICK_MS, on_tick_timer, NULL)) ||
-	    loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0 ||
-	    loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0)
+	if ((err = START_STEP(5, votequorum_fd_get(vq, &vq_fd))) != CS_OK ||
+	    (err = START_STEP(6, cpg_fd_get(cpg, &cpg_fd))) != CS_OK) {
+		log_err("cannot get the descriptor of corosync's %s: error %d",
+			vq_fd < 0 ? "votequorum (votequorum_fd_get)" : "CPG (cpg_fd_get)", err);
 		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(7) ||
+	    !(housekeeping = loop_timer_every(csd->loop, 100, on_housekeeping, NULL))) {
+		log_err("cannot start the replication's housekeeping timer");
+		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(8) ||
+	    !(check_timer = loop_timer_every(csd->loop, DIGEST_CHECK_MS, on_check_timer, NULL)) ||
+	    !(tick_timer = loop_timer_every(csd->loop, CSD_TICK_MS, on_tick_timer, NULL))) {
+		log_err("cannot start the digest-check and lease timers");
+		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(9) || loop_add_fd(csd->loop, cpg_fd, EPOLLIN, on_cpg, NULL) < 0) {
+		log_err("cannot watch the CPG descriptor");
+		return ERROR_GEN_FAILURE;
+	}
+	if (start_fault(10) || loop_add_fd(csd->loop, vq_fd, EPOLLIN, on_vq, NULL) < 0) {
+		log_err("cannot watch the votequorum descriptor");
+		return ERROR_GEN_FAILURE;
+	}
 	memset(&name, 0, sizeof(name));
 	name.length = sizeof(CPG_GROUP) - 1;
 	memcpy(name.value, CPG_GROUP, name.length);
 	for (int tries = 0; tries < 50; tries++) {
-		err = cpg_join(cpg, &name);
+		err = START_STEP(11, cpg_join(cpg, &name));
 		if (err != CS_ERR_TRY_AGAIN)
 			break;
 	}
