@@ -147,6 +147,25 @@ uint32_t cli_priv_append(clusprop_builder *b, const struct cli_priv *p);
 int cli_priv_build(const char *const *args, size_t n, void **ret_buf, size_t *ret_size,
 		   char *err, size_t errlen);
 
+/*
+ * cli_props_check - PROPERTY=VALUE arguments: each has a name and '=', and
+ * no name is given twice.  0, or -1 with a message in err.
+ */
+int cli_props_check(const char *const *args, size_t n, char *err, size_t errlen);
+
+/*
+ * cli_props_build - the SET_COMMON_PROPERTIES input for PROPERTY=VALUE
+ * arguments, each value in the format the object's GET_COMMON_PROPERTIES
+ * output (cur, cur_len) shows for it: a DWORD is decimal, 0x hex, or -1
+ * (0xFFFFFFFF); a string is VALUE as it is (empty: the default).  A name
+ * the object does not list is sent as --priv would send it (a DWORD if
+ * VALUE is a decimal number, else a string), for clusterd to refuse by
+ * name.  0 with *ret_buf (clusprop_free) and *ret_size, or -1 with a
+ * message in err.
+ */
+int cli_props_build(const char *const *args, size_t n, const void *cur, size_t cur_len,
+		    void **ret_buf, size_t *ret_size, char *err, size_t errlen);
+
 /* ---- decode.c: control outputs ---- */
 
 enum cli_fmt {
@@ -170,6 +189,15 @@ enum cli_shape cli_control_shape(uint32_t code);
 /* Print a control's output (len bytes) decoded as text or JSON. */
 void cli_print_control_output(FILE *f, uint32_t code, const void *buf, size_t len,
 			      enum cli_fmt fmt);
+
+/*
+ * cli_print_property - the value of one property of a property list (len
+ * bytes): text: a number in decimal, a string escaped, one line; JSON: a
+ * number or string.  0 if printed, 1 if the list has no such property, -1
+ * if buf is not a property list.
+ */
+int cli_print_property(FILE *f, const void *buf, size_t len, const char *name,
+		       enum cli_fmt fmt);
 
 /* ---- show.c: the status and lists of names ---- */
 

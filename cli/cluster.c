@@ -1035,6 +1035,160 @@ out:
 	return ret;
 }
 
+/* ---- common properties: get and set ---- */
+
+/* Open the object a get/set command names (the cluster: none) into t. */
+static uint32_t open_target(struct run *r, struct control_target *t, struct ectx *e)
+{
+	t->object = control_object(r->cmd);
+	e->what = object_word(t->object);
+	if (t->object == CLUS_OBJECT_CLUSTER)
+		return ERROR_SUCCESS;
+	e->name = r->args[0];
+	switch (t->object) {
+	case CLUS_OBJECT_RESOURCE:
+		return cluster_resource_open_ex(r->h, e->name, CLUSTER_OPEN_NO_CHECK, &t->res);
+	case CLUS_OBJECT_GROUP:
+		return cluster_group_open_ex(r->h, e->name, CLUSTER_OPEN_NO_CHECK, &t->group);
+	case CLUS_OBJECT_NODE:
+		return open_node(r, e->name, &t->node);
+	default:
+		t->type = e->name;
+		e->type = e->name;
+		return ERROR_SUCCESS;
+	}
+}
+
+static void close_target(struct control_target *t)
+{
+	cluster_node_close(t->node);
+	cluster_group_close(t->group);
+	cluster_resource_close(t->res);
+}
+
+/* The object's GET_COMMON_PROPERTIES, in a buffer grown to fit. */
+static uint32_t get_common(struct run *r, const struct control_target *t, uint8_t **ret,
+			   size_t *ret_len)
+{
+	uint32_t code = (t->object << CLUSCTL_OBJECT_SHIFT) | CLCTL_GET_COMMON_PROPERTIES;
+	uint8_t *out = NULL;
+	size_t cap = 4096, got = 0;
+	uint32_t rc;
+
+	for (int attempt = 0;; attempt++) {
+		uint8_t *p = cluster_realloc(out, cap);
+		if (!p) {
+			rc = ERROR_NOT_ENOUGH_MEMORY;
+			break;
+		}
+		out = p;
+		rc = call_control(r->h, t, NULL, code, NULL, 0, out, cap, &got);
+		if (rc == ERROR_MORE_DATA && attempt < 4 && got > cap) {
+			cap = got;
+			continue;
+		}
+		break;
+	}
+	if (rc != ERROR_SUCCESS) {
+		cluster_free(out);
+		return rc;
+	}
+	*ret = out;
+	*ret_len = got;
+	return ERROR_SUCCESS;
+}
+
+/* resource|group|node|resource-type get NAME [PROPERTY], cluster get [PROPERTY] */
+static int cmd_get(struct run *r)
+{
+	struct control_target t = { 0 };
+	struct ectx e = { 0 };
+	enum cli_fmt fmt = r->o->json ? CLI_FMT_JSON : CLI_FMT_TEXT;
+	size_t first = control_object(r->cmd) == CLUS_OBJECT_CLUSTER ? 0 : 1;
+	const char *prop = r->n_args > first ? r->args[first] : NULL;
+	uint8_t *out = NULL;
+	size_t got = 0;
+	uint32_t rc;
+	int ret;
+
+	rc = open_target(r, &t, &e);
+	if (rc == ERROR_SUCCESS)
+		rc = get_common(r, &t, &out, &got);
+	if (rc != ERROR_SUCCESS) {
+		ret = report(rc, &e);
+		goto out;
+	}
+	if (!prop) {
+		cli_print_control_output(stdout, (t.object << CLUSCTL_OBJECT_SHIFT) |
+						 CLCTL_GET_COMMON_PROPERTIES, out, got, fmt);
+		ret = EXIT_OK;
+	} else if (cli_print_property(stdout, out, got, prop, fmt) == 0) {
+		ret = EXIT_OK;
+	} else {
+		if (e.name)
+			errmsg("%s '%s' has no common property '%s' (`cluster %s get %s` lists "
+			       "them)", e.what, e.name, prop, r->cmd->word1, e.name);
+		else
+			errmsg("the cluster has no common property '%s' (`cluster cluster get` "
+			       "lists them)", prop);
+		ret = EXIT_NOT_FOUND;
+	}
+out:
+	cluster_free(out);
+	close_target(&t);
+	return ret;
+}
+
+static int check_set(struct run *r)
+{
+	size_t first = control_object(r->cmd) == CLUS_OBJECT_CLUSTER ? 0 : 1;
+	char err[256];
+
+	if (cli_props_check(r->args + first, r->n_args - first, err, sizeof(err)) != 0) {
+		errmsg("%s set: %s (usage: cluster %s)", r->cmd->word1, err, r->cmd->usage);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* ... set NAME PROPERTY=VALUE...: each value in the format GET shows, then
+ * one SET_COMMON_PROPERTIES (all or nothing). */
+static int cmd_set(struct run *r)
+{
+	struct control_target t = { 0 };
+	struct ectx e = { 0 };
+	size_t first = control_object(r->cmd) == CLUS_OBJECT_CLUSTER ? 0 : 1;
+	uint8_t *cur = NULL;
+	void *in = NULL;
+	size_t cur_len = 0, in_size = 0, got = 0;
+	char err[256];
+	uint32_t rc;
+	int ret;
+
+	rc = open_target(r, &t, &e);
+	if (rc == ERROR_SUCCESS)
+		rc = get_common(r, &t, &cur, &cur_len);
+	if (rc != ERROR_SUCCESS) {
+		ret = report(rc, &e);
+		goto out;
+	}
+	if (cli_props_build(r->args + first, r->n_args - first, cur, cur_len, &in, &in_size, err,
+			    sizeof(err)) != 0) {
+		errmsg("%s", err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	rc = call_control(r->h, &t, NULL,
+			  (t.object << CLUSCTL_OBJECT_SHIFT) | CLCTL_SET_COMMON_PROPERTIES, in,
+			  in_size, NULL, 0, &got);
+	ret = report(rc, &e);
+out:
+	clusprop_free(in);
+	cluster_free(cur);
+	close_target(&t);
+	return ret;
+}
+
 static int cmd_codes(struct run *r)
 {
 	static const struct { const char *word; uint32_t object; } objs[] = {
@@ -1091,6 +1245,10 @@ static const char usage_main[] =
 "  resource depend|undepend NAME --on OTHER\n"
 "  resource owner-add|owner-remove NAME NODE\n"
 "  node pause|resume NAME\n"
+"  resource|group|node|resource-type get NAME [PROPERTY] [--json]\n"
+"  resource|group|node|resource-type set NAME PROPERTY=VALUE...\n"
+"  cluster get [PROPERTY] [--json]         the cluster's common properties\n"
+"  cluster set PROPERTY=VALUE...\n"
 "  resource control NAME CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]\n"
 "  resource-type control TYPE CODE ...     (the same options)\n"
 "  group control NAME CODE ...\n"
@@ -1188,6 +1346,16 @@ static const struct cmd commands[] = {
 	  "group set-owners NAME [NODE...]",
 	  "Set the preferred owners of a group, most preferred first.  No NODE\n"
 	  "clears the list.\n", NULL },
+	{ "group", "get", 1, 2, O_JSON, 1, cmd_get, "group get NAME [PROPERTY] [--json]",
+	  "Print the common properties of a group (GET_COMMON_PROPERTIES), or the\n"
+	  "value of one: a number in decimal, a string as it is.\n", NULL },
+	{ "group", "set", 2, MAX_ARGS, 0, 1, cmd_set, "group set NAME PROPERTY=VALUE...",
+	  "Set common properties of a group (SET_COMMON_PROPERTIES): Description,\n"
+	  "FailoverThreshold, FailoverPeriod (hours, 1-1193), AutoFailbackType (0\n"
+	  "prevent, 1 allow: needs preferred owners), FailbackWindowStart and\n"
+	  "FailbackWindowEnd (an hour 0-23, both -1 for no window).  Numbers are\n"
+	  "decimal or 0x hex, -1 is 0xFFFFFFFF.  One value refused refuses them all.\n",
+	  check_set },
 	{ "group", "control", 2, 2, O_CONTROL, 1, cmd_control,
 	  "group control NAME CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]",
 	  "Send a control code to a group (ClusterGroupControl) and print its output.\n",
@@ -1231,11 +1399,26 @@ static const struct cmd commands[] = {
 	{ "resource", "owner-remove", 2, 2, 0, 1, cmd_request,
 	  "resource owner-remove NAME NODE",
 	  "Remove NODE from the possible owners of a resource.\n", NULL },
+	{ "resource", "get", 1, 2, O_JSON, 1, cmd_get, "resource get NAME [PROPERTY] [--json]",
+	  "Print the common properties of a resource, or the value of one.\n", NULL },
+	{ "resource", "set", 2, MAX_ARGS, 0, 1, cmd_set, "resource set NAME PROPERTY=VALUE...",
+	  "Set common properties of a resource: RestartAction (0-2), RestartThreshold,\n"
+	  "RestartPeriod (ms), LooksAlivePollInterval and IsAlivePollInterval (ms, not\n"
+	  "0), PendingTimeout (ms).  Values as for `group set`.\n", check_set },
 	{ "resource", "control", 2, 2, O_CONTROL, 1, cmd_control,
 	  "resource control NAME CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]",
 	  "Send a control code to a resource (ClusterResourceControl) and print its\n"
 	  "output.\n", check_control },
 
+	{ "resource-type", "get", 1, 2, O_JSON, 1, cmd_get,
+	  "resource-type get TYPE [PROPERTY] [--json]",
+	  "Print the common properties of a resource type, or the value of one.\n", NULL },
+	{ "resource-type", "set", 2, MAX_ARGS, 0, 1, cmd_set,
+	  "resource-type set TYPE PROPERTY=VALUE...",
+	  "Set common properties of an installed resource type: Description,\n"
+	  "LooksAlivePollInterval and IsAlivePollInterval (ms, not 0: what a resource\n"
+	  "of the type created from now on starts with).  Values as for `group set`.\n",
+	  check_set },
 	{ "resource-type", "control", 2, 2, O_CONTROL, 1, cmd_control,
 	  "resource-type control TYPE CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]",
 	  "Send a control code to a resource type (ClusterResourceTypeControl), on\n"
@@ -1246,11 +1429,19 @@ static const struct cmd commands[] = {
 	  "Pause a node: it keeps what it runs, but no group comes online on it.\n", NULL },
 	{ "node", "resume", 1, 1, 0, 1, cmd_request, "node resume NAME",
 	  "Resume a paused node.\n", NULL },
+	{ "node", "get", 1, 2, O_JSON, 1, cmd_get, "node get NAME [PROPERTY] [--json]",
+	  "Print the common properties of a node, or the value of one.\n", NULL },
+	{ "node", "set", 2, MAX_ARGS, 0, 1, cmd_set, "node set NAME PROPERTY=VALUE...",
+	  "Set common properties of a node: Description.\n", check_set },
 	{ "node", "control", 2, 2, O_CONTROL, 1, cmd_control,
 	  "node control NAME CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]",
 	  "Send a control code to a node (ClusterNodeControl) and print its output.\n",
 	  check_control },
 
+	{ "cluster", "get", 0, 1, O_JSON, 1, cmd_get, "cluster get [PROPERTY] [--json]",
+	  "Print the common properties of the cluster, or the value of one.\n", NULL },
+	{ "cluster", "set", 1, MAX_ARGS, 0, 1, cmd_set, "cluster set PROPERTY=VALUE...",
+	  "Set common properties of the cluster: Description.\n", check_set },
 	{ "cluster", "control", 1, 1, O_CONTROL, 1, cmd_control,
 	  "cluster control CODE [--node NODE] [INPUT] [--raw|--json] [--out-size N]",
 	  "Send a control code to the cluster (ClusterControl) and print its output.\n",

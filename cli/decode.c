@@ -636,3 +636,33 @@ void cli_print_control_output(FILE *f, uint32_t code, const void *buf, size_t le
 		return;
 	print_hex(f, buf, len, fmt);
 }
+
+int cli_print_property(FILE *f, const void *buf, size_t len, const char *name,
+		       enum cli_fmt fmt)
+{
+	clusprop_iter it;
+	clusprop_value v;
+	int ret = 1;
+
+	if (clusprop_validate_property_list(buf, len, NULL) != ERROR_SUCCESS ||
+	    clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, len, NULL) != ERROR_SUCCESS)
+		return -1;
+	while (ret == 1 && clusprop_iter_next(&it, &v) == ERROR_SUCCESS) {
+		if (strcmp(v.name, name) != 0)
+			continue;
+		ret = 0;
+		if (fmt == CLI_FMT_JSON) {
+			struct jw w;
+			jw_init(&w, f);
+			value_json(&w, &v);
+			jw_finish(&w);
+		} else if (v.format == CLUSPROP_FORMAT_DWORD || v.format == CLUSPROP_FORMAT_WORD) {
+			fprintf(f, "%" PRIu32 "\n", v.num.dw);
+		} else {
+			value_text(f, &v);
+			fputc('\n', f);
+		}
+	}
+	clusprop_iter_done(&it);
+	return ret;
+}

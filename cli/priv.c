@@ -276,3 +276,97 @@ out:
 	clusprop_builder_free(&b);
 	return ret;
 }
+
+/* ---- common properties: PROPERTY=VALUE (`cluster ... set`) ---- */
+
+int cli_props_check(const char *const *args, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(args[i], '=');
+		if (!eq || eq == args[i])
+			return fail(err, errlen, "'%s': not PROPERTY=VALUE", args[i]);
+		for (size_t j = 0; j < i; j++) {
+			const char *eq2 = strchr(args[j], '=');
+			if ((size_t)(eq2 - args[j]) == (size_t)(eq - args[i]) &&
+			    strncmp(args[j], args[i], (size_t)(eq - args[i])) == 0)
+				return fail(err, errlen, "property '%.*s' given twice",
+					    (int)(eq - args[i]), args[i]);
+		}
+	}
+	return 0;
+}
+
+/* The format of property key (klen bytes) in the property list cur: a
+ * CLUSPROP_FORMAT_*, or 0 if it is not there. */
+static uint16_t format_of(const void *cur, size_t cur_len, const char *key, size_t klen)
+{
+	clusprop_iter it;
+	clusprop_value v;
+	uint16_t format = 0;
+
+	if (!cur || clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, cur, cur_len, NULL) !=
+			    ERROR_SUCCESS)
+		return 0;
+	while (!format && clusprop_iter_next(&it, &v) == ERROR_SUCCESS)
+		if (strlen(v.name) == klen && strncmp(v.name, key, klen) == 0)
+			format = v.format;
+	clusprop_iter_done(&it);
+	return format;
+}
+
+int cli_props_build(const char *const *args, size_t n, const void *cur, size_t cur_len,
+		    void **ret_buf, size_t *ret_size, char *err, size_t errlen)
+{
+	clusprop_builder b;
+	char *key = NULL;
+	uint32_t rc;
+	int ret = -1;
+
+	if (cli_props_check(args, n, err, errlen) != 0)
+		return -1;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(args[i], '='), *val = eq + 1;
+		size_t klen = (size_t)(eq - args[i]);
+		uint16_t format = format_of(cur, cur_len, args[i], klen);
+		uint64_t num = 0;
+
+		cluster_free(key);
+		if (!(key = cluster_alloc(klen + 1))) {
+			fail(err, errlen, "out of memory");
+			goto out;
+		}
+		memcpy(key, args[i], klen);
+		key[klen] = '\0';
+		if (format == CLUSPROP_FORMAT_DWORD) {
+			if (strcmp(val, "-1") == 0)
+				num = 0xFFFFFFFFu;
+			else if (cli_parse_uint(val, 0xFFFFFFFFu, &num) != CLI_NUM_OK) {
+				fail(err, errlen, "%s='%s': %s takes a number (decimal, 0x hex, or -1 "
+				     "for 0xFFFFFFFF)", key, val, key);
+				goto out;
+			}
+			clusprop_add_dword(&b, key, (uint32_t)num);
+		} else if (format == CLUSPROP_FORMAT_SZ || format == CLUSPROP_FORMAT_EXPAND_SZ) {
+			clusprop_add_sz(&b, key, val);
+		} else if (format == 0 && all_digits(val) &&
+			   cli_parse_uint(val, 0xFFFFFFFFu, &num) == CLI_NUM_OK) {
+			/* a name the object does not list: clusterd says what is wrong */
+			clusprop_add_dword(&b, key, (uint32_t)num);
+		} else {
+			clusprop_add_sz(&b, key, val);
+		}
+	}
+	rc = clusprop_builder_take(&b, ret_buf, ret_size);
+	if (rc != ERROR_SUCCESS) {
+		fail(err, errlen, "cannot encode the properties: %s (%u)", cluster_strerror(rc),
+		     (unsigned)rc);
+		goto out;
+	}
+	ret = 0;
+out:
+	cluster_free(key);
+	clusprop_builder_free(&b);
+	return ret;
+}

@@ -39,6 +39,10 @@ enum rec_kind {
 /* Field flags. */
 #define REC_REQUIRED 1u   /* a record without it is malformed */
 #define REC_RUNTIME  2u   /* runtime state: left out where the caller skips it */
+#define REC_OMIT_DEFAULT 4u /* REC_DWORD: left out of the record while it holds
+                               dflt, so that adding such a field leaves the records
+                               (and digests) of objects that do not use it as they
+                               were; the reader's default must be the same dflt */
 
 struct rec_field {
 	const char *name;
@@ -46,12 +50,15 @@ struct rec_field {
 	size_t off;
 	size_t size_off;
 	unsigned flags;
+	uint32_t dflt;       /* REC_OMIT_DEFAULT */
 };
 
 #define REC_FIELD(name, kind, type, member, flags) \
-	{ (name), (kind), offsetof(type, member), 0, (flags) }
+	{ (name), (kind), offsetof(type, member), 0, (flags), 0 }
+#define REC_FIELD_DFLT(name, kind, type, member, flags, dflt) \
+	{ (name), (kind), offsetof(type, member), 0, (flags) | REC_OMIT_DEFAULT, (dflt) }
 #define REC_FIELD2(name, kind, type, member, count, flags) \
-	{ (name), (kind), offsetof(type, member), offsetof(type, count), (flags) }
+	{ (name), (kind), offsetof(type, member), offsetof(type, count), (flags), 0 }
 
 /*
  * rec_encode - append to b a property `record` whose one BINARY value is

@@ -39,6 +39,8 @@ uint32_t rec_encode_fields(clusprop_builder *b, const struct rec_field *fields, 
 			break;
 		}
 		case REC_DWORD:
+			if ((f->flags & REC_OMIT_DEFAULT) && *CFIELD(obj, f, uint32_t) == f->dflt)
+				break;
 			clusprop_add_dword(b, f->name, *CFIELD(obj, f, uint32_t));
 			break;
 		case REC_ULARGE:

@@ -17,7 +17,7 @@
 
 #include "clientproto.h"
 
-#define MAX_COMMON 12
+#define MAX_COMMON 24
 
 /* One common property: a DWORD or (sz != NULL) a string. */
 struct prop {
@@ -38,7 +38,8 @@ struct view {
 	size_t n_common;
 	const void *priv;               /* stored private properties */
 	size_t priv_size;
-	const struct cs_resource *res;  /* VALIDATE_COMMON / VALIDATE_PRIVATE */
+	const struct cs_resource *res;  /* VALIDATE_PRIVATE */
+	enum cs_prop_object props;      /* VALIDATE_COMMON: model.h's tables */
 	char id_buf[16];
 };
 
@@ -47,9 +48,24 @@ static void add_sz(struct view *v, const char *name, const char *value, int ro)
 	v->common[v->n_common++] = (struct prop){ .name = name, .sz = value ? value : "", .ro = ro };
 }
 
-static void add_dw(struct view *v, const char *name, uint32_t value)
+static void add_dw(struct view *v, const char *name, uint32_t value, int ro)
 {
-	v->common[v->n_common++] = (struct prop){ .name = name, .dw = value };
+	v->common[v->n_common++] = (struct prop){ .name = name, .dw = value, .ro = ro };
+}
+
+/* The settable common properties of obj, from model.h's table for kind k. */
+static void add_settable(struct view *v, enum cs_prop_object k, const void *obj)
+{
+	size_t n;
+	const struct cs_prop *p = model_props(k, &n);
+
+	v->props = k;
+	for (size_t i = 0; i < n && v->n_common < MAX_COMMON; i++) {
+		if (p[i].format == CLUSPROP_FORMAT_SZ)
+			add_sz(v, p[i].name, model_prop_sz(&p[i], obj), 0);
+		else
+			add_dw(v, p[i].name, model_prop_dword(&p[i], obj), 0);
+	}
 }
 
 uint32_t answer_object_of_op(uint32_t op)
@@ -64,9 +80,13 @@ uint32_t answer_object_of_op(uint32_t op)
 	return 0;
 }
 
-/* Describe the object q names; its not-found error if it does not exist. */
+/* Describe the object q names; its not-found error if it does not exist.
+ * The read-only common properties are here (model_prop_read_only() knows
+ * their names), the settable ones come from model.h's tables. */
 static uint32_t describe(const struct cs_model *m, const struct ctl_query *q, struct view *v)
 {
+	const void *obj;
+
 	switch (answer_object_of_op(q->op)) {
 	case CLUS_OBJECT_RESOURCE: {
 		const struct cs_resource *r = model_resource(m, q->name);
@@ -78,15 +98,11 @@ static uint32_t describe(const struct cs_model *m, const struct ctl_query *q, st
 		v->res = r;
 		v->priv = r->priv;
 		v->priv_size = r->priv_size;
-		add_sz(v, "Name", r->name, 0);
+		add_sz(v, "Name", r->name, 1);
 		add_sz(v, "Type", r->type, 1);
-		add_dw(v, "RestartAction", r->restart_action);
-		add_dw(v, "RestartThreshold", r->restart_threshold);
-		add_dw(v, "RestartPeriod", r->restart_period);
-		add_dw(v, "LooksAlivePollInterval", r->looks_alive_ms);
-		add_dw(v, "IsAlivePollInterval", r->is_alive_ms);
-		add_dw(v, "PendingTimeout", r->pending_timeout_ms);
-		add_dw(v, "PersistentState", r->persistent);
+		add_settable(v, CS_PROPS_RESOURCE, r);
+		/* set by online/offline, not by SET_COMMON_PROPERTIES */
+		add_dw(v, "PersistentState", r->persistent, 1);
 		return ERROR_SUCCESS;
 	}
 	case CLUS_OBJECT_GROUP: {
@@ -95,38 +111,40 @@ static uint32_t describe(const struct cs_model *m, const struct ctl_query *q, st
 			return ERROR_GROUP_NOT_FOUND;
 		v->name = v->id = g->name;
 		v->flags = 1;
-		add_sz(v, "Name", g->name, 0);
-		add_dw(v, "FailoverThreshold", g->failover_threshold);
-		add_dw(v, "FailoverPeriod", g->failover_period);
-		add_dw(v, "AutoFailbackType", g->autofailback);
-		add_dw(v, "PersistentState", g->persistent);
+		/* renamed by the rename request, persistent by online/offline */
+		add_sz(v, "Name", g->name, 1);
+		add_settable(v, CS_PROPS_GROUP, g);
+		add_dw(v, "PersistentState", g->persistent, 1);
 		return ERROR_SUCCESS;
 	}
 	case CLUS_OBJECT_NODE: {
 		const struct cs_node *n = model_node(m, q->name);
-		if (!n)
+		if (!n || !(obj = model_props_object(m, CS_PROPS_NODE, n->name)))
 			return ERROR_CLUSTER_NODE_NOT_FOUND;
 		snprintf(v->id_buf, sizeof(v->id_buf), "%u", n->id);
 		v->name = n->name;
 		v->id = v->id_buf;
 		v->flags = 1;
-		add_sz(v, "NodeName", n->name, 0);
-		add_dw(v, "NodeID", n->id);
-		add_dw(v, "State", n->state);
+		add_sz(v, "NodeName", n->name, 1);
+		add_dw(v, "NodeID", n->id, 1);
+		add_dw(v, "State", n->state, 1);
+		add_settable(v, CS_PROPS_NODE, obj);
 		return ERROR_SUCCESS;
 	}
 	case CLUS_OBJECT_RESOURCE_TYPE:
 		/* types are the plugins installed; any name is asked of the host first */
+		if (!(obj = model_props_object(m, CS_PROPS_TYPE, q->name)))
+			return ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND;
 		v->name = q->name;
 		v->flags = v->storage_class = 1;
-		add_sz(v, "Name", q->name, 0);
-		add_dw(v, "LooksAlivePollInterval", CS_DEFAULT_LOOKS_ALIVE_MS);
-		add_dw(v, "IsAlivePollInterval", CS_DEFAULT_IS_ALIVE_MS);
+		add_sz(v, "Name", q->name, 1);
+		add_settable(v, CS_PROPS_TYPE, obj);
 		return ERROR_SUCCESS;
 	case CLUS_OBJECT_CLUSTER:
 		v->fqdn = m->cluster_name ? m->cluster_name : "";
-		add_sz(v, "Name", v->fqdn, 0);
-		add_dw(v, "Quorate", (uint32_t)q->quorate);
+		add_sz(v, "Name", v->fqdn, 1);
+		add_dw(v, "Quorate", (uint32_t)q->quorate, 1);
+		add_settable(v, CS_PROPS_CLUSTER, model_props_object(m, CS_PROPS_CLUSTER, NULL));
 		return ERROR_SUCCESS;
 	}
 	return ERROR_INVALID_FUNCTION;
@@ -218,9 +236,8 @@ uint32_t answer_control(const struct cs_model *m, const struct ctl_query *q, clu
 		return put_common(b, &v, 1);
 	case CLCTL_VALIDATE_COMMON_PROPERTIES:
 		/* what SET_COMMON_PROPERTIES would accept, not only the syntax */
-		if (!v.res)
-			return ERROR_INVALID_FUNCTION;
-		return q->in_size ? model_validate_common(v.res, q->in, q->in_size, NULL)
+		return q->in_size ? model_validate_props(m, v.props, q->name, q->in, q->in_size,
+							 NULL)
 				  : ERROR_INVALID_PARAMETER;
 	case CLCTL_VALIDATE_PRIVATE_PROPERTIES:
 		if (!v.res)

@@ -20,8 +20,10 @@
  * Every answer obeys the buffer contract: a caller buffer too small gives
  * ERROR_MORE_DATA and the size needed, and nothing else.
  *
- * SET_COMMON_PROPERTIES and SET_PRIVATE_PROPERTIES are changes, not
- * queries: validated, then replicated as model ops (change_submit()).  Private
+ * SET_COMMON_PROPERTIES (of any object) and SET_PRIVATE_PROPERTIES are
+ * changes, not queries: validated, then replicated as model ops
+ * (change_submit()); a resource type's is first validated on this node,
+ * where the host says whether the type is installed.  Private
  * properties are validated where the resource lives, by its plugin if it
  * has the resource open (VALIDATE_PRIVATE_PROPERTIES routed like any
  * control), and stored only if that passed: names the plugin refuses would
@@ -50,6 +52,10 @@ enum ctl_then {
 	THEN_REPLY = 1,          /* send it to the client */
 	THEN_STORE_PRIVATE,      /* it was the VALIDATE of a SET_PRIVATE_PROPERTIES:
 	                            replicate `priv` if it passed */
+	THEN_STORE_TYPE_COMMON,  /* it was the VALIDATE of a resource type's
+	                            SET_COMMON_PROPERTIES (the host first: is there
+	                            such a type?): replicate `priv` (the list) if it
+	                            passed */
 };
 
 /* A client of this node waiting for a control's answer. */
@@ -61,8 +67,8 @@ struct ctl_wait {
 	uint32_t target;         /* the node answering it */
 	uint64_t deadline;
 	enum ctl_then then;
-	char *name;              /* THEN_STORE_PRIVATE: the resource */
-	void *priv;              /* THEN_STORE_PRIVATE: the list to store */
+	char *name;              /* THEN_STORE_*: the resource or type */
+	void *priv;              /* THEN_STORE_*: the list to store */
 	size_t priv_size;
 };
 
@@ -138,6 +144,20 @@ static void wait_answered(struct ctl_wait *w, uint32_t status, const void *out,
 		} else {
 			conn_reply_error(w->conn, w->api_op, w->client_id, status,
 					"the resource type refused these private properties");
+		}
+	} else if (w->then == THEN_STORE_TYPE_COMMON) {
+		struct cs_args s = { .name = w->name, .in = w->priv, .in_size = w->priv_size,
+				     .has_in = 1 };
+		const char *why = NULL;
+		if (status == ERROR_SUCCESS) {
+			change_submit(w->conn, w->api_op, w->client_id, MOP_TYPE_SET_COMMON, &s, NULL,
+				      0, 0);
+		} else {
+			/* the model's reason, if it was the model that refused */
+			if (status == ERROR_INVALID_PARAMETER)
+				model_validate_props(&csd->model, CS_PROPS_TYPE, w->name, w->priv,
+						     w->priv_size, &why);
+			conn_reply_error(w->conn, w->api_op, w->client_id, status, why);
 		}
 	} else {
 		reply_to_client(w, status, out, bytes_returned, out_len);
@@ -368,8 +388,8 @@ static uint32_t route(uint32_t op, const struct cs_args *a, uint32_t *rc, const 
 }
 
 /* Send the control to the node that answers it and wait.  priv (taken
- * over, may be NULL): with THEN_STORE_PRIVATE, the list to replicate once
- * this control - its VALIDATE - succeeded. */
+ * over, may be NULL): with THEN_STORE_*, the list to replicate once this
+ * control - its VALIDATE - succeeded. */
 static void ask(conn_id c, uint32_t op, uint32_t id, const struct cs_args *a,
 		enum ctl_then then, void *priv, size_t priv_size)
 {
@@ -382,7 +402,7 @@ static void ask(conn_id c, uint32_t op, uint32_t id, const struct cs_args *a,
 	if (!(target = route(op, a, &rc, &why)))
 		goto out;
 	if (!(w = cs_calloc(1, sizeof(*w))) ||
-	    (then == THEN_STORE_PRIVATE && !(w->name = cs_strdup(a->name)))) {
+	    (then != THEN_REPLY && !(w->name = cs_strdup(a->name)))) {
 		rc = ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
 	}
@@ -466,6 +486,44 @@ static void set_private(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 	ask(c, op, id, a, THEN_STORE_PRIVATE, list, a->in_size);
 }
 
+/* A copy of the SET input, then its VALIDATE where the type's plugin is
+ * (this node), then the change (THEN_STORE_TYPE_COMMON). */
+static void set_type_common(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
+{
+	void *list;
+
+	if (!(list = cs_malloc(a->in_size))) {
+		conn_reply_error(c, op, id, ERROR_NOT_ENOUGH_MEMORY, NULL);
+		return;
+	}
+	memcpy(list, a->in, a->in_size);
+	cs_freep(&a->node);
+	a->code = CLUSCTL_RESOURCE_TYPE_VALIDATE_COMMON_PROPERTIES;
+	a->out_size = 0;
+	a->has_out_size = 1;
+	ask(c, op, id, a, THEN_STORE_TYPE_COMMON, list, a->in_size);
+}
+
+/* The model op of a SET_COMMON_PROPERTIES for a group, node, resource type
+ * or the cluster (the code for the object the request op is about); 0 if
+ * the code is no such thing. */
+static uint32_t set_common_op(uint32_t op, uint32_t code)
+{
+	static const struct { uint32_t op, code, mop; } sets[] = {
+		{ CS_OP_GROUP_CONTROL, CLUSCTL_GROUP_SET_COMMON_PROPERTIES, MOP_GROUP_SET_COMMON },
+		{ CS_OP_NODE_CONTROL, CLUSCTL_NODE_SET_COMMON_PROPERTIES, MOP_NODE_SET_COMMON },
+		{ CS_OP_TYPE_CONTROL, CLUSCTL_RESOURCE_TYPE_SET_COMMON_PROPERTIES,
+		  MOP_TYPE_SET_COMMON },
+		{ CS_OP_CLUSTER_CONTROL, CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES,
+		  MOP_CLUSTER_SET_COMMON },
+	};
+
+	for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++)
+		if (sets[i].op == op && sets[i].code == code)
+			return sets[i].mop;
+	return 0;
+}
+
 /* Whether a control code changes something: MSCS's write access, or the
  * modify bit (the code says so itself). */
 static int code_writes(uint32_t code)
@@ -475,6 +533,8 @@ static int code_writes(uint32_t code)
 
 void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 {
+	uint32_t mop;
+
 	if (!a->has_code) {
 		conn_reply_error(c, op, id, ERROR_INVALID_PARAMETER, "Code is required");
 		return;
@@ -519,6 +579,25 @@ void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 		a->has_code = 0;
 		a->has_out_size = 0;
 		change_submit(c, op, id, MOP_RES_SET_COMMON, a, NULL, 0, 0);
+		return;
+	}
+	if ((mop = set_common_op(op, a->code)) != 0) {
+		/* a change, replicated like the resource's; checked where it is
+		 * applied (model_apply), so that every node refuses alike */
+		if (!csd->quorate) {
+			conn_reply_error(c, op, id, ERROR_NOT_READY, "changes need quorum");
+			return;
+		}
+		if (!set_input_ok(c, op, id, a))
+			return;
+		if (mop == MOP_TYPE_SET_COMMON) {
+			set_type_common(c, op, id, a);
+			return;
+		}
+		a->has_code = 0;
+		a->has_out_size = 0;
+		cs_freep(&a->node); /* (the same everywhere) */
+		change_submit(c, op, id, mop, a, NULL, 0, 0);
 		return;
 	}
 	ask(c, op, id, a, THEN_REPLY, NULL, 0);

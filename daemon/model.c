@@ -5,6 +5,8 @@
  */
 #include "model.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,8 @@
 #include "cs_bytes.h"
 #include "cs_record.h"
 #include "cs_status_rec.h"
+
+#define N(a) (sizeof(a) / sizeof(*(a)))
 
 
 /* ---- string vectors ---- */
@@ -85,6 +89,7 @@ void model_group_free(struct cs_group *g)
 	if (!g)
 		return;
 	cs_free(g->name);
+	cs_free(g->description);
 	strv_free(&g->preferred);
 	cs_free(g);
 }
@@ -102,6 +107,30 @@ void model_resource_free(struct cs_resource *r)
 	cs_free(r);
 }
 
+static void node_conf_free(struct cs_node_conf *c)
+{
+	if (!c)
+		return;
+	cs_free(c->name);
+	cs_free(c->description);
+	cs_free(c);
+}
+
+static void type_conf_free(struct cs_type_conf *c)
+{
+	if (!c)
+		return;
+	cs_free(c->name);
+	cs_free(c->description);
+	cs_free(c);
+}
+
+static void cluster_conf_clear(struct cs_cluster_conf *c)
+{
+	cs_free(c->description);
+	memset(c, 0, sizeof(*c));
+}
+
 void model_init(struct cs_model *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -109,6 +138,15 @@ void model_init(struct cs_model *m)
 
 static void clear_objects(struct cs_model *m)
 {
+	for (size_t i = 0; i < m->n_node_confs; i++)
+		node_conf_free(m->node_confs[i]);
+	cs_freep(&m->node_confs);
+	m->n_node_confs = 0;
+	for (size_t i = 0; i < m->n_type_confs; i++)
+		type_conf_free(m->type_confs[i]);
+	cs_freep(&m->type_confs);
+	m->n_type_confs = 0;
+	cluster_conf_clear(&m->cluster);
 	for (size_t i = 0; i < m->n_groups; i++)
 		model_group_free(m->groups[i]);
 	cs_freep(&m->groups);
@@ -144,6 +182,22 @@ struct cs_resource *model_resource(const struct cs_model *m, const char *name)
 	for (size_t i = 0; name && i < m->n_resources; i++)
 		if (!strcmp(m->resources[i]->name, name))
 			return m->resources[i];
+	return NULL;
+}
+
+struct cs_node_conf *model_node_conf(const struct cs_model *m, const char *name)
+{
+	for (size_t i = 0; name && i < m->n_node_confs; i++)
+		if (!strcmp(m->node_confs[i]->name, name))
+			return m->node_confs[i];
+	return NULL;
+}
+
+struct cs_type_conf *model_type_conf(const struct cs_model *m, const char *name)
+{
+	for (size_t i = 0; name && i < m->n_type_confs; i++)
+		if (!strcmp(m->type_confs[i]->name, name))
+			return m->type_confs[i];
 	return NULL;
 }
 
@@ -251,6 +305,7 @@ struct cs_group *model_group_new(const char *name)
 	g->failover_threshold = CS_DEFAULT_FAILOVER_THRESHOLD;
 	g->failover_period = CS_DEFAULT_FAILOVER_PERIOD_H;
 	g->autofailback = ClusterGroupPreventFailback;
+	g->failback_start = g->failback_end = CS_NO_HOUR;
 	g->state = ClusterGroupOffline;
 	return g;
 }
@@ -414,58 +469,391 @@ static uint32_t delete_object(void *arr, size_t *n, void *obj, const char *name,
 
 #define FAIL(code, text) do { *why = (text); return (code); } while (0)
 
-static uint32_t set_common(struct cs_resource *r, const struct cs_args *a, const char **why)
-{
-	clusprop_iter it;
-	clusprop_value v;
-	uint32_t rc, vals[6];
-	static const char *const names[6] = {
-		"RestartAction", "RestartThreshold", "RestartPeriod",
-		"LooksAlivePollInterval", "IsAlivePollInterval", "PendingTimeout",
-	};
+/* ---- common properties (model.h) ---- */
 
-	vals[0] = r->restart_action;
-	vals[1] = r->restart_threshold;
-	vals[2] = r->restart_period;
-	vals[3] = r->looks_alive_ms;
-	vals[4] = r->is_alive_ms;
-	vals[5] = r->pending_timeout_ms;
-	rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, a->in, a->in_size, NULL);
-	if (rc != ERROR_SUCCESS)
-		FAIL(rc, "malformed property list");
-	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
-		size_t i;
-		for (i = 0; i < 6 && strcmp(v.name, names[i]); i++)
-			;
-		if (i == 6 || v.format != CLUSPROP_FORMAT_DWORD) {
-			rc = ERROR_INVALID_PARAMETER;
-			*why = "unknown or read-only common property, or not a DWORD";
-			break;
-		}
-		vals[i] = v.num.dw;
-	}
-	clusprop_iter_done(&it);
-	if (rc != ERROR_NO_MORE_ITEMS)
-		return rc;
-	if (vals[0] > ClusterResourceRestartNotify || vals[3] == 0 || vals[4] == 0)
-		FAIL(ERROR_INVALID_PARAMETER, "property value out of range");
-	r->restart_action = vals[0];
-	r->restart_threshold = vals[1];
-	r->restart_period = vals[2];
-	r->looks_alive_ms = vals[3];
-	r->is_alive_ms = vals[4];
-	r->pending_timeout_ms = vals[5];
+/* An explanation naming the property (model_apply's *why is read at once,
+ * by the one thread there is). */
+static char why_buf[160];
+
+static const char *why_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *why_fmt(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why_buf, sizeof(why_buf), fmt, ap);
+	va_end(ap);
+	return why_buf;
+}
+
+#define DW(obj_type, member, min_, max_, flags_, dflt_) \
+	CLUSPROP_FORMAT_DWORD, (flags_), offsetof(obj_type, member), (min_), (max_), (dflt_)
+#define SZ(obj_type, member) \
+	CLUSPROP_FORMAT_SZ, 0, offsetof(obj_type, member), 0, CS_MAX_DESCRIPTION, 0
+
+static const struct cs_prop resource_props[] = {
+	{ "RestartAction", DW(struct cs_resource, restart_action, 0, ClusterResourceRestartNotify, 0,
+			      CS_DEFAULT_RESTART_ACTION) },
+	{ "RestartThreshold", DW(struct cs_resource, restart_threshold, 0, UINT32_MAX, 0,
+				 CS_DEFAULT_RESTART_THRESHOLD) },
+	{ "RestartPeriod", DW(struct cs_resource, restart_period, 0, UINT32_MAX, 0,
+			      CS_DEFAULT_RESTART_PERIOD_MS) },
+	{ "LooksAlivePollInterval", DW(struct cs_resource, looks_alive_ms, 1, UINT32_MAX, 0,
+				       CS_DEFAULT_LOOKS_ALIVE_MS) },
+	{ "IsAlivePollInterval", DW(struct cs_resource, is_alive_ms, 1, UINT32_MAX, 0,
+				    CS_DEFAULT_IS_ALIVE_MS) },
+	{ "PendingTimeout", DW(struct cs_resource, pending_timeout_ms, 0, UINT32_MAX, 0,
+			       CS_DEFAULT_PENDING_TIMEOUT_MS) },
+};
+
+static const struct cs_prop group_props[] = {
+	{ "Description", SZ(struct cs_group, description) },
+	{ "FailoverThreshold", DW(struct cs_group, failover_threshold, 0, UINT32_MAX, 0,
+				  CS_DEFAULT_FAILOVER_THRESHOLD) },
+	{ "FailoverPeriod", DW(struct cs_group, failover_period, 1, CS_MAX_FAILOVER_PERIOD_H, 0,
+			       CS_DEFAULT_FAILOVER_PERIOD_H) },
+	{ "AutoFailbackType", DW(struct cs_group, autofailback, ClusterGroupPreventFailback,
+				 ClusterGroupAllowFailback, 0, ClusterGroupPreventFailback) },
+	{ "FailbackWindowStart", DW(struct cs_group, failback_start, 0, 23, CS_PROP_HOUR,
+				    CS_NO_HOUR) },
+	{ "FailbackWindowEnd", DW(struct cs_group, failback_end, 0, 23, CS_PROP_HOUR, CS_NO_HOUR) },
+};
+
+static const struct cs_prop node_props[] = {
+	{ "Description", SZ(struct cs_node_conf, description) },
+};
+
+static const struct cs_prop type_props[] = {
+	{ "Description", SZ(struct cs_type_conf, description) },
+	{ "LooksAlivePollInterval", DW(struct cs_type_conf, looks_alive_ms, 1, UINT32_MAX, 0,
+				       CS_DEFAULT_LOOKS_ALIVE_MS) },
+	{ "IsAlivePollInterval", DW(struct cs_type_conf, is_alive_ms, 1, UINT32_MAX, 0,
+				    CS_DEFAULT_IS_ALIVE_MS) },
+};
+
+/* Cluster-wide settings: one line each (the record takes it from here). */
+static const struct cs_prop cluster_props[] = {
+	{ "Description", SZ(struct cs_cluster_conf, description) },
+};
+
+#undef DW
+#undef SZ
+
+/* Rules between the properties of one object, checked on the object as a
+ * SET would leave it. */
+static uint32_t group_rules(const struct cs_model *m, const void *obj, const char **why)
+{
+	const struct cs_group *g = obj;
+
+	(void)m;
+	if ((g->failback_start == CS_NO_HOUR) != (g->failback_end == CS_NO_HOUR))
+		FAIL(ERROR_INVALID_PARAMETER, "FailbackWindowStart and FailbackWindowEnd are both "
+		     "an hour (0-23) or both -1 (no window)");
+	if (g->autofailback == ClusterGroupAllowFailback && g->preferred.n == 0)
+		FAIL(ERROR_INVALID_PARAMETER, "AutoFailbackType 1 (allow failback) needs at least "
+		     "one preferred owner to fail back to: set the preferred owners first");
 	return ERROR_SUCCESS;
 }
 
-uint32_t model_validate_common(const struct cs_resource *r, const void *in, size_t in_size,
-			       const char **why)
+/* Every object's properties together, so that a SET works on a copy. */
+union props_obj {
+	struct cs_resource r;
+	struct cs_group g;
+	struct cs_node_conf n;
+	struct cs_type_conf t;
+	struct cs_cluster_conf c;
+};
+
+#define MAX_PROPS 16
+
+static const struct prop_kind {
+	const struct cs_prop *props;
+	size_t n;
+	const char *const *ro;        /* the read-only ones, NULL-terminated (answers.c's) */
+	size_t size;
+	uint32_t (*rules)(const struct cs_model *m, const void *obj, const char **why);
+} prop_kinds[CS_PROPS_KINDS] = {
+	[CS_PROPS_RESOURCE] = { resource_props, N(resource_props),
+				(const char *const[]){ "Name", "Type", "PersistentState", NULL },
+				sizeof(struct cs_resource), NULL },
+	[CS_PROPS_GROUP] = { group_props, N(group_props),
+			     (const char *const[]){ "Name", "PersistentState", NULL },
+			     sizeof(struct cs_group), group_rules },
+	[CS_PROPS_NODE] = { node_props, N(node_props),
+			    (const char *const[]){ "NodeName", "NodeID", "State", NULL },
+			    sizeof(struct cs_node_conf), NULL },
+	[CS_PROPS_TYPE] = { type_props, N(type_props), (const char *const[]){ "Name", NULL },
+			    sizeof(struct cs_type_conf), NULL },
+	[CS_PROPS_CLUSTER] = { cluster_props, N(cluster_props),
+			       (const char *const[]){ "Name", "Quorate", NULL },
+			       sizeof(struct cs_cluster_conf), NULL },
+};
+
+_Static_assert(N(resource_props) <= MAX_PROPS && N(group_props) <= MAX_PROPS &&
+	       N(type_props) <= MAX_PROPS && N(cluster_props) <= MAX_PROPS, "MAX_PROPS");
+
+const struct cs_prop *model_props(enum cs_prop_object k, size_t *n)
 {
-	struct cs_resource copy = *r; /* set_common changes only its numbers */
-	struct cs_args a = { .in = (void *)in, .in_size = in_size };
+	if ((unsigned)k >= CS_PROPS_KINDS) {
+		*n = 0;
+		return NULL;
+	}
+	*n = prop_kinds[k].n;
+	return prop_kinds[k].props;
+}
+
+int model_prop_read_only(enum cs_prop_object k, const char *name)
+{
+	if ((unsigned)k >= CS_PROPS_KINDS)
+		return 0;
+	for (const char *const *r = prop_kinds[k].ro; *r; r++)
+		if (!strcmp(*r, name))
+			return 1;
+	return 0;
+}
+
+/* Whether a DWORD value is in p's range. */
+static int dword_ok(const struct cs_prop *p, uint32_t v)
+{
+	if ((p->flags & CS_PROP_HOUR) && v == CS_NO_HOUR)
+		return 1;
+	return v >= p->min && v <= p->max;
+}
+
+static const char *range_text(const struct cs_prop *p, uint32_t v)
+{
+	if (p->flags & CS_PROP_HOUR)
+		return why_fmt("%s %u is out of range: an hour 0 to 23, or -1 (0xFFFFFFFF) for "
+			       "no window", p->name, v);
+	return why_fmt("%s %u is out of range (%u to %u)", p->name, v, p->min, p->max);
+}
+
+/* Whether every property of obj (kind k) is one SET could have left
+ * there: for objects that arrive whole (model_load). */
+static int props_ok(const struct cs_model *m, enum cs_prop_object k, const void *obj)
+{
+	const struct prop_kind *pk = &prop_kinds[k];
+	const char *why;
+
+	for (size_t i = 0; i < pk->n; i++) {
+		const struct cs_prop *p = &pk->props[i];
+		if (p->format == CLUSPROP_FORMAT_DWORD ? !dword_ok(p, model_prop_dword(p, obj))
+						       : strlen(model_prop_sz(p, obj)) > p->max)
+			return 0;
+	}
+	return !pk->rules || pk->rules(m, obj, &why) == ERROR_SUCCESS;
+}
+
+/*
+ * Apply the property list in/in_size to obj (kind k): on a copy first, every
+ * allocation made before obj changes, and only if commit.  On failure obj
+ * is as it was.
+ */
+static uint32_t props_apply(const struct cs_model *m, enum cs_prop_object k, void *obj,
+			    const void *in, size_t in_size, int commit, const char **why)
+{
+	const struct prop_kind *pk = &prop_kinds[k];
+	union props_obj tmp;
+	char *sz[MAX_PROPS] = { 0 };
+	int given[MAX_PROPS] = { 0 };
+	clusprop_iter it;
+	clusprop_value v;
+	uint32_t rc;
+	int open = 0;
+
+	memcpy(&tmp, obj, pk->size);
+	if (!in || in_size == 0) {
+		*why = "no property list";
+		return ERROR_INVALID_PARAMETER;
+	}
+	rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, in, in_size, NULL);
+	if (rc != ERROR_SUCCESS) {
+		*why = "malformed property list";
+		return rc;
+	}
+	open = 1;
+	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
+		const struct cs_prop *p = NULL;
+		size_t i;
+		for (i = 0; i < pk->n && !p; i++)
+			if (!strcmp(pk->props[i].name, v.name))
+				p = &pk->props[i];
+		if (!p) {
+			rc = ERROR_INVALID_PARAMETER;
+			*why = model_prop_read_only(k, v.name)
+				       ? why_fmt("%.64s is read-only", v.name)
+				       : why_fmt("%.64s is not a common property of this object", v.name);
+			goto out;
+		}
+		i = (size_t)(p - pk->props);
+		if (v.format != p->format) {
+			rc = ERROR_INVALID_PARAMETER;
+			*why = why_fmt("%s takes %s", p->name, p->format == CLUSPROP_FORMAT_DWORD
+								 ? "a number (DWORD)" : "a string (SZ)");
+			goto out;
+		}
+		if (p->format == CLUSPROP_FORMAT_DWORD) {
+			if (!dword_ok(p, v.num.dw)) {
+				rc = ERROR_INVALID_PARAMETER;
+				*why = range_text(p, v.num.dw);
+				goto out;
+			}
+			*(uint32_t *)(void *)((char *)&tmp + p->off) = v.num.dw;
+			continue;
+		}
+		if (strlen(v.str) > p->max) {
+			rc = ERROR_INVALID_PARAMETER;
+			*why = why_fmt("%s is longer than %u bytes", p->name, p->max);
+			goto out;
+		}
+		cs_freep(&sz[i]); /* named twice: the last one counts */
+		if (*v.str && !(sz[i] = cs_strdup(v.str))) {
+			rc = ERROR_NOT_ENOUGH_MEMORY;
+			goto out;
+		}
+		given[i] = 1;
+		*(char **)(void *)((char *)&tmp + p->off) = sz[i];
+	}
+	if (rc != ERROR_NO_MORE_ITEMS) {
+		*why = "malformed property list";
+		goto out;
+	}
+	if (pk->rules && (rc = pk->rules(m, &tmp, why)) != ERROR_SUCCESS)
+		goto out;
+	rc = ERROR_SUCCESS;
+	if (!commit)
+		goto out;
+	/* nothing fails from here: the strings replaced go, the new ones move in */
+	for (size_t i = 0; i < pk->n; i++) {
+		if (!given[i])
+			continue;
+		cs_free(*(char **)(void *)((char *)obj + pk->props[i].off));
+		sz[i] = NULL;
+	}
+	memcpy(obj, &tmp, pk->size);
+out:
+	if (open)
+		clusprop_iter_done(&it);
+	for (size_t i = 0; i < MAX_PROPS; i++)
+		cs_free(sz[i]);
+	return rc;
+}
+
+static const struct cs_node_conf node_conf_default = { 0 };
+static const struct cs_type_conf type_conf_default = {
+	.looks_alive_ms = CS_DEFAULT_LOOKS_ALIVE_MS, .is_alive_ms = CS_DEFAULT_IS_ALIVE_MS,
+};
+
+const void *model_props_object(const struct cs_model *m, enum cs_prop_object k,
+			       const char *name)
+{
+	const void *c;
+
+	switch (k) {
+	case CS_PROPS_RESOURCE:
+		return model_resource(m, name);
+	case CS_PROPS_GROUP:
+		return model_group(m, name);
+	case CS_PROPS_NODE:
+		if (!model_node(m, name))
+			return NULL;
+		c = model_node_conf(m, name);
+		return c ? c : &node_conf_default;
+	case CS_PROPS_TYPE:
+		if (!valid_name(name))
+			return NULL;
+		c = model_type_conf(m, name);
+		return c ? c : &type_conf_default;
+	case CS_PROPS_CLUSTER:
+		return &m->cluster;
+	default:
+		return NULL;
+	}
+}
+
+static uint32_t not_found(enum cs_prop_object k, const char **why)
+{
+	switch (k) {
+	case CS_PROPS_RESOURCE: FAIL(ERROR_RESOURCE_NOT_FOUND, "no such resource");
+	case CS_PROPS_GROUP: FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
+	case CS_PROPS_NODE: FAIL(ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+	case CS_PROPS_TYPE: FAIL(ERROR_INVALID_NAME, "invalid resource type name");
+	default: FAIL(ERROR_INVALID_FUNCTION, "no common properties");
+	}
+}
+
+uint32_t model_validate_props(const struct cs_model *m, enum cs_prop_object k, const char *name,
+			      const void *in, size_t in_size, const char **why)
+{
+	const void *obj = model_props_object(m, k, name);
 	static const char *none;
 
-	return set_common(&copy, &a, why ? why : &none);
+	if (!why)
+		why = &none;
+	if (!obj)
+		return not_found(k, why);
+	/* props_apply only reads obj when it does not commit */
+	return props_apply(m, k, (void *)obj, in, in_size, 0, why);
+}
+
+/* SET_COMMON_PROPERTIES of a node, type or the cluster: their settings
+ * record, made if it is the first setting (and pushed only if the set
+ * succeeded: on failure the model is as it was). */
+static uint32_t set_conf(struct cs_model *m, enum cs_prop_object k, const struct cs_args *a,
+			 const char **why)
+{
+	struct cs_node_conf *nc = NULL;
+	struct cs_type_conf *tc = NULL;
+	void *obj;
+	int made = 0;
+	uint32_t rc;
+
+	if (!model_props_object(m, k, a->name))
+		return not_found(k, why);
+	if (k == CS_PROPS_CLUSTER) {
+		obj = &m->cluster;
+	} else if (k == CS_PROPS_NODE) {
+		if (!(nc = model_node_conf(m, a->name))) {
+			if (!(nc = cs_calloc(1, sizeof(*nc))) || !(nc->name = cs_strdup(a->name))) {
+				node_conf_free(nc);
+				return ERROR_NOT_ENOUGH_MEMORY;
+			}
+			made = 1;
+		}
+		obj = nc;
+	} else {
+		if (!(tc = model_type_conf(m, a->name))) {
+			if (!(tc = cs_calloc(1, sizeof(*tc))) || !(tc->name = cs_strdup(a->name))) {
+				type_conf_free(tc);
+				return ERROR_NOT_ENOUGH_MEMORY;
+			}
+			tc->looks_alive_ms = type_conf_default.looks_alive_ms;
+			tc->is_alive_ms = type_conf_default.is_alive_ms;
+			made = 1;
+		}
+		obj = tc;
+	}
+	rc = props_apply(m, k, obj, a->in, a->in_size, 1, why);
+	if (rc == ERROR_SUCCESS && made)
+		rc = k == CS_PROPS_NODE ? push(&m->node_confs, &m->n_node_confs, nc)
+					: push(&m->type_confs, &m->n_type_confs, tc);
+	if (rc != ERROR_SUCCESS) {
+		if (made) {
+			node_conf_free(nc);
+			type_conf_free(tc);
+		}
+		return rc;
+	}
+	if (k == CS_PROPS_CLUSTER) {
+		m->cluster.set = 1;
+		m->cluster.dirty = 1;
+	} else if (nc) {
+		nc->dirty = 1;
+	} else {
+		tc->dirty = 1;
+	}
+	return ERROR_SUCCESS;
 }
 
 uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, const char **why)
@@ -517,6 +905,10 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		for (size_t i = 0; i < a->n_nodes; i++)
 			if (!model_node(m, a->nodes[i]))
 				FAIL(ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+		/* AutoFailbackType 1 keeps a preferred owner to fail back to (model.h) */
+		if (a->n_nodes == 0 && g->autofailback == ClusterGroupAllowFailback)
+			FAIL(ERROR_INVALID_PARAMETER, "the group fails back to its preferred owners "
+			     "(AutoFailbackType 1): set AutoFailbackType 0 before removing them all");
 		if ((rc = strv_set(&g->preferred, a->nodes, a->n_nodes)) != ERROR_SUCCESS)
 			return rc;
 		g->dirty = 1;
@@ -585,6 +977,14 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if (!(r = model_resource_new(a->name, a->type, a->group)))
 			return ERROR_NOT_ENOUGH_MEMORY;
 		r->uid = m->version + 1; /* the same on every replica */
+		{
+			/* its type's poll intervals, where someone set them */
+			const struct cs_type_conf *tc = model_type_conf(m, a->type);
+			if (tc) {
+				r->looks_alive_ms = tc->looks_alive_ms;
+				r->is_alive_ms = tc->is_alive_ms;
+			}
+		}
 		if (a->has_priv && a->priv_size) {
 			if (!(r->priv = cs_malloc(a->priv_size))) {
 				model_resource_free(r);
@@ -691,9 +1091,24 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 	case MOP_RES_SET_COMMON:
 		if (!(r = model_resource(m, a->name)))
 			FAIL(ERROR_RESOURCE_NOT_FOUND, "no such resource");
-		if ((rc = set_common(r, a, why)) != ERROR_SUCCESS)
+		if ((rc = props_apply(m, CS_PROPS_RESOURCE, r, a->in, a->in_size, 1, why)))
 			return rc;
 		r->dirty = 1;
+		break;
+	case MOP_GROUP_SET_COMMON:
+		if (!(g = model_group(m, a->name)))
+			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
+		if ((rc = props_apply(m, CS_PROPS_GROUP, g, a->in, a->in_size, 1, why)))
+			return rc;
+		g->dirty = 1;
+		break;
+	case MOP_NODE_SET_COMMON:
+	case MOP_TYPE_SET_COMMON:
+	case MOP_CLUSTER_SET_COMMON:
+		rc = set_conf(m, op == MOP_NODE_SET_COMMON ? CS_PROPS_NODE :
+				 op == MOP_TYPE_SET_COMMON ? CS_PROPS_TYPE : CS_PROPS_CLUSTER, a, why);
+		if (rc != ERROR_SUCCESS)
+			return rc;
 		break;
 	case MOP_RES_STATE:
 		if (!(r = model_resource(m, a->name)))
@@ -948,6 +1363,12 @@ static const struct rec_field group_fields[] = {
 	REC_FIELD("FailoverThreshold", REC_DWORD, struct cs_group, failover_threshold, 0),
 	REC_FIELD("FailoverPeriod", REC_DWORD, struct cs_group, failover_period, 0),
 	REC_FIELD("AutoFailbackType", REC_DWORD, struct cs_group, autofailback, 0),
+	/* newer fields: left out at their defaults (the records of groups that do
+	 * not use them stay as they were written before) */
+	REC_FIELD("Description", REC_SZ, struct cs_group, description, 0),
+	REC_FIELD_DFLT("FailbackWindowStart", REC_DWORD, struct cs_group, failback_start, 0,
+		       CS_NO_HOUR),
+	REC_FIELD_DFLT("FailbackWindowEnd", REC_DWORD, struct cs_group, failback_end, 0, CS_NO_HOUR),
 	REC_FIELD("OwnerNodeId", REC_DWORD, struct cs_group, owner, REC_RUNTIME),
 	REC_FIELD("State", REC_DWORD, struct cs_group, state, REC_RUNTIME),
 	REC_FIELD("MovingTo", REC_DWORD, struct cs_group, moving_to, REC_RUNTIME),
@@ -971,13 +1392,48 @@ static const struct rec_field resource_fields[] = {
 	REC_FIELD("State", REC_DWORD, struct cs_resource, state, REC_RUNTIME),
 };
 
-#define N(a) (sizeof(a) / sizeof(*(a)))
 
-static const char *const record_names[] = { [CS_REC_GROUP] = "Group", [CS_REC_RESOURCE] = "Resource" };
+static const char *const record_names[] = {
+	[CS_REC_GROUP] = "Group", [CS_REC_RESOURCE] = "Resource", [CS_REC_NODE] = "Node",
+	[CS_REC_TYPE] = "ResourceType", [CS_REC_CLUSTER] = "Cluster",
+};
 
 const char *model_record_name(enum cs_record kind)
 {
-	return kind == CS_REC_GROUP || kind == CS_REC_RESOURCE ? record_names[kind] : NULL;
+	return (unsigned)kind < N(record_names) ? record_names[kind] : NULL;
+}
+
+/* The fields of a settings record (a node's, a type's, the cluster's):
+ * its Name (not the cluster's), then each common property of its table -
+ * so that a new setting needs no line here.  Returns the count. */
+#define MAX_CONF_FIELDS (MAX_PROPS + 1)
+static size_t conf_fields(enum cs_record kind, struct rec_field f[MAX_CONF_FIELDS])
+{
+	enum cs_prop_object k = kind == CS_REC_NODE ? CS_PROPS_NODE
+				: kind == CS_REC_TYPE ? CS_PROPS_TYPE : CS_PROPS_CLUSTER;
+	const struct prop_kind *pk = &prop_kinds[k];
+	size_t n = 0;
+
+	if (kind == CS_REC_NODE)
+		f[n++] = (struct rec_field){ "Name", REC_SZ, offsetof(struct cs_node_conf, name), 0,
+					     REC_REQUIRED, 0 };
+	else if (kind == CS_REC_TYPE)
+		f[n++] = (struct rec_field){ "Name", REC_SZ, offsetof(struct cs_type_conf, name), 0,
+					     REC_REQUIRED, 0 };
+	for (size_t i = 0; i < pk->n; i++)
+		f[n++] = (struct rec_field){ pk->props[i].name,
+					     pk->props[i].format == CLUSPROP_FORMAT_SZ ? REC_SZ
+										       : REC_DWORD,
+					     pk->props[i].off, 0, 0, 0 };
+	return n;
+}
+
+static uint32_t encode_conf(clusprop_builder *b, enum cs_record kind, const void *obj)
+{
+	struct rec_field f[MAX_CONF_FIELDS];
+	size_t n = conf_fields(kind, f);
+
+	return rec_encode(b, record_names[kind], f, n, obj, 0);
 }
 
 uint32_t model_encode_group(clusprop_builder *b, const struct cs_group *g, int runtime)
@@ -993,9 +1449,19 @@ uint32_t model_encode_resource(clusprop_builder *b, const struct cs_resource *r,
 
 uint32_t model_encode_row(clusprop_builder *b, enum cs_record kind, const void *obj)
 {
-	if (kind == CS_REC_GROUP)
+	struct rec_field f[MAX_CONF_FIELDS];
+
+	switch (kind) {
+	case CS_REC_GROUP:
 		return rec_encode_fields(b, group_fields, N(group_fields), obj, REC_RUNTIME);
-	return rec_encode_fields(b, resource_fields, N(resource_fields), obj, REC_RUNTIME);
+	case CS_REC_RESOURCE:
+		return rec_encode_fields(b, resource_fields, N(resource_fields), obj, REC_RUNTIME);
+	case CS_REC_NODE:
+	case CS_REC_TYPE:
+	case CS_REC_CLUSTER:
+		return rec_encode_fields(b, f, conf_fields(kind, f), obj, 0);
+	}
+	return ERROR_INVALID_PARAMETER;
 }
 
 uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b)
@@ -1010,6 +1476,12 @@ uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b)
 		rc = model_encode_group(b, m->groups[i], 1);
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++)
 		rc = model_encode_resource(b, m->resources[i], 1);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_node_confs; i++)
+		rc = encode_conf(b, CS_REC_NODE, m->node_confs[i]);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_type_confs; i++)
+		rc = encode_conf(b, CS_REC_TYPE, m->type_confs[i]);
+	if (rc == ERROR_SUCCESS && m->cluster.set)
+		rc = encode_conf(b, CS_REC_CLUSTER, &m->cluster);
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_nodes; i++)
 		if (m->nodes[i].paused)
 			rc = strv_add(&paused, m->nodes[i].name);
@@ -1047,7 +1519,7 @@ static uint32_t load_group(struct cs_model *t, const clusprop_value *v, unsigned
 	if ((rc = rec_decode(v->data, v->length, group_fields, N(group_fields), g, skip)))
 		goto out;
 	rc = ERROR_INVALID_DATA;
-	if (!valid_name(g->name) || model_group(t, g->name))
+	if (!valid_name(g->name) || model_group(t, g->name) || !props_ok(t, CS_PROPS_GROUP, g))
 		goto out;
 	if ((rc = push(&t->groups, &t->n_groups, g)) == ERROR_SUCCESS)
 		g = NULL;
@@ -1067,13 +1539,65 @@ static uint32_t load_resource(struct cs_model *t, const clusprop_value *v, unsig
 		goto out;
 	rc = ERROR_INVALID_DATA;
 	if (!valid_name(r->name) || !valid_name(r->type) || !valid_name(r->group) ||
-	    model_resource(t, r->name) ||
+	    model_resource(t, r->name) || !props_ok(t, CS_PROPS_RESOURCE, r) ||
 	    (r->priv_size && clusprop_validate_property_list(r->priv, r->priv_size, NULL)))
 		goto out;
 	if ((rc = push(&t->resources, &t->n_resources, r)) == ERROR_SUCCESS)
 		r = NULL;
 out:
 	model_resource_free(r);
+	return rc;
+}
+
+/* A settings record (a node's, a type's, the cluster's) into t. */
+static uint32_t load_conf(struct cs_model *t, enum cs_record kind, const clusprop_value *v)
+{
+	struct rec_field f[MAX_CONF_FIELDS];
+	size_t n = conf_fields(kind, f);
+	struct cs_node_conf *nc = NULL;
+	struct cs_type_conf *tc = NULL;
+	struct cs_cluster_conf cc = { 0 };
+	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (kind == CS_REC_NODE) {
+		if (!(nc = cs_calloc(1, sizeof(*nc))))
+			goto out;
+		if ((rc = rec_decode(v->data, v->length, f, n, nc, 0)))
+			goto out;
+		rc = ERROR_INVALID_DATA;
+		if (!valid_name(nc->name) || model_node_conf(t, nc->name) ||
+		    !props_ok(t, CS_PROPS_NODE, nc))
+			goto out;
+		if ((rc = push(&t->node_confs, &t->n_node_confs, nc)) == ERROR_SUCCESS)
+			nc = NULL;
+	} else if (kind == CS_REC_TYPE) {
+		if (!(tc = cs_calloc(1, sizeof(*tc))))
+			goto out;
+		tc->looks_alive_ms = type_conf_default.looks_alive_ms;
+		tc->is_alive_ms = type_conf_default.is_alive_ms;
+		if ((rc = rec_decode(v->data, v->length, f, n, tc, 0)))
+			goto out;
+		rc = ERROR_INVALID_DATA;
+		if (!valid_name(tc->name) || model_type_conf(t, tc->name) ||
+		    !props_ok(t, CS_PROPS_TYPE, tc))
+			goto out;
+		if ((rc = push(&t->type_confs, &t->n_type_confs, tc)) == ERROR_SUCCESS)
+			tc = NULL;
+	} else {
+		if ((rc = rec_decode(v->data, v->length, f, n, &cc, 0)))
+			goto out;
+		rc = ERROR_INVALID_DATA;
+		if (t->cluster.set || !props_ok(t, CS_PROPS_CLUSTER, &cc))
+			goto out;
+		t->cluster = cc;
+		t->cluster.set = 1;
+		memset(&cc, 0, sizeof(cc));
+		rc = ERROR_SUCCESS;
+	}
+out:
+	node_conf_free(nc);
+	type_conf_free(tc);
+	cluster_conf_clear(&cc);
 	return rc;
 }
 
@@ -1148,6 +1672,16 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 			rc = v.name[0] == 'G' ? load_group(&t, &v, skip) : load_resource(&t, &v, skip);
 			if (rc != ERROR_SUCCESS)
 				goto out;
+		} else if (!strcmp(v.name, "Node") || !strcmp(v.name, "ResourceType") ||
+			   !strcmp(v.name, "Cluster")) {
+			if (v.format != CLUSPROP_FORMAT_BINARY) {
+				rc = ERROR_INVALID_DATA;
+				goto out;
+			}
+			rc = load_conf(&t, v.name[0] == 'N' ? CS_REC_NODE :
+					   v.name[0] == 'R' ? CS_REC_TYPE : CS_REC_CLUSTER, &v);
+			if (rc != ERROR_SUCCESS)
+				goto out;
 		}
 		/* other names: from a newer writer of the same schema, ignored */
 	}
@@ -1168,10 +1702,19 @@ uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime
 	m->n_groups = t.n_groups;
 	m->resources = t.resources;
 	m->n_resources = t.n_resources;
+	m->node_confs = t.node_confs;
+	m->n_node_confs = t.n_node_confs;
+	m->type_confs = t.type_confs;
+	m->n_type_confs = t.n_type_confs;
+	m->cluster = t.cluster;
 	m->version = t.version;
 	t.groups = NULL;
 	t.resources = NULL;
 	t.n_groups = t.n_resources = 0;
+	t.node_confs = NULL;
+	t.type_confs = NULL;
+	t.n_node_confs = t.n_type_confs = 0;
+	memset(&t.cluster, 0, sizeof(t.cluster));
 	for (size_t i = 0; i < m->n_groups; i++)
 		m->groups[i]->state = model_group_state(m, m->groups[i]);
 	for (size_t i = 0; have_paused && runtime && i < m->n_nodes; i++) {
@@ -1190,10 +1733,19 @@ out:
 
 size_t model_size(const struct cs_model *m)
 {
-	size_t n = (m->n_groups + m->n_resources) * (size_t)CS_OBJECT_OVERHEAD;
+	size_t n = (m->n_groups + m->n_resources + m->n_node_confs + m->n_type_confs + 1) *
+		   (size_t)CS_OBJECT_OVERHEAD;
 
+	/* descriptions (at most CS_MAX_DESCRIPTION) may pass an object's overhead */
 	for (size_t i = 0; i < m->n_resources; i++)
 		n += m->resources[i]->priv_size;
+	for (size_t i = 0; i < m->n_groups; i++)
+		n += m->groups[i]->description ? strlen(m->groups[i]->description) : 0;
+	for (size_t i = 0; i < m->n_node_confs; i++)
+		n += m->node_confs[i]->description ? strlen(m->node_confs[i]->description) : 0;
+	for (size_t i = 0; i < m->n_type_confs; i++)
+		n += m->type_confs[i]->description ? strlen(m->type_confs[i]->description) : 0;
+	n += m->cluster.description ? strlen(m->cluster.description) : 0;
 	return n;
 }
 
@@ -1201,9 +1753,8 @@ size_t model_size(const struct cs_model *m)
 
 struct named_rec {
 	const char *name;
-	int kind;                   /* 0 group, 1 resource: groups first */
-	const struct cs_group *g;
-	const struct cs_resource *r;
+	enum cs_record kind;        /* groups first, then resources, then settings */
+	const void *obj;
 };
 
 static int named_rec_cmp(const void *a, const void *b)
@@ -1211,7 +1762,7 @@ static int named_rec_cmp(const void *a, const void *b)
 	const struct named_rec *x = a, *y = b;
 
 	if (x->kind != y->kind)
-		return x->kind - y->kind;
+		return (int)x->kind - (int)y->kind;
 	return strcmp(x->name, y->name);
 }
 
@@ -1220,28 +1771,48 @@ uint32_t model_digest(const struct cs_model *m, uint8_t out[CS_DIGEST_SIZE])
 	struct named_rec *recs = NULL;
 	struct sha256_ctx ctx;
 	clusprop_builder b;
-	size_t n = m->n_groups + m->n_resources;
+	size_t n = m->n_groups + m->n_resources + m->n_node_confs + m->n_type_confs + 1, k = 0;
 	uint8_t ver[8];
 	uint32_t rc = ERROR_NOT_ENOUGH_MEMORY;
 
 	clusprop_builder_init_owned(&b);
-	if (n && !(recs = cs_calloc(n, sizeof(*recs))))
+	if (!(recs = cs_calloc(n, sizeof(*recs))))
 		goto out;
 	for (size_t i = 0; i < m->n_groups; i++)
-		recs[i] = (struct named_rec){ m->groups[i]->name, 0, m->groups[i], NULL };
+		recs[k++] = (struct named_rec){ m->groups[i]->name, CS_REC_GROUP, m->groups[i] };
 	for (size_t i = 0; i < m->n_resources; i++)
-		recs[m->n_groups + i] =
-			(struct named_rec){ m->resources[i]->name, 1, NULL, m->resources[i] };
-	if (n)
-		qsort(recs, n, sizeof(*recs), named_rec_cmp);
+		recs[k++] = (struct named_rec){ m->resources[i]->name, CS_REC_RESOURCE,
+						m->resources[i] };
+	/* settings only where someone set some: a configuration without any has
+	 * the digest it had before settings existed */
+	for (size_t i = 0; i < m->n_node_confs; i++)
+		recs[k++] = (struct named_rec){ m->node_confs[i]->name, CS_REC_NODE,
+						m->node_confs[i] };
+	for (size_t i = 0; i < m->n_type_confs; i++)
+		recs[k++] = (struct named_rec){ m->type_confs[i]->name, CS_REC_TYPE,
+						m->type_confs[i] };
+	if (m->cluster.set)
+		recs[k++] = (struct named_rec){ "", CS_REC_CLUSTER, &m->cluster };
+	if (k)
+		qsort(recs, k, sizeof(*recs), named_rec_cmp);
 	sha256_init(&ctx);
 	cs_put_le64(ver, m->version);
 	sha256_update(&ctx, sizeof(ver), ver);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < k; i++) {
 		clusprop_builder_free(&b);
 		clusprop_builder_init_owned(&b);
-		rc = recs[i].g ? model_encode_row(&b, CS_REC_GROUP, recs[i].g)
-			       : model_encode_row(&b, CS_REC_RESOURCE, recs[i].r);
+		if (recs[i].kind >= CS_REC_NODE) {
+			/* the record's name too: a node's and a type's settings may
+			 * be alike */
+			clusprop_builder_begin_plist(&b);
+			clusprop_add_dword(&b, "Record", (uint32_t)recs[i].kind);
+			if ((rc = clusprop_builder_status(&b)) != ERROR_SUCCESS)
+				goto out;
+			sha256_update(&ctx, clusprop_builder_size(&b), clusprop_builder_data(&b));
+			clusprop_builder_free(&b);
+			clusprop_builder_init_owned(&b);
+		}
+		rc = model_encode_row(&b, recs[i].kind, recs[i].obj);
 		if (rc != ERROR_SUCCESS)
 			goto out;
 		sha256_update(&ctx, clusprop_builder_size(&b), clusprop_builder_data(&b));

@@ -36,8 +36,14 @@
 #define CS_DEFAULT_LOOKS_ALIVE_MS      5000u
 #define CS_DEFAULT_IS_ALIVE_MS         60000u
 #define CS_DEFAULT_PENDING_TIMEOUT_MS  180000u
+/* (0xFFFFFFFF, MSCS's later default, means "the number of nodes - 1"; 10 is
+ * Windows 2000's and what groups have had here; tests/e2e/test_controls.sh
+ * checks it) */
 #define CS_DEFAULT_FAILOVER_THRESHOLD  10u
-#define CS_DEFAULT_FAILOVER_PERIOD_H   6u
+#define CS_DEFAULT_FAILOVER_PERIOD_H   6u           /* hours, 1 to CS_MAX_FAILOVER_PERIOD_H */
+#define CS_MAX_FAILOVER_PERIOD_H       1193u        /* MSCS: the hours that fit a DWORD of ms */
+#define CS_NO_HOUR                     0xFFFFFFFFu  /* FailbackWindowStart/End: -1, no window */
+#define CS_MAX_DESCRIPTION             4096u        /* bytes of UTF-8 in a Description */
 
 struct cs_strv {
 	char **v;
@@ -55,7 +61,11 @@ struct cs_group {
 	char *name;
 	struct cs_strv preferred;   /* preferred owners, in order */
 	uint32_t persistent;        /* 1: should be online (survives a full restart) */
-	uint32_t failover_threshold, failover_period, autofailback;
+	uint32_t failover_threshold;
+	uint32_t failover_period;   /* hours (MSCS's unit) */
+	uint32_t autofailback;      /* ClusterGroupPreventFailback / ClusterGroupAllowFailback */
+	uint32_t failback_start, failback_end;  /* hour 0-23, or CS_NO_HOUR (both or neither) */
+	char *description;          /* NULL: "" */
 	/* runtime */
 	uint32_t owner;             /* node id, 0: none */
 	uint32_t state;             /* CLUSTER_GROUP_STATE, derived from resources */
@@ -84,6 +94,33 @@ struct cs_resource {
 	int dirty;
 };
 
+/*
+ * Settings of nodes, resource types and the cluster (their common
+ * properties that are not derived from something else).  A node's or a
+ * type's exists only once someone set one of its properties; until then
+ * it has the defaults (model_props_object).  They are never deleted: a
+ * node that leaves the corosync configuration, or a type whose plugin is
+ * removed, keeps its settings for when it comes back.
+ */
+struct cs_node_conf {
+	char *name;                 /* the node's name */
+	char *description;          /* NULL: "" */
+	int dirty;
+};
+
+struct cs_type_conf {
+	char *name;                 /* the resource type's name */
+	char *description;
+	uint32_t looks_alive_ms, is_alive_ms;  /* what a new resource of the type gets */
+	int dirty;
+};
+
+struct cs_cluster_conf {
+	char *description;
+	int set;                    /* someone set something: it is a record */
+	int dirty;
+};
+
 /* Replicated ops: config (persisted) and runtime (not persisted). */
 enum cs_model_op {
 	MOP_GROUP_CREATE = 1, MOP_GROUP_DELETE, MOP_GROUP_RENAME, MOP_GROUP_SET_OWNERS,
@@ -91,6 +128,9 @@ enum cs_model_op {
 	MOP_RES_CREATE, MOP_RES_DELETE, MOP_RES_RENAME, MOP_RES_ADD_DEP, MOP_RES_DEL_DEP,
 	MOP_RES_ADD_OWNER, MOP_RES_DEL_OWNER, MOP_RES_SET_PRIVATE, MOP_RES_SET_COMMON,
 	MOP_RES_PERSIST,            /* Name, State: 1 = with its dependencies, 0 = with its dependents */
+	/* SET_COMMON_PROPERTIES of the other objects: Name (none for the
+	 * cluster), In = the property list */
+	MOP_GROUP_SET_COMMON, MOP_NODE_SET_COMMON, MOP_TYPE_SET_COMMON, MOP_CLUSTER_SET_COMMON,
 	MOP_CONFIG_MAX = 63,
 	/* runtime */
 	MOP_RES_STATE = 64,         /* Name, State */
@@ -108,6 +148,11 @@ struct cs_model {
 	size_t n_groups;
 	struct cs_resource **resources;
 	size_t n_resources;
+	struct cs_node_conf **node_confs;
+	size_t n_node_confs;
+	struct cs_type_conf **type_confs;
+	size_t n_type_confs;
+	struct cs_cluster_conf cluster;
 	/* deleted object names since the last store flush */
 	struct cs_strv deleted_groups, deleted_resources;
 };
@@ -129,11 +174,66 @@ uint32_t model_set_node(struct cs_model *m, uint32_t id, const char *name, uint3
  * on every node.  *why gets a static explanation on error. */
 uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, const char **why);
 
-/* Check a common-property list for r as SET_COMMON_PROPERTIES would
- * (names, syntax, ranges, read-only), changing nothing
- * (VALIDATE_COMMON_PROPERTIES).  *why as for model_apply. */
-uint32_t model_validate_common(const struct cs_resource *r, const void *in, size_t in_size,
-			       const char **why);
+/*
+ * Common properties.  Each kind of object has one table of the common
+ * properties SET_COMMON_PROPERTIES may change (a DWORD or a string each,
+ * with its range), read by GET/ENUM (answers.c), VALIDATE and SET (here),
+ * and, for nodes, types and the cluster, the fields of their records: a
+ * new setting is one line of its table.  The read-only ones (names, ids,
+ * states) are answers.c's; their names are here so that SET can say so.
+ *
+ * SET takes a property list naming some of them; any unknown or read-only
+ * name, value of another format, or value out of range refuses the whole
+ * list (ERROR_INVALID_PARAMETER, *why naming the property), as does a list
+ * that would break a rule between properties (a group's failback window is
+ * two hours or none; AutoFailbackType 1 needs a preferred owner).  A
+ * string set to "" is the default (no description).
+ */
+enum cs_prop_object {
+	CS_PROPS_RESOURCE = 0, CS_PROPS_GROUP, CS_PROPS_NODE, CS_PROPS_TYPE, CS_PROPS_CLUSTER,
+	CS_PROPS_KINDS,
+};
+
+#define CS_PROP_HOUR 1u   /* a DWORD that is an hour 0-23, or CS_NO_HOUR */
+
+struct cs_prop {
+	const char *name;
+	uint16_t format;        /* CLUSPROP_FORMAT_DWORD, or _SZ (a char *, NULL for "") */
+	unsigned flags;         /* CS_PROP_HOUR */
+	size_t off;             /* the field in the object */
+	uint32_t min, max;      /* DWORD: the range; SZ: max is the bytes allowed */
+	uint32_t dflt;          /* DWORD: the value of an object nobody set (nodes, types,
+	                           the cluster: their records; groups: the new fields) */
+};
+
+/* The table of kind k; *n its length. */
+const struct cs_prop *model_props(enum cs_prop_object k, size_t *n);
+/* Whether name is one of kind k's read-only common properties. */
+int model_prop_read_only(enum cs_prop_object k, const char *name);
+
+static inline uint32_t model_prop_dword(const struct cs_prop *p, const void *obj)
+{
+	return *(const uint32_t *)(const void *)((const char *)obj + p->off);
+}
+
+static inline const char *model_prop_sz(const struct cs_prop *p, const void *obj)
+{
+	const char *s = *(char *const *)(const void *)((const char *)obj + p->off);
+	return s ? s : "";
+}
+
+/* The object whose settable properties kind k's table describes: the
+ * resource, the group, the node's or type's settings (or, if nobody set
+ * any, the defaults), the cluster's.  NULL if a resource, group or node of
+ * that name does not exist (a type is any valid name). */
+const void *model_props_object(const struct cs_model *m, enum cs_prop_object k,
+			       const char *name);
+
+/* Check a common-property list as SET_COMMON_PROPERTIES would, changing
+ * nothing (VALIDATE_COMMON_PROPERTIES); the object's not-found error if it
+ * does not exist.  *why (may be NULL) as for model_apply. */
+uint32_t model_validate_props(const struct cs_model *m, enum cs_prop_object k, const char *name,
+			      const void *in, size_t in_size, const char **why);
 
 /* Group state derived from its resources' states. */
 uint32_t model_group_state(const struct cs_model *m, const struct cs_group *g);
@@ -161,27 +261,35 @@ int model_node_can_own(const struct cs_model *m, const struct cs_group *g, const
  * A reader refuses a snapshot or database of a newer schema
  * (ERROR_CLUSTER_INCOMPATIBLE_VERSIONS), naming both versions in its log.
  */
-#define CS_SCHEMA_VERSION 2u
+#define CS_SCHEMA_VERSION 3u
 
-enum cs_record { CS_REC_GROUP = 0, CS_REC_RESOURCE = 1 };
+enum cs_record {
+	CS_REC_GROUP = 0, CS_REC_RESOURCE = 1,
+	CS_REC_NODE = 2, CS_REC_TYPE = 3, CS_REC_CLUSTER = 4,   /* schema 3: settings */
+};
 const char *model_record_name(enum cs_record kind);
 
 /* One object as a record property ("Group" / "Resource" = BINARY of its
  * named fields); runtime: with its live state (snapshots). */
 uint32_t model_encode_group(clusprop_builder *b, const struct cs_group *g, int runtime);
 uint32_t model_encode_resource(clusprop_builder *b, const struct cs_resource *r, int runtime);
-/* One object's named fields alone, without runtime state (a database row). */
+/* One object's named fields alone, without runtime state (a database row);
+ * obj: a cs_group, cs_resource, cs_node_conf, cs_type_conf or cs_cluster_conf. */
 uint32_t model_encode_row(clusprop_builder *b, enum cs_record kind, const void *obj);
-/* The whole database: SchemaVersion, Version, every record, Paused nodes. */
+/* The whole database: SchemaVersion, Version, every record (settings
+ * only where someone set some), Paused nodes. */
 uint32_t model_encode_snapshot(const struct cs_model *m, clusprop_builder *b);
 /* The schema version a snapshot says it has (1 if it says none; 0 if it
  * is not a property list at all). */
 uint32_t model_snapshot_schema(const void *buf, size_t len);
-/* Replace m's groups and resources (and, runtime, their live state) with a
+/* Replace m's groups, resources and settings (and, runtime, their live state) with a
  * snapshot's, or change nothing and fail: ERROR_INVALID_DATA (malformed: a
  * bad record, a name twice), ERROR_CLUSTER_INCOMPATIBLE_VERSIONS (another
  * schema), ERROR_NOT_ENOUGH_MEMORY. */
 uint32_t model_load(struct cs_model *m, const void *buf, size_t len, int runtime);
+/* The settings records of m, for the store: each kind's objects. */
+struct cs_node_conf *model_node_conf(const struct cs_model *m, const char *name);
+struct cs_type_conf *model_type_conf(const struct cs_model *m, const char *name);
 /* The status reply of CS_OP_STATUS (clientproto.h), as this node sees it. */
 struct cs_status_view {
 	int quorate, synced;
@@ -197,7 +305,8 @@ uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
 
 /*
  * The digest of the configuration: SHA-256 over the version and every
- * group's and resource's record without runtime state, in name order (so
+ * group's and resource's record without runtime state, then every
+ * settings record (there are none until someone sets one), in name order (so
  * that the order objects sit in memory or on disk does not matter).  Two
  * replicas at the same version with different digests have diverged.
  */

@@ -7,7 +7,8 @@
  * clusterd's back no longer matches it), "epoch" (the last quorate view
  * this copy was synced in, repl.c) and "cluster" (the name of the cluster
  * it belongs to); objects(kind,
- * name, data) one row per group (kind 1) or resource (kind 2), data the
+ * name, data) one row per group (kind 1), resource (kind 2), node's,
+ * type's or the cluster's settings (kinds 3, 4, 5; schema 3), data the
  * object's record (model_encode_row: its named fields).  A database of
  * schema 1 is upgraded at load, in one transaction, after a copy of the
  * file is kept beside it (cluster.db.schema1); one of a newer schema is
@@ -28,7 +29,11 @@
 #include "cs_bytes.h"
 #include "schema1.h"
 
-enum { KIND_GROUP = 1, KIND_RESOURCE = 2 };
+/* A row's kind: enum cs_record + 1 (schema 3 added nodes', types' and the
+ * cluster's settings). */
+enum { KIND_GROUP = 1, KIND_RESOURCE = 2, KIND_NODE = 3, KIND_TYPE = 4, KIND_CLUSTER = 5 };
+#define KIND_OF(rec) ((int)(rec) + 1)
+#define CLUSTER_ROW "Cluster"       /* the name of the cluster's settings row */
 
 struct cs_store {
 	sqlite3 *db;
@@ -289,13 +294,13 @@ static uint32_t snapshot_records(struct cs_store *s, uint64_t version, clusprop_
 		int kind = sqlite3_column_int(st, 0);
 		const void *d = sqlite3_column_blob(st, 1);
 		int n = sqlite3_column_bytes(st, 1);
-		if (!d || (kind != KIND_GROUP && kind != KIND_RESOURCE)) {
+		/* (settings rows are schema 3's: in an older file they are damage) */
+		if (!d || kind < KIND_GROUP || kind > (s->schema >= 3 ? KIND_CLUSTER : KIND_RESOURCE)) {
 			rc = ERROR_INVALID_DATA;
 			goto out;
 		}
-		rc = clusprop_add_binary(snap, model_record_name(kind == KIND_GROUP ? CS_REC_GROUP
-										 : CS_REC_RESOURCE),
-					 d, (size_t)n);
+		rc = clusprop_add_binary(snap, model_record_name((enum cs_record)(kind - 1)), d,
+					 (size_t)n);
 		if (rc != ERROR_SUCCESS)
 			goto out;
 	}
@@ -385,8 +390,8 @@ static uint32_t write_object(struct cs_store *s, enum cs_record kind, const char
 	clusprop_builder_init_owned(&b);
 	rc = model_encode_row(&b, kind, obj);
 	if (rc == ERROR_SUCCESS)
-		rc = put_object(s, kind == CS_REC_GROUP ? KIND_GROUP : KIND_RESOURCE, name,
-				clusprop_builder_data(&b), clusprop_builder_size(&b));
+		rc = put_object(s, KIND_OF(kind), name, clusprop_builder_data(&b),
+				clusprop_builder_size(&b));
 	clusprop_builder_free(&b);
 	return rc;
 }
@@ -505,6 +510,14 @@ static uint32_t commit(struct cs_store *s, struct cs_model *m, int all)
 		if (all || m->resources[i]->dirty)
 			rc = write_object(s, CS_REC_RESOURCE, m->resources[i]->name,
 					  m->resources[i]);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_node_confs; i++)
+		if (all || m->node_confs[i]->dirty)
+			rc = write_object(s, CS_REC_NODE, m->node_confs[i]->name, m->node_confs[i]);
+	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_type_confs; i++)
+		if (all || m->type_confs[i]->dirty)
+			rc = write_object(s, CS_REC_TYPE, m->type_confs[i]->name, m->type_confs[i]);
+	if (rc == ERROR_SUCCESS && m->cluster.set && (all || m->cluster.dirty))
+		rc = write_object(s, CS_REC_CLUSTER, CLUSTER_ROW, &m->cluster);
 	if (rc == ERROR_SUCCESS)
 		rc = write_version(s, m->version);
 	if (rc == ERROR_SUCCESS) {
@@ -530,6 +543,11 @@ static uint32_t commit(struct cs_store *s, struct cs_model *m, int all)
 		m->groups[i]->dirty = 0;
 	for (size_t i = 0; i < m->n_resources; i++)
 		m->resources[i]->dirty = 0;
+	for (size_t i = 0; i < m->n_node_confs; i++)
+		m->node_confs[i]->dirty = 0;
+	for (size_t i = 0; i < m->n_type_confs; i++)
+		m->type_confs[i]->dirty = 0;
+	m->cluster.dirty = 0;
 	strv_free(&m->deleted_groups);
 	strv_free(&m->deleted_resources);
 	return ERROR_SUCCESS;

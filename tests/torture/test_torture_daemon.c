@@ -117,9 +117,46 @@ static uint32_t build_private(clusprop_builder *b)
 	return clusprop_builder_status(b);
 }
 
+/* SET_COMMON_PROPERTIES op with one DWORD (dw_name) and one string (sz_name;
+ * NULL: none) for object name (NULL: the cluster). */
+static uint32_t set_props(struct cs_model *m, uint32_t op, const char *name, const char *dw_name,
+			  uint32_t dw, const char *sz_name, const char *sz)
+{
+	clusprop_builder b;
+	uint32_t rc;
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	if (dw_name)
+		clusprop_add_dword(&b, dw_name, dw);
+	if (sz_name)
+		clusprop_add_sz(&b, sz_name, sz);
+	rc = clusprop_builder_status(&b);
+	if (rc == ERROR_SUCCESS) {
+		struct cs_args a = { .name = (char *)name, .in = (void *)clusprop_builder_data(&b),
+				     .in_size = clusprop_builder_size(&b), .has_in = 1 };
+		rc = apply(m, op, &a);
+	}
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+/* Settings of n1, of type "Physical Disk" and of the cluster. */
+static uint32_t build_settings(struct cs_model *m)
+{
+	uint32_t rc;
+
+	if ((rc = set_props(m, MOP_NODE_SET_COMMON, "n1", NULL, 0, "Description", "rack 1")) ||
+	    (rc = set_props(m, MOP_TYPE_SET_COMMON, "Physical Disk", "IsAlivePollInterval", 30000,
+			    "Description", "SAN disks")))
+		return rc;
+	return set_props(m, MOP_CLUSTER_SET_COMMON, NULL, NULL, 0, "Description", "alpha site");
+}
+
 /*
- * Cluster "alpha": nodes n1, n2, n3 (n3 paused); group g1 (owner n1,
- * preferred n1 n2) with r1 (type "Physical Disk", private properties,
+ * Cluster "alpha": nodes n1, n2, n3 (n3 paused; n1 with a description);
+ * type "Physical Disk" with settings, and the cluster's; group g1 (owner n1,
+ * preferred n1 n2, AutoFailbackType 1) with r1 (type "Physical Disk", private properties,
  * possible owners n1 n2, Online), r2 (depends on r1) and r3; an empty group
  * g2; gx and rx created and deleted (so the deleted lists are not empty).
  * As if a store flush had happened, only g2 and r3 are left dirty.
@@ -155,6 +192,8 @@ static uint32_t build_model(struct cs_model *m)
 	struct cs_args owner = { .name = S("g1"), .node_id = NODE1, .has_node_id = 1 };
 	struct cs_args online = { .name = S("r1"), .state = ClusterResourceOnline, .has_state = 1 };
 	struct cs_args pause = { .name = S("n3"), .state = 1, .has_state = 1 };
+	if ((rc = build_settings(m)))
+		goto out;
 	if ((rc = apply(m, MOP_GROUP_CREATE, &g1)) || (rc = apply(m, MOP_GROUP_CREATE, &g2)) ||
 	    (rc = apply(m, MOP_GROUP_CREATE, &gx)) || (rc = apply(m, MOP_RES_CREATE, &r1)) ||
 	    (rc = apply(m, MOP_RES_CREATE, &r2)) || (rc = apply(m, MOP_RES_CREATE, &r3)) ||
@@ -162,8 +201,15 @@ static uint32_t build_model(struct cs_model *m)
 	    (rc = apply(m, MOP_RES_ADD_OWNER, &own1)) || (rc = apply(m, MOP_RES_ADD_OWNER, &own2)) ||
 	    (rc = apply(m, MOP_GROUP_SET_OWNERS, &pref1)) || (rc = apply(m, MOP_RES_DELETE, &rx)) ||
 	    (rc = apply(m, MOP_GROUP_DELETE, &gx)) || (rc = apply(m, MOP_GROUP_OWNER, &owner)) ||
-	    (rc = apply(m, MOP_RES_STATE, &online)) || (rc = apply(m, MOP_NODE_PAUSE, &pause)))
+	    (rc = apply(m, MOP_RES_STATE, &online)) || (rc = apply(m, MOP_NODE_PAUSE, &pause)) ||
+	    (rc = set_props(m, MOP_GROUP_SET_COMMON, "g1", "AutoFailbackType", 1, "Description",
+			    "the disks")))
 		goto out;
+	for (size_t i = 0; i < m->n_node_confs; i++)
+		m->node_confs[i]->dirty = 0;
+	for (size_t i = 0; i < m->n_type_confs; i++)
+		m->type_confs[i]->dirty = 0;
+	m->cluster.dirty = 0;
 	for (size_t i = 0; i < m->n_groups; i++)
 		m->groups[i]->dirty = !strcmp(m->groups[i]->name, "g2");
 	for (size_t i = 0; i < m->n_resources; i++)
@@ -197,6 +243,16 @@ enum input {
 	IN_PRIVATE,         /* a private property list */
 	IN_PRIVATE_UPDATE,  /* {Label "logs", Extra 7} */
 	IN_MALFORMED,       /* not a property list */
+	IN_GROUP,           /* {Description, FailoverPeriod 2, FailbackWindowStart 22, End 4} */
+	IN_GROUP_HALF,      /* {FailbackWindowStart 3}: a window needs both hours */
+	IN_GROUP_HOUR,      /* {FailbackWindowStart 24, FailbackWindowEnd 1}: no such hour */
+	IN_GROUP_PERIOD,    /* {FailoverPeriod 1194}: past MSCS's range */
+	IN_GROUP_RO,        /* {PersistentState 1}: read-only */
+	IN_FAILBACK,        /* {AutoFailbackType 1}: needs preferred owners */
+	IN_DESCRIPTION,     /* {Description "rack 2"} */
+	IN_DESCRIPTION_DW,  /* {Description 5}: not a string */
+	IN_TYPE,            /* {LooksAlivePollInterval 2000, IsAlivePollInterval 20000} */
+	IN_TYPE_ZERO,       /* {Description "x", LooksAlivePollInterval 0} */
 	IN_COUNT
 };
 
@@ -229,6 +285,42 @@ static uint32_t inputs_build(struct inputs *in)
 	clusprop_builder_begin_plist(b);
 	clusprop_add_sz(b, "Label", "logs");
 	clusprop_add_dword(b, "Extra", 7);
+	b = &in->b[IN_GROUP];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_sz(b, "Description", "web tier");
+	clusprop_add_dword(b, "FailoverPeriod", 2);
+	clusprop_add_dword(b, "FailbackWindowStart", 22);
+	clusprop_add_dword(b, "FailbackWindowEnd", 4);
+	b = &in->b[IN_GROUP_HALF];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "FailbackWindowStart", 3);
+	b = &in->b[IN_GROUP_HOUR];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "FailbackWindowStart", 24);
+	clusprop_add_dword(b, "FailbackWindowEnd", 1);
+	b = &in->b[IN_GROUP_PERIOD];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "FailoverPeriod", 1194);
+	b = &in->b[IN_GROUP_RO];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "PersistentState", 1);
+	b = &in->b[IN_FAILBACK];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "AutoFailbackType", 1);
+	b = &in->b[IN_DESCRIPTION];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_sz(b, "Description", "rack 2");
+	b = &in->b[IN_DESCRIPTION_DW];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "Description", 5);
+	b = &in->b[IN_TYPE];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_dword(b, "LooksAlivePollInterval", 2000);
+	clusprop_add_dword(b, "IsAlivePollInterval", 20000);
+	b = &in->b[IN_TYPE_ZERO];
+	clusprop_builder_begin_plist(b);
+	clusprop_add_sz(b, "Description", "x");
+	clusprop_add_dword(b, "LooksAlivePollInterval", 0);
 	for (int i = 0; i < IN_COUNT; i++)
 		if (clusprop_builder_status(&in->b[i]) != ERROR_SUCCESS)
 			return clusprop_builder_status(&in->b[i]);
@@ -288,7 +380,7 @@ struct ctl_kind {
 	OK(CLUSCTL_RESOURCE_GET_ID, OUT_SZ, .text = (name_)),                                      \
 	OK(CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, OUT_SZ, .text = (type_)),                           \
 	OK(CLUSCTL_RESOURCE_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 9),                        \
-	OK(CLUSCTL_RESOURCE_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 1),                      \
+	OK(CLUSCTL_RESOURCE_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 3),                      \
 	OK(CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 9),                         \
 	OK(CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES, OUT_NONE, .input = IN_COMMON),             \
 	OK(CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES, OUT_NONE, .input = IN_PRIVATE),           \
@@ -333,14 +425,30 @@ static const struct ctl_case group_cases[] = {
 	OK(CLUSCTL_GROUP_GET_FLAGS, OUT_DWORD),
 	OK(CLUSCTL_GROUP_GET_NAME, OUT_SZ, .text = "g1"),
 	OK(CLUSCTL_GROUP_GET_ID, OUT_SZ, .text = "g1"),
-	OK(CLUSCTL_GROUP_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 5),
-	OK(CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 0),
-	OK(CLUSCTL_GROUP_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 5),
+	OK(CLUSCTL_GROUP_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 8),
+	OK(CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 2),
+	OK(CLUSCTL_GROUP_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 8),
+	OK(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, OUT_NONE, .input = IN_GROUP),
+	OK(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, OUT_NONE, .input = IN_FAILBACK),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_GROUP_HALF),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_GROUP_HOUR),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_GROUP_PERIOD),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_GROUP_RO),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_DESCRIPTION_DW),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_DATA,
+		.input = IN_MALFORMED),
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER),
 	OK(CLUSCTL_GROUP_ENUM_PRIVATE_PROPERTIES, OUT_MULTI, .count = 0),
 	OK(CLUSCTL_GROUP_GET_RO_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	OK(CLUSCTL_GROUP_GET_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	REFUSED(CLUSCTL_GROUP_UNKNOWN, ERROR_INVALID_FUNCTION),
-	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_FUNCTION, .input = IN_COMMON),
+	/* a resource's property is not a group's */
+	REFUSED(CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER, .input = IN_COMMON),
 	REFUSED(CLUSCTL_GROUP_VALIDATE_PRIVATE_PROPERTIES, ERROR_INVALID_FUNCTION,
 		.input = IN_PRIVATE),
 	REFUSED(CLUSCTL_GROUP_SET_COMMON_PROPERTIES, ERROR_INVALID_FUNCTION, .input = IN_COMMON),
@@ -353,14 +461,17 @@ static const struct ctl_case node_cases[] = {
 	OK(CLUSCTL_NODE_GET_FLAGS, OUT_DWORD),
 	OK(CLUSCTL_NODE_GET_NAME, OUT_SZ, .text = "n2"),
 	OK(CLUSCTL_NODE_GET_ID, OUT_SZ, .text = "2"),
-	OK(CLUSCTL_NODE_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 3),
-	OK(CLUSCTL_NODE_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 0),
-	OK(CLUSCTL_NODE_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 3),
+	OK(CLUSCTL_NODE_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 4),
+	OK(CLUSCTL_NODE_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 3),
+	OK(CLUSCTL_NODE_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 4),
+	OK(CLUSCTL_NODE_VALIDATE_COMMON_PROPERTIES, OUT_NONE, .input = IN_DESCRIPTION),
+	REFUSED(CLUSCTL_NODE_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_DESCRIPTION_DW),
 	OK(CLUSCTL_NODE_ENUM_PRIVATE_PROPERTIES, OUT_MULTI, .count = 0),
 	OK(CLUSCTL_NODE_GET_RO_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	OK(CLUSCTL_NODE_GET_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	REFUSED(CLUSCTL_NODE_UNKNOWN, ERROR_INVALID_FUNCTION),
-	REFUSED(CLUSCTL_NODE_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_FUNCTION, .input = IN_COMMON),
+	REFUSED(CLUSCTL_NODE_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER, .input = IN_COMMON),
 	REFUSED(CLUSCTL_NODE_SET_PRIVATE_PROPERTIES, ERROR_INVALID_FUNCTION, .input = IN_PRIVATE),
 	REFUSED(CLUSCTL_NODE_GET_CLUSTER_SERVICE_ACCOUNT_NAME, ERROR_INVALID_FUNCTION),
 	REFUSED(CLUSCTL_CLUSTER_GET_FQDN, ERROR_INVALID_FUNCTION),
@@ -373,14 +484,17 @@ static const struct ctl_case type_cases[] = {
 	OK(CLUSCTL_RESOURCE_TYPE_GET_REQUIRED_DEPENDENCIES, OUT_VALUE_LIST),
 	/* clusctl.h names no RESOURCE_TYPE_GET_NAME; clusterd answers it all the same */
 	OK(CLUSCTL_RESOURCE_TYPE_CODE(CLCTL_GET_NAME), OUT_SZ, .text = "Physical Disk"),
-	OK(CLUSCTL_RESOURCE_TYPE_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 3),
-	OK(CLUSCTL_RESOURCE_TYPE_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 0),
-	OK(CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 3),
+	OK(CLUSCTL_RESOURCE_TYPE_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 4),
+	OK(CLUSCTL_RESOURCE_TYPE_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 1),
+	OK(CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 4),
+	OK(CLUSCTL_RESOURCE_TYPE_VALIDATE_COMMON_PROPERTIES, OUT_NONE, .input = IN_TYPE),
+	REFUSED(CLUSCTL_RESOURCE_TYPE_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_TYPE_ZERO),
 	OK(CLUSCTL_RESOURCE_TYPE_ENUM_PRIVATE_PROPERTIES, OUT_MULTI, .count = 0),
 	OK(CLUSCTL_RESOURCE_TYPE_GET_RO_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	OK(CLUSCTL_RESOURCE_TYPE_GET_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	REFUSED(CLUSCTL_RESOURCE_TYPE_UNKNOWN, ERROR_INVALID_FUNCTION),
-	REFUSED(CLUSCTL_RESOURCE_TYPE_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_FUNCTION,
+	REFUSED(CLUSCTL_RESOURCE_TYPE_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
 		.input = IN_COMMON),
 	REFUSED(CLUSCTL_RESOURCE_TYPE_VALIDATE_PRIVATE_PROPERTIES, ERROR_INVALID_FUNCTION,
 		.input = IN_PRIVATE),
@@ -391,14 +505,17 @@ static const struct ctl_case type_cases[] = {
 
 static const struct ctl_case cluster_cases[] = {
 	OK(CLUSCTL_CLUSTER_GET_FQDN, OUT_SZ, .text = "alpha"),
-	OK(CLUSCTL_CLUSTER_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 2),
-	OK(CLUSCTL_CLUSTER_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 0),
-	OK(CLUSCTL_CLUSTER_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 2),
+	OK(CLUSCTL_CLUSTER_ENUM_COMMON_PROPERTIES, OUT_MULTI, .count = 3),
+	OK(CLUSCTL_CLUSTER_GET_RO_COMMON_PROPERTIES, OUT_PLIST, .count = 2),
+	OK(CLUSCTL_CLUSTER_GET_COMMON_PROPERTIES, OUT_PLIST, .count = 3),
+	OK(CLUSCTL_CLUSTER_VALIDATE_COMMON_PROPERTIES, OUT_NONE, .input = IN_DESCRIPTION),
+	REFUSED(CLUSCTL_CLUSTER_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
+		.input = IN_GROUP),
 	OK(CLUSCTL_CLUSTER_ENUM_PRIVATE_PROPERTIES, OUT_MULTI, .count = 0),
 	OK(CLUSCTL_CLUSTER_GET_RO_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	OK(CLUSCTL_CLUSTER_GET_PRIVATE_PROPERTIES, OUT_PLIST, .count = 0),
 	REFUSED(CLUSCTL_CLUSTER_UNKNOWN, ERROR_INVALID_FUNCTION),
-	REFUSED(CLUSCTL_CLUSTER_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_FUNCTION,
+	REFUSED(CLUSCTL_CLUSTER_VALIDATE_COMMON_PROPERTIES, ERROR_INVALID_PARAMETER,
 		.input = IN_COMMON),
 	REFUSED(CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES, ERROR_INVALID_FUNCTION, .input = IN_COMMON),
 	REFUSED(CLUSCTL_CLUSTER_CODE(CLCTL_GET_NAME), ERROR_INVALID_FUNCTION),
@@ -1041,6 +1158,11 @@ static void fingerprint(const struct cs_model *m, char *buf, size_t size)
 		    (unsigned long long)r->uid, r->dirty, r->priv_gen, r->restarts,
 		    (unsigned long long)r->restart_window_start);
 	}
+	for (size_t i = 0; i < m->n_node_confs; i++)
+		PUT("node settings %s dirty %d\n", m->node_confs[i]->name, m->node_confs[i]->dirty);
+	for (size_t i = 0; i < m->n_type_confs; i++)
+		PUT("type settings %s dirty %d\n", m->type_confs[i]->name, m->type_confs[i]->dirty);
+	PUT("cluster settings set %d dirty %d\n", m->cluster.set, m->cluster.dirty);
 	PUT("deleted groups:");
 	for (size_t i = 0; i < m->deleted_groups.n; i++)
 		PUT(" %s", m->deleted_groups.v[i]);
@@ -1096,6 +1218,20 @@ static struct op_case op_cases[] = {
 	{ .label = "MOP_RES_SET_COMMON", .op = MOP_RES_SET_COMMON, .a = { .name = S("r1"), .has_in = 1 },
 	  .in = IN_COMMON, .allocates = 1 },
 	{ .label = "MOP_RES_PERSIST", .op = MOP_RES_PERSIST, .a = { .name = S("r2"), .state = 1, .has_state = 1 } },
+	{ .label = "MOP_GROUP_SET_COMMON", .op = MOP_GROUP_SET_COMMON,
+	  .a = { .name = S("g1"), .has_in = 1 }, .in = IN_GROUP, .allocates = 1 },
+	{ .label = "MOP_NODE_SET_COMMON (its first setting)", .op = MOP_NODE_SET_COMMON,
+	  .a = { .name = S("n2"), .has_in = 1 }, .in = IN_DESCRIPTION, .allocates = 1 },
+	{ .label = "MOP_NODE_SET_COMMON (settings it has)", .op = MOP_NODE_SET_COMMON,
+	  .a = { .name = S("n1"), .has_in = 1 }, .in = IN_DESCRIPTION, .allocates = 1 },
+	{ .label = "MOP_TYPE_SET_COMMON (its first setting)", .op = MOP_TYPE_SET_COMMON,
+	  .a = { .name = S("Dummy"), .has_in = 1 }, .in = IN_TYPE, .allocates = 1 },
+	{ .label = "MOP_TYPE_SET_COMMON (settings it has)", .op = MOP_TYPE_SET_COMMON,
+	  .a = { .name = S("Physical Disk"), .has_in = 1 }, .in = IN_TYPE, .allocates = 1 },
+	{ .label = "MOP_CLUSTER_SET_COMMON", .op = MOP_CLUSTER_SET_COMMON, .a = { .has_in = 1 },
+	  .in = IN_DESCRIPTION, .allocates = 1 },
+	{ .label = "MOP_RES_CREATE of a type with settings", .op = MOP_RES_CREATE,
+	  .a = { .name = S("r5"), .type = S("Physical Disk"), .group = S("g2") }, .allocates = 1 },
 	/* runtime ops */
 	{ .label = "MOP_RES_STATE", .op = MOP_RES_STATE,
 	  .a = { .name = S("r2"), .state = ClusterResourceOnline, .has_state = 1 } },
@@ -1123,6 +1259,35 @@ static struct op_case op_cases[] = {
 	{ .label = "MOP_GROUP_SET_OWNERS with an unknown node", .op = MOP_GROUP_SET_OWNERS,
 	  .a = { .name = S("g1"), .nodes = owners_unknown, .n_nodes = 2 },
 	  .expect = ERROR_CLUSTER_NODE_NOT_FOUND },
+	{ .label = "MOP_GROUP_SET_COMMON with half a failback window", .op = MOP_GROUP_SET_COMMON,
+	  .a = { .name = S("g1"), .has_in = 1 }, .in = IN_GROUP_HALF,
+	  .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_GROUP_SET_COMMON failback without preferred owners",
+	  .op = MOP_GROUP_SET_COMMON, .a = { .name = S("g2"), .has_in = 1 }, .in = IN_FAILBACK,
+	  .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_GROUP_SET_COMMON of a read-only property", .op = MOP_GROUP_SET_COMMON,
+	  .a = { .name = S("g1"), .has_in = 1 }, .in = IN_GROUP_RO,
+	  .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_GROUP_SET_COMMON of no such group", .op = MOP_GROUP_SET_COMMON,
+	  .a = { .name = S("g9"), .has_in = 1 }, .in = IN_GROUP, .expect = ERROR_GROUP_NOT_FOUND },
+	{ .label = "MOP_GROUP_SET_OWNERS removing the last one of a group that fails back",
+	  .op = MOP_GROUP_SET_OWNERS, .a = { .name = S("g1"), .nodes = owners_new, .n_nodes = 0 },
+	  .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_NODE_SET_COMMON of no such node", .op = MOP_NODE_SET_COMMON,
+	  .a = { .name = S("n9"), .has_in = 1 }, .in = IN_DESCRIPTION,
+	  .expect = ERROR_CLUSTER_NODE_NOT_FOUND },
+	{ .label = "MOP_NODE_SET_COMMON, a DWORD for a string (first setting)",
+	  .op = MOP_NODE_SET_COMMON, .a = { .name = S("n2"), .has_in = 1 },
+	  .in = IN_DESCRIPTION_DW, .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_TYPE_SET_COMMON with a 0 poll interval (first setting)",
+	  .op = MOP_TYPE_SET_COMMON, .a = { .name = S("Dummy"), .has_in = 1 }, .in = IN_TYPE_ZERO,
+	  .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_TYPE_SET_COMMON of an invalid type name", .op = MOP_TYPE_SET_COMMON,
+	  .a = { .name = S(""), .has_in = 1 }, .in = IN_TYPE, .expect = ERROR_INVALID_NAME },
+	{ .label = "MOP_CLUSTER_SET_COMMON malformed", .op = MOP_CLUSTER_SET_COMMON,
+	  .a = { .has_in = 1 }, .in = IN_MALFORMED, .expect = ERROR_INVALID_DATA },
+	{ .label = "MOP_CLUSTER_SET_COMMON with a group's property", .op = MOP_CLUSTER_SET_COMMON,
+	  .a = { .has_in = 1 }, .in = IN_GROUP, .expect = ERROR_INVALID_PARAMETER },
 	{ .label = "unknown op", .op = MOP_CONFIG_MAX, .a = { .name = S("g1") }, .expect = ERROR_INVALID_FUNCTION },
 };
 
@@ -1168,7 +1333,8 @@ static uint32_t scenario_op(void *ctx)
 		rc = model_encode_snapshot(&m, &before);
 	if (rc != ERROR_SUCCESS)
 		goto out;
-	if (c->in == IN_PRIVATE || c->in == IN_PRIVATE_UPDATE || c->in == IN_MALFORMED)
+	if (c->in == IN_PRIVATE || c->in == IN_PRIVATE_UPDATE ||
+	    (c->in == IN_MALFORMED && c->op == MOP_RES_SET_PRIVATE))
 		inputs_get(&in, c->in, (const void **)&a.priv, &a.priv_size);
 	else if (c->in != IN_NONE)
 		inputs_get(&in, c->in, (const void **)&a.in, &a.in_size);

@@ -256,6 +256,223 @@ static void test_store_persists(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* A SET_COMMON_PROPERTIES op: DWORD dw_name = dw (if dw_name), SZ sz_name = sz (if sz_name). */
+static uint32_t set_common(struct cs_model *m, uint32_t op, const char *name, const char *dw_name,
+			   uint32_t dw, const char *sz_name, const char *sz, const char **why)
+{
+	clusprop_builder b;
+	uint32_t rc;
+
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	if (dw_name)
+		clusprop_add_dword(&b, dw_name, dw);
+	if (sz_name)
+		clusprop_add_sz(&b, sz_name, sz);
+	assert_int_equal(clusprop_builder_status(&b), ERROR_SUCCESS);
+	struct cs_args a = { .name = (char *)name, .in = (void *)clusprop_builder_data(&b),
+			     .in_size = clusprop_builder_size(&b), .has_in = 1 };
+	rc = model_apply(m, op, &a, why);
+	clusprop_builder_free(&b);
+	return rc;
+}
+
+/* Groups: ranges, the failback window and failback's preferred owners;
+ * the refusal names the property; nothing changes on a refusal. */
+static void test_group_properties(void **state)
+{
+	struct cs_model m;
+	const char *why = NULL;
+	struct cs_group *g;
+	char *n1[] = { (char *)"n1" };
+
+	(void)state;
+	build(&m);
+	g = model_group(&m, "g1");
+	assert_int_equal(g->failover_period, CS_DEFAULT_FAILOVER_PERIOD_H);
+	assert_int_equal(g->failback_start, CS_NO_HOUR);
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "FailoverPeriod", 0, NULL, NULL,
+				    &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "FailoverPeriod 0 is out of range (1 to 1193)"));
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "FailoverPeriod", 1193,
+				    "Description", "web", &why), ERROR_SUCCESS);
+	assert_int_equal(g->failover_period, 1193);
+	assert_string_equal(g->description, "web");
+	/* half a window; an hour that is not one */
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "FailbackWindowStart", 3, NULL,
+				    NULL, &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "FailbackWindowEnd"));
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "FailbackWindowEnd", 24, NULL,
+				    NULL, &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "FailbackWindowEnd 24 is out of range"));
+	assert_int_equal(g->failback_start, CS_NO_HOUR);
+	/* read-only, unknown, wrong format: by name, and the whole list refused */
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "PersistentState", 1,
+				    "Description", "changed", &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "PersistentState is read-only"));
+	assert_string_equal(g->description, "web");
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "Bogus", 1, NULL, NULL, &why),
+			 ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "Bogus is not a common property"));
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "Description", 1, NULL, NULL,
+				    &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "Description takes a string"));
+	/* failback needs a preferred owner, and keeps it */
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "AutoFailbackType", 1, NULL,
+				    NULL, &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "preferred owner"));
+	struct cs_args own = { .name = (char *)"g1", .nodes = n1, .n_nodes = 1 };
+	assert_int_equal(model_apply(&m, MOP_GROUP_SET_OWNERS, &own, &why), ERROR_SUCCESS);
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", "AutoFailbackType", 1, NULL,
+				    NULL, &why), ERROR_SUCCESS);
+	own.n_nodes = 0;
+	assert_int_equal(model_apply(&m, MOP_GROUP_SET_OWNERS, &own, &why), ERROR_INVALID_PARAMETER);
+	assert_int_equal(g->preferred.n, 1);
+	/* "" is the default: no description */
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g1", NULL, 0, "Description", "",
+				    &why), ERROR_SUCCESS);
+	assert_null(g->description);
+	assert_int_equal(set_common(&m, MOP_GROUP_SET_COMMON, "g9", "FailoverPeriod", 2, NULL, NULL,
+				    &why), ERROR_GROUP_NOT_FOUND);
+	model_free(&m);
+}
+
+/* A group that uses none of the newer fields has the record it had before
+ * they existed (so its database row and the digest do not change): the
+ * record written by hand with the fields of before. */
+static void test_group_record_unchanged(void **state)
+{
+	struct cs_group *g = model_group_new("g");
+	clusprop_builder mine, old;
+
+	(void)state;
+	assert_non_null(g);
+	clusprop_builder_init_owned(&mine);
+	clusprop_builder_init_owned(&old);
+	assert_int_equal(model_encode_row(&mine, CS_REC_GROUP, g), ERROR_SUCCESS);
+	clusprop_builder_begin_plist(&old);
+	clusprop_add_sz(&old, "Name", "g");
+	clusprop_add_multi_sz(&old, "PreferredOwners", NULL, 0);
+	clusprop_add_dword(&old, "PersistentState", 0);
+	clusprop_add_dword(&old, "FailoverThreshold", 10);
+	clusprop_add_dword(&old, "FailoverPeriod", 6);
+	clusprop_add_dword(&old, "AutoFailbackType", 0);
+	assert_int_equal(clusprop_builder_status(&old), ERROR_SUCCESS);
+	assert_int_equal(clusprop_builder_size(&mine), clusprop_builder_size(&old));
+	assert_memory_equal(clusprop_builder_data(&mine), clusprop_builder_data(&old),
+			    clusprop_builder_size(&old));
+	/* with a window, both hours are in it */
+	g->failback_start = 22;
+	g->failback_end = 4;
+	clusprop_builder_free(&mine);
+	clusprop_builder_init_owned(&mine);
+	assert_int_equal(model_encode_row(&mine, CS_REC_GROUP, g), ERROR_SUCCESS);
+	assert_true(clusprop_builder_size(&mine) > clusprop_builder_size(&old));
+	clusprop_builder_free(&mine);
+	clusprop_builder_free(&old);
+	model_group_free(g);
+}
+
+/* Nodes, types and the cluster: settings only once set; a new resource
+ * takes its type's poll intervals; all of it survives the store and a
+ * snapshot, and is in the digest. */
+static void test_settings_records(void **state)
+{
+	char dir[] = "/tmp/csd-props-XXXXXX", cmd[64];
+	struct cs_model m, m2, m3;
+	struct cs_store *s;
+	clusprop_builder snap;
+	uint8_t d0[CS_DIGEST_SIZE], d1[CS_DIGEST_SIZE], d2[CS_DIGEST_SIZE];
+	const char *why = NULL;
+	uint64_t v0;
+
+	(void)state;
+	build(&m);
+	assert_int_equal(model_digest(&m, d0), ERROR_SUCCESS);
+	assert_int_equal(m.n_node_confs + m.n_type_confs, 0);
+	assert_false(m.cluster.set);
+	v0 = m.version;
+	/* refused: nothing made */
+	assert_int_equal(set_common(&m, MOP_NODE_SET_COMMON, "n9", NULL, 0, "Description", "x",
+				    &why), ERROR_CLUSTER_NODE_NOT_FOUND);
+	assert_int_equal(set_common(&m, MOP_TYPE_SET_COMMON, "Dummy", "IsAlivePollInterval", 0,
+				    NULL, NULL, &why), ERROR_INVALID_PARAMETER);
+	assert_int_equal(set_common(&m, MOP_CLUSTER_SET_COMMON, NULL, "Quorate", 1, NULL, NULL,
+				    &why), ERROR_INVALID_PARAMETER);
+	assert_non_null(strstr(why, "Quorate is read-only"));
+	assert_int_equal(m.n_node_confs + m.n_type_confs, 0);
+	assert_false(m.cluster.set);
+	assert_int_equal(m.version, v0);
+	/* set */
+	assert_int_equal(set_common(&m, MOP_NODE_SET_COMMON, "n2", NULL, 0, "Description",
+				    "rack 2", &why), ERROR_SUCCESS);
+	assert_int_equal(set_common(&m, MOP_TYPE_SET_COMMON, "Dummy", "LooksAlivePollInterval",
+				    1500, "Description", "test type", &why), ERROR_SUCCESS);
+	assert_int_equal(set_common(&m, MOP_CLUSTER_SET_COMMON, NULL, NULL, 0, "Description",
+				    "lab", &why), ERROR_SUCCESS);
+	assert_int_equal(m.version, v0 + 3);
+	assert_int_equal(model_digest(&m, d1), ERROR_SUCCESS);
+	assert_memory_not_equal(d0, d1, CS_DIGEST_SIZE);
+	assert_int_equal(apply(&m, MOP_RES_CREATE, "r9", "g1"), ERROR_SUCCESS);
+	assert_int_equal(model_resource(&m, "r9")->looks_alive_ms, 1500);
+	assert_int_equal(model_resource(&m, "r9")->is_alive_ms, CS_DEFAULT_IS_ALIVE_MS);
+	assert_int_equal(model_resource(&m, "r1")->looks_alive_ms, CS_DEFAULT_LOOKS_ALIVE_MS);
+
+	/* the store: written, read back, the same digest */
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	assert_int_equal(store_flush(s, &m), ERROR_SUCCESS);
+	store_close(s);
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	model_init(&m2);
+	assert_int_equal(store_load(s, &m2, NULL), ERROR_SUCCESS);
+	int ok = 0;
+	assert_int_equal(store_check_digest(s, &m2, &ok), ERROR_SUCCESS);
+	assert_true(ok);
+	store_close(s);
+	assert_int_equal(model_digest(&m, d1), ERROR_SUCCESS);
+	assert_int_equal(model_digest(&m2, d2), ERROR_SUCCESS);
+	assert_memory_equal(d1, d2, CS_DIGEST_SIZE);
+	assert_string_equal(model_node_conf(&m2, "n2")->description, "rack 2");
+	assert_int_equal(model_type_conf(&m2, "Dummy")->looks_alive_ms, 1500);
+	assert_string_equal(m2.cluster.description, "lab");
+
+	/* a snapshot: the same */
+	model_init(&m3);
+	clusprop_builder_init_owned(&snap);
+	assert_int_equal(model_encode_snapshot(&m, &snap), ERROR_SUCCESS);
+	assert_int_equal(model_load(&m3, clusprop_builder_data(&snap), clusprop_builder_size(&snap),
+				    1), ERROR_SUCCESS);
+	assert_int_equal(model_digest(&m3, d2), ERROR_SUCCESS);
+	assert_memory_equal(d1, d2, CS_DIGEST_SIZE);
+	clusprop_builder_free(&snap);
+
+	/* a settings record out of range arriving whole is refused */
+	struct cs_type_conf bad = { .name = (char *)"Bad", .looks_alive_ms = 0, .is_alive_ms = 1 };
+	clusprop_builder_init_owned(&snap);
+	clusprop_builder_begin_plist(&snap);
+	clusprop_add_dword(&snap, "SchemaVersion", CS_SCHEMA_VERSION);
+	clusprop_add_ularge(&snap, "Version", 1);
+	{
+		clusprop_builder row;
+		clusprop_builder_init_owned(&row);
+		assert_int_equal(model_encode_row(&row, CS_REC_TYPE, &bad), ERROR_SUCCESS);
+		clusprop_add_binary(&snap, "ResourceType", clusprop_builder_data(&row),
+				    clusprop_builder_size(&row));
+		clusprop_builder_free(&row);
+	}
+	assert_int_equal(model_load(&m3, clusprop_builder_data(&snap), clusprop_builder_size(&snap),
+				    1), ERROR_INVALID_DATA);
+	assert_non_null(model_type_conf(&m3, "Dummy")); /* unchanged */
+	clusprop_builder_free(&snap);
+
+	model_free(&m3);
+	model_free(&m2);
+	model_free(&m);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +482,9 @@ int main(void)
 		cmocka_unit_test(test_rename_keeps_references),
 		cmocka_unit_test(test_snapshot_round_trip),
 		cmocka_unit_test(test_store_persists),
+		cmocka_unit_test(test_group_properties),
+		cmocka_unit_test(test_group_record_unchanged),
+		cmocka_unit_test(test_settings_records),
 	};
 	int rc = cmocka_run_group_tests_name("model", tests, NULL, NULL);
 	assert_int_equal(cs_alloc_live(), 0);
