@@ -95,6 +95,8 @@ static void status_json(FILE *f, const cluster_status *s)
 		jw_str(&w, g->owner);
 		jw_key(&w, "preferred_owners");
 		strv_json(&w, g->preferred_owners, g->n_preferred_owners);
+		jw_key(&w, "reason");
+		jw_str(&w, g->reason);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -178,6 +180,15 @@ static void status_text(FILE *f, const cluster_status *s)
 			cell(f, g->owner, w2);
 			fputs("  ", f);
 			print_list(f, g->preferred_owners, g->n_preferred_owners);
+			fputc('\n', f);
+		}
+		for (size_t i = 0; i < s->n_groups; i++) {
+			if (!s->groups[i].reason)
+				continue;
+			fputs("  ", f);
+			cell(f, s->groups[i].name, 0);
+			fputs(": ", f);
+			cli_text_puts(f, s->groups[i].reason);
 			fputc('\n', f);
 		}
 	}

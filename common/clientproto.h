@@ -77,7 +77,9 @@ enum cs_op {
 	                          *               LocalNodeName, DWORD Synced, Notice?
 	                          *    "Node"     Name, DWORD Id, DWORD State   (per node)
 	                          *    "Group"    Name, DWORD State, Owner?,
-	                          *               MULTI_SZ PreferredOwners    (per group)
+	                          *               MULTI_SZ PreferredOwners, Reason?
+	                          *               (per group; Reason: why the policy
+	                          *               holds it Failed)
 	                          *    "Resource" Name, Type, Group, DWORD State, Owner?,
 	                          *               MULTI_SZ DependsOn, MULTI_SZ PossibleOwners
 	                          *    Readers skip records and fields they do not know. */

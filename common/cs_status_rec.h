@@ -32,6 +32,7 @@ struct cs_st_node {
 /* "Group": one per group; no owner: the field is left out. */
 struct cs_st_group {
 	char *name, *owner;
+	char *reason;                /* the policy left it Failed: why; NULL: it did not */
 	uint32_t state;
 	char **preferred;            /* preferred owners, in order */
 	size_t n_preferred;

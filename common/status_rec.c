@@ -25,6 +25,7 @@ static const struct rec_field group_fields[] = {
 	REC_FIELD("State", REC_DWORD, struct cs_st_group, state, REC_REQUIRED),
 	REC_FIELD("Owner", REC_SZ, struct cs_st_group, owner, 0),
 	REC_FIELD2("PreferredOwners", REC_STRV_BLOCK, struct cs_st_group, preferred, n_preferred, 0),
+	REC_FIELD("Reason", REC_SZ, struct cs_st_group, reason, 0),
 };
 static const struct rec_field resource_fields[] = {
 	REC_FIELD("Name", REC_SZ, struct cs_st_resource, name, REC_REQUIRED),

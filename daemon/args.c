@@ -102,6 +102,7 @@ uint32_t cs_args_parse(const void *buf, size_t len, struct cs_args *a)
 		else if (!strcmp(n, "State")) { rc = take_dword(&a->state, &v); a->has_state = 1; }
 		else if (!strcmp(n, "NodeId")) { rc = take_dword(&a->node_id, &v); a->has_node_id = 1; }
 		else if (!strcmp(n, "Seq")) { rc = take_dword(&a->seq, &v); a->has_seq = 1; }
+		else if (!strcmp(n, "Failover")) { rc = take_dword(&a->failover, &v); a->has_failover = 1; }
 		/* unknown names are ignored: newer clients may send more */
 		if (rc != ERROR_SUCCESS)
 			goto out;
@@ -149,5 +150,6 @@ uint32_t cs_args_encode(clusprop_builder *b, const struct cs_args *a)
 	if (a->has_state) clusprop_add_dword(b, "State", a->state);
 	if (a->has_node_id) clusprop_add_dword(b, "NodeId", a->node_id);
 	if (a->has_seq) clusprop_add_dword(b, "Seq", a->seq);
+	if (a->has_failover) clusprop_add_dword(b, "Failover", a->failover);
 	return clusprop_builder_status(b);
 }

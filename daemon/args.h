@@ -20,8 +20,10 @@ struct cs_args {
 	void *priv;              /* "Private" */
 	size_t priv_size;
 	uint32_t code, out_size, wait_ms, state, node_id, seq;
+	uint32_t failover;       /* "Failover": an owner change the policy made, at this
+	                            time (seconds since 1970): it counts */
 	unsigned has_code : 1, has_out_size : 1, has_wait : 1, has_state : 1,
-		 has_node_id : 1, has_seq : 1, has_in : 1, has_priv : 1;
+		 has_node_id : 1, has_seq : 1, has_in : 1, has_priv : 1, has_failover : 1;
 };
 
 /* Decode a property list (len 0: no arguments).  ERROR_INVALID_DATA /

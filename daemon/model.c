@@ -469,6 +469,8 @@ static uint32_t delete_object(void *arr, size_t *n, void *obj, const char *name,
 
 #define FAIL(code, text) do { *why = (text); return (code); } while (0)
 
+static void count_failover(struct cs_group *g, uint64_t now);
+
 /* ---- common properties (model.h) ---- */
 
 /* An explanation naming the property (model_apply's *why is read at once,
@@ -918,6 +920,9 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
 		g->persistent = a->state ? 1 : 0;
 		g->dirty = 1;
+		/* an administrator acted: the policy starts afresh */
+		g->hold = CS_HOLD_NONE;
+		g->failovers = 0;
 		for (size_t i = 0; i < m->n_resources; i++) {
 			r = m->resources[i];
 			if (strcmp(r->group, g->name))
@@ -1120,6 +1125,8 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 	case MOP_GROUP_OWNER:
 		if (!(g = model_group(m, a->name)))
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
+		if (a->has_failover)
+			count_failover(g, a->failover);
 		g->owner = a->node_id;
 		g->moving_to = 0;
 		g->placing = 0;
@@ -1144,7 +1151,29 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 	case MOP_GROUP_MOVING:
 		if (!(g = model_group(m, a->name)))
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
+		if (a->has_failover)
+			count_failover(g, a->failover);
 		g->moving_to = a->node_id;
+		return ERROR_SUCCESS;
+	case MOP_GROUP_HOLD:
+		if (!(g = model_group(m, a->name)))
+			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
+		if (!a->has_state || a->state > CS_HOLD_FAILOVERS)
+			FAIL(ERROR_INVALID_PARAMETER, "bad hold reason");
+		g->hold = a->state;
+		g->moving_to = 0;
+		g->placing = 0;
+		if (a->has_node_id) {
+			g->owner = a->node_id;
+			for (size_t i = 0; i < m->n_resources; i++) {
+				r = m->resources[i];
+				if (!strcmp(r->group, g->name)) {
+					r->state = ClusterResourceOffline;
+					r->restarts = 0;
+				}
+			}
+		}
+		g->state = model_group_state(m, g);
 		return ERROR_SUCCESS;
 	default:
 		FAIL(ERROR_INVALID_FUNCTION, "unknown operation");
@@ -1157,6 +1186,8 @@ uint32_t model_group_state(const struct cs_model *m, const struct cs_group *g)
 {
 	size_t n = 0, online = 0, offline = 0, failed = 0, pending = 0;
 
+	if (g->hold)
+		return ClusterGroupFailed;
 	for (size_t i = 0; i < m->n_resources; i++) {
 		const struct cs_resource *r = m->resources[i];
 		if (strcmp(r->group, g->name))
@@ -1239,6 +1270,79 @@ static int in_list(const uint32_t *v, size_t n, uint32_t x)
 		if (v[i] == x)
 			return 1;
 	return 0;
+}
+
+static uint32_t failover_limit(const struct cs_model *m, const struct cs_group *g)
+{
+	if (g->failover_threshold != 0xFFFFFFFFu)
+		return g->failover_threshold;
+	return m->n_nodes > 1 ? (uint32_t)m->n_nodes - 1 : 1;
+}
+
+/* The period that began with the window's first failover is over. */
+static int window_over(const struct cs_group *g, uint64_t now)
+{
+	return !g->failovers || now < g->failover_window_start ||
+	       now - g->failover_window_start >= (uint64_t)g->failover_period * 3600u;
+}
+
+/* One more failover at `now` (the decider's clock, in the op: every replica
+ * counts the same). */
+static void count_failover(struct cs_group *g, uint64_t now)
+{
+	if (window_over(g, now)) {
+		g->failover_window_start = now;
+		g->failovers = 0;
+	}
+	g->failovers++;
+}
+
+int model_failover_allowed(const struct cs_model *m, const struct cs_group *g, uint64_t now,
+			   uint32_t *count, uint32_t *limit)
+{
+	uint32_t n = window_over(g, now) ? 0 : g->failovers, l = failover_limit(m, g);
+
+	if (count)
+		*count = n;
+	if (limit)
+		*limit = l;
+	return n < l;
+}
+
+static int hour_in_window(const struct cs_group *g, unsigned hour)
+{
+	uint32_t s = g->failback_start, e = g->failback_end;
+
+	if (s == CS_NO_HOUR || e == CS_NO_HOUR)
+		return 1;
+	return s <= e ? hour >= s && hour <= e : hour >= s || hour <= e; /* may wrap midnight */
+}
+
+uint32_t model_failback_target(const struct cs_model *m, const struct cs_group *g,
+			       const uint32_t *members, size_t n_members, unsigned hour)
+{
+	if (g->autofailback != ClusterGroupAllowFailback || g->hold || !g->owner ||
+	    g->moving_to || !hour_in_window(g, hour))
+		return 0;
+	for (size_t i = 0; i < g->preferred.n; i++) {
+		const struct cs_node *n = model_node(m, g->preferred.v[i]);
+		if (n && n->id == g->owner)
+			return 0; /* already on the best of those up */
+		if (n && n->state == ClusterNodeUp && in_list(members, n_members, n->id) &&
+		    model_node_can_own(m, g, n->name))
+			return n->id;
+	}
+	return 0;
+}
+
+void model_hold_reason(const struct cs_group *g, uint32_t limit, char *buf, size_t size)
+{
+	if (g->hold == CS_HOLD_FAILOVERS)
+		snprintf(buf, size, "failover threshold reached: %u failover(s) within %u h "
+			 "(FailoverThreshold %u); online or move it to try again", g->failovers,
+			 g->failover_period, limit);
+	else if (size)
+		buf[0] = '\0';
 }
 
 uint32_t model_choose_node(const struct cs_model *m, const struct cs_group *g,
@@ -1372,6 +1476,10 @@ static const struct rec_field group_fields[] = {
 	REC_FIELD("OwnerNodeId", REC_DWORD, struct cs_group, owner, REC_RUNTIME),
 	REC_FIELD("State", REC_DWORD, struct cs_group, state, REC_RUNTIME),
 	REC_FIELD("MovingTo", REC_DWORD, struct cs_group, moving_to, REC_RUNTIME),
+	REC_FIELD("Failovers", REC_DWORD, struct cs_group, failovers, REC_RUNTIME),
+	REC_FIELD("FailoverWindowStart", REC_ULARGE, struct cs_group, failover_window_start,
+		  REC_RUNTIME),
+	REC_FIELD("Hold", REC_DWORD, struct cs_group, hold, REC_RUNTIME),
 };
 
 static const struct rec_field resource_fields[] = {
@@ -1519,7 +1627,8 @@ static uint32_t load_group(struct cs_model *t, const clusprop_value *v, unsigned
 	if ((rc = rec_decode(v->data, v->length, group_fields, N(group_fields), g, skip)))
 		goto out;
 	rc = ERROR_INVALID_DATA;
-	if (!valid_name(g->name) || model_group(t, g->name) || !props_ok(t, CS_PROPS_GROUP, g))
+	if (!valid_name(g->name) || model_group(t, g->name) || !props_ok(t, CS_PROPS_GROUP, g) ||
+	    g->hold > CS_HOLD_FAILOVERS)
 		goto out;
 	if ((rc = push(&t->groups, &t->n_groups, g)) == ERROR_SUCCESS)
 		g = NULL;
@@ -1859,9 +1968,14 @@ uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
 		struct cs_st_group sg = { .name = g->name, .owner = (char *)owner_name(m, g->owner),
 					  .state = g->state, .preferred = g->preferred.v,
 					  .n_preferred = g->preferred.n };
+		char reason[256];
 		if (!v->runs && g->owner == v->local_id && g->state != ClusterGroupOffline &&
 		    g->state != ClusterGroupFailed)
 			sg.state = (uint32_t)ClusterGroupStateUnknown;
+		if (g->hold) {
+			model_hold_reason(g, failover_limit(m, g), reason, sizeof(reason));
+			sg.reason = reason;
+		}
 		rc = rec_encode(b, cs_st_group.record, cs_st_group.fields, cs_st_group.n_fields, &sg, 0);
 	}
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_resources; i++) {

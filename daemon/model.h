@@ -36,13 +36,15 @@
 #define CS_DEFAULT_LOOKS_ALIVE_MS      5000u
 #define CS_DEFAULT_IS_ALIVE_MS         60000u
 #define CS_DEFAULT_PENDING_TIMEOUT_MS  180000u
-/* (0xFFFFFFFF, MSCS's later default, means "the number of nodes - 1"; 10 is
- * Windows 2000's and what groups have had here; tests/e2e/test_controls.sh
- * checks it) */
-#define CS_DEFAULT_FAILOVER_THRESHOLD  10u
+/* MSCS's default: 0xFFFFFFFF, "the number of nodes - 1" (groups made before
+ * the policy existed keep the 10 their records hold) */
+#define CS_DEFAULT_FAILOVER_THRESHOLD  0xFFFFFFFFu
 #define CS_DEFAULT_FAILOVER_PERIOD_H   6u           /* hours, 1 to CS_MAX_FAILOVER_PERIOD_H */
 #define CS_MAX_FAILOVER_PERIOD_H       1193u        /* MSCS: the hours that fit a DWORD of ms */
 #define CS_NO_HOUR                     0xFFFFFFFFu  /* FailbackWindowStart/End: -1, no window */
+/* After a cold start, how long an ownerless group waits for its first
+ * preferred owner's clusterd before it is placed on another node. */
+#define CS_COLD_START_WAIT_MS          15000u
 #define CS_MAX_DESCRIPTION             4096u        /* bytes of UTF-8 in a Description */
 
 struct cs_strv {
@@ -71,10 +73,17 @@ struct cs_group {
 	uint32_t state;             /* CLUSTER_GROUP_STATE, derived from resources */
 	uint32_t moving_to;         /* node id the owner is handing the group to, 0: none */
 	int placing;                /* (coordinator, local) an owner change is in flight */
-	uint32_t failovers;         /* failovers inside the current period */
-	uint64_t failover_window_start;
+	uint64_t failback_sent;     /* (coordinator, local) when it last asked for a failback */
+	uint32_t failovers;         /* (replicated) failovers inside the current period */
+	uint64_t failover_window_start; /* (replicated) its start, seconds since 1970 */
+	uint32_t hold;              /* (replicated) CS_HOLD_*: the policy stopped here; only
+	                               an administrator's online, offline or move goes on */
 	int dirty;
 };
+
+/* Why a group is held Failed (cs_group.hold). */
+#define CS_HOLD_NONE       0u
+#define CS_HOLD_FAILOVERS  1u    /* FailoverThreshold reached within FailoverPeriod */
 
 struct cs_resource {
 	uint64_t uid;               /* unique for the cluster's life, kept across renames */
@@ -137,6 +146,8 @@ enum cs_model_op {
 	MOP_GROUP_OWNER,            /* Name, NodeId (0: none): resets its resources to Offline */
 	MOP_GROUP_MOVING,           /* Name, NodeId: the owner hands the group over */
 	MOP_NODE_PAUSE,             /* Name, State: 1 pause, 0 resume */
+	MOP_GROUP_HOLD,             /* Name, State = CS_HOLD_*, [NodeId: the owner from now on
+	                               (0: none), its resources Offline] */
 };
 
 struct cs_model {
@@ -235,7 +246,7 @@ const void *model_props_object(const struct cs_model *m, enum cs_prop_object k,
 uint32_t model_validate_props(const struct cs_model *m, enum cs_prop_object k, const char *name,
 			      const void *in, size_t in_size, const char **why);
 
-/* Group state derived from its resources' states. */
+/* Group state derived from its resources' states (Failed while held). */
 uint32_t model_group_state(const struct cs_model *m, const struct cs_group *g);
 
 /* Resources of a group in dependency order (dependencies first); caller frees the array. */
@@ -251,6 +262,28 @@ uint32_t model_choose_node(const struct cs_model *m, const struct cs_group *g,
 
 /* Whether node may own group g: a possible owner of each of its resources. */
 int model_node_can_own(const struct cs_model *m, const struct cs_group *g, const char *node);
+
+/*
+ * The failover policy (MSCS): whether group g may fail over once more at
+ * `now` (seconds since 1970): fewer than FailoverThreshold failovers
+ * (0xFFFFFFFF: the number of nodes - 1) inside the FailoverPeriod (hours)
+ * that began with the first of them.  *count and *limit (may be NULL) say
+ * how many there were and the threshold.
+ */
+int model_failover_allowed(const struct cs_model *m, const struct cs_group *g, uint64_t now,
+			   uint32_t *count, uint32_t *limit);
+
+/*
+ * Failback (MSCS AutoFailbackType 1): the node group g should go back to
+ * now - its most preferred owner in `members` that is Up and may own it - if
+ * that is not where it runs, and `hour` (local time, 0-23) is inside its
+ * failback window (none: any hour); 0 if it stays.
+ */
+uint32_t model_failback_target(const struct cs_model *m, const struct cs_group *g,
+			       const uint32_t *members, size_t n_members, unsigned hour);
+
+/* The reason a held group is Failed, for people ("" when not held). */
+void model_hold_reason(const struct cs_group *g, uint32_t limit, char *buf, size_t size);
 
 /*
  * Records by name (common/cs_record.h).  The schema version says what the

@@ -103,6 +103,7 @@ static struct {
 } gone[CSD_MAX_NODES];
 static struct loop_timer *gone_timer;   /* one-shot: placement once a wait is over */
 static int place_due;                   /* ... or the housekeeping tick, if none could be had */
+static uint64_t quorate_since;          /* when this clusterd first had quorum confirmed */
 
 int repl_is_member(uint32_t id)
 {
@@ -366,20 +367,86 @@ static void on_gone_timer(void *data)
 	place_groups();
 }
 
+/* Planned moves the coordinator sent for failback, not yet applied: none is
+ * sent twice within this long. */
+#define FAILBACK_RESEND_MS 5000u
+
+/*
+ * A lost owner's group (its wait is over): placed on the best node that can
+ * take it - counted as a failover - unless its failover threshold is reached:
+ * then it is held Failed, owned by no node, until an administrator acts.
+ */
+static void fail_over(struct cs_model *m, struct cs_group *g)
+{
+	uint64_t wall = (uint64_t)time(NULL);
+	uint32_t count = 0, limit = 0, target;
+	int wanted = model_group_wanted(m, g);
+
+	if (wanted && !model_failover_allowed(m, g, wall, &count, &limit)) {
+		struct cs_args a = { .name = g->name, .state = CS_HOLD_FAILOVERS, .has_state = 1,
+				     .node_id = 0, .has_node_id = 1 };
+		log_warn("group %s: its owner %s is gone, but it failed over %u time(s) within %u h "
+			 "(FailoverThreshold %u): it stays Failed until an administrator brings "
+			 "it online or moves it", g->name, model_node_name(m, g->owner), count,
+			 g->failover_period, limit);
+		if (repl_send_op(MOP_GROUP_HOLD, &a, 0) == ERROR_SUCCESS)
+			g->placing = 1;
+		return;
+	}
+	target = model_choose_node(m, g, csd->members, csd->n_members, 0);
+	if (!target)
+		log_warn("group %s: owner %s is gone and no node can take it", g->name,
+			 model_node_name(m, g->owner));
+	struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1,
+			     .failover = (uint32_t)wall, .has_failover = wanted && target };
+	log_notice("group %s: its owner %s is gone: placing it on %s%s", g->name,
+		   model_node_name(m, g->owner), target ? model_node_name(m, target) : "(none)",
+		   wanted && target ? " (a failover)" : "");
+	if (repl_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
+		g->placing = 1;
+}
+
+/* Whether an ownerless group should wait for its first preferred owner: only
+ * while this node has had quorum less than CS_COLD_START_WAIT_MS (a cold
+ * start of the cluster, when that node's clusterd may simply be slower). */
+static uint64_t cold_wait_until(const struct cs_model *m, const struct cs_group *g)
+{
+	const struct cs_node *n;
+
+	if (!g->preferred.n || !quorate_since ||
+	    !(n = model_node(m, g->preferred.v[0])) || repl_is_member(n->id))
+		return 0;
+	return quorate_since + CS_COLD_START_WAIT_MS;
+}
+
 static void place_groups(void)
 {
 	struct cs_model *m = &csd->model;
 	uint64_t now = loop_now_ms(), next = 0;
+	struct tm tm;
+	time_t t = time(NULL);
+	unsigned hour = localtime_r(&t, &tm) ? (unsigned)tm.tm_hour : 0;
 
 	if (!csd->synced || !csd->quorate || repl_coordinator() != csd->local_id)
 		return;
 	for (size_t i = 0; i < m->n_groups; i++) {
 		struct cs_group *g = m->groups[i];
 		uint32_t target;
-		if (g->placing)
+		if (g->placing || g->hold)
 			continue;
-		if (g->owner && repl_is_member(g->owner))
+		if (g->owner && repl_is_member(g->owner)) {
+			/* failback: home again, when allowed */
+			if (g->state != ClusterGroupOnline ||
+			    (g->failback_sent && now - g->failback_sent < FAILBACK_RESEND_MS) ||
+			    !(target = model_failback_target(m, g, csd->members, csd->n_members, hour)))
+				continue;
+			struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
+			log_notice("group %s: failing back from %s to its preferred owner %s", g->name,
+				   model_node_name(m, g->owner), model_node_name(m, target));
+			if (repl_send_op(MOP_GROUP_MOVING, &a, 0) == ERROR_SUCCESS)
+				g->failback_sent = now;
 			continue;
+		}
 		if (g->owner) {
 			uint64_t until = gone_until(g->owner);
 			if (now < until) {
@@ -388,23 +455,28 @@ static void place_groups(void)
 					next = until;
 				continue;
 			}
+			fail_over(m, g);
+			continue;
 		}
-		if (!g->owner && !model_group_wanted(m, g))
+		if (!model_group_wanted(m, g))
 			continue;
+		uint64_t cold = cold_wait_until(m, g);
+		if (now < cold) {
+			if (!next || cold < next)
+				next = cold;
+			continue;
+		}
 		target = model_choose_node(m, g, csd->members, csd->n_members, 0);
-		if (!g->owner && !target)
+		if (!target)
 			continue;
-		if (g->owner && !target)
-			log_warn("group %s: owner %s is gone and no node can take it", g->name,
-				 model_node_name(m, g->owner));
 		struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
-		log_notice("placing group %s on %s", g->name, target ? model_node_name(m, target) : "(none)");
+		log_notice("placing group %s on %s", g->name, model_node_name(m, target));
 		if (repl_send_op(MOP_GROUP_OWNER, &a, 0) == ERROR_SUCCESS)
 			g->placing = 1;
 	}
 	if (next && !gone_timer) {
-		log_info("waiting %" PRIu64 " ms for a lost node's resources to be stopped before "
-			 "placing its groups", next - now);
+		log_info("group placement waits %" PRIu64 " ms (a lost node's resources to stop, or "
+			 "a preferred owner at a cold start)", next - now);
 		gone_timer = loop_timer_add(csd->loop, next - now, on_gone_timer, NULL);
 		place_due = !gone_timer; /* no timer: the housekeeping tick places them */
 	}
@@ -628,6 +700,7 @@ static void on_check_timer(void *data)
 {
 	(void)data;
 	ask_digests();
+	place_groups(); /* a failback window may have opened */
 }
 
 /* Delivered at the same point of the order on every member, so every
@@ -776,7 +849,7 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 static int op_is_decision(uint16_t op)
 {
 	return op < MOP_CONFIG_MAX || op == MOP_GROUP_OWNER || op == MOP_GROUP_MOVING ||
-	       op == MOP_NODE_PAUSE;
+	       op == MOP_NODE_PAUSE || op == MOP_GROUP_HOLD;
 }
 
 /* Whether an op stamped `stamp` by its sender is applied here: every member
@@ -797,7 +870,7 @@ static void refuse_op(uint32_t from, uint16_t op, uint32_t req_id, uint32_t stam
 					      : "its sender had no quorum");
 	if (from != csd->local_id)
 		return;
-	if ((op == MOP_GROUP_OWNER || op == MOP_GROUP_MOVING) &&
+	if ((op == MOP_GROUP_OWNER || op == MOP_GROUP_MOVING || op == MOP_GROUP_HOLD) &&
 	    cs_args_parse(p, len, &a) == ERROR_SUCCESS) {
 		struct cs_group *g = a.name ? model_group(&csd->model, a.name) : NULL;
 		if (g)
@@ -1067,6 +1140,8 @@ static void quorum_update(void)
 	}
 	if (quorate) {
 		lost_reported = 0;
+		if (!quorate_since)
+			quorate_since = loop_now_ms();
 		renew_lease(); /* at once, not a tick later */
 	}
 	after_change();

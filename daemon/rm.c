@@ -38,6 +38,7 @@
 
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 
 #include "cs_alloc.h"
 #include "hostclient.h"
@@ -329,8 +330,8 @@ static void handle_failure(struct lres *l, const struct cs_resource *r)
 
 	l->failed = 1;
 	send_state(l, r, ClusterResourceFailed);
-	if (!g || g->owner != csd->local_id || !r->persistent)
-		return;
+	if (!g || g->owner != csd->local_id || !r->persistent || g->hold || !csd->quorate)
+		return; /* held by the policy, or no quorum: nothing more is tried */
 	if (now - l->restart_window > r->restart_period) {
 		l->restart_window = now;
 		l->restarts = 0;
@@ -343,10 +344,23 @@ static void handle_failure(struct lres *l, const struct cs_resource *r)
 		return;
 	}
 	if (r->restart_action == ClusterResourceRestartNotify) {
+		uint64_t wall = (uint64_t)time(NULL);
+		uint32_t count = 0, limit = 0;
 		uint32_t target = model_choose_node(&csd->model, g, csd->members, csd->n_members,
 						    csd->local_id);
+		if (target && !model_failover_allowed(&csd->model, g, wall, &count, &limit)) {
+			struct cs_args a = { .name = g->name, .state = CS_HOLD_FAILOVERS,
+					     .has_state = 1 };
+			log_warn("resource %s failed past its threshold, but group %s failed over %u "
+				 "time(s) within %u h (FailoverThreshold %u): it stays Failed here "
+				 "until an administrator brings it online or moves it", r->name,
+				 g->name, count, g->failover_period, limit);
+			repl_send_op(MOP_GROUP_HOLD, &a, 0);
+			return;
+		}
 		if (target) {
-			struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
+			struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1,
+					     .failover = (uint32_t)wall, .has_failover = 1 };
 			log_notice("resource %s failed past its threshold: group %s fails over to %s",
 				   r->name, g->name, model_node_name(&csd->model, target));
 			repl_send_op(MOP_GROUP_MOVING, &a, 0);
@@ -433,8 +447,8 @@ static void reconcile_group(struct cs_group *g)
 			handle_failure(l, r);
 		}
 	}
-	/* online pass, dependencies first */
-	for (size_t i = 0; i < n; i++) {
+	/* online pass, dependencies first (none while the policy holds it) */
+	for (size_t i = 0; i < n && !g->hold; i++) {
 		struct cs_resource *r = order[i];
 		struct lres *l;
 		if (!r->persistent || !all_deps_online(r))

@@ -75,6 +75,7 @@ static void group_info_clear(cluster_group_info *g)
 	cs_freep(&g->name);
 	cs_freep(&g->owner);
 	cs_freep(&g->preferred_owners);
+	cs_freep(&g->reason);
 }
 
 static void resource_info_clear(cluster_resource_info *r)
@@ -198,11 +199,13 @@ static uint32_t add_group(cluster_status *s, struct grow *g, const clusprop_valu
 		gi->owner = sg.owner;
 		gi->preferred_owners = sg.preferred;
 		gi->n_preferred_owners = sg.n_preferred;
+		gi->reason = sg.reason;
 		memset(&sg, 0, sizeof(sg));
 	}
 	cs_free(sg.name);
 	cs_free(sg.owner);
 	cs_free(sg.preferred);
+	cs_free(sg.reason);
 	return rc;
 }
 

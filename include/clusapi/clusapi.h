@@ -160,7 +160,9 @@ typedef struct cluster_group_info {
 	char *owner;                    /* owner node name, or NULL when none */
 	char **preferred_owners;        /* NULL-terminated, in order of preference */
 	size_t n_preferred_owners;
-	void *reserved[4];
+	char *reason;                   /* why the policy left it Failed (e.g. its failover
+	                                   threshold was reached), or NULL (since 0.2) */
+	void *reserved[3];
 } cluster_group_info;
 
 /* One resource. */

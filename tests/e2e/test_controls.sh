@@ -58,7 +58,7 @@ cl n1 resource create R2 --type Dummy --group G >/dev/null
 defaults=(--common RestartAction=2 --common RestartThreshold=3 --common RestartPeriod=900000
 	--common LooksAlivePollInterval=5000 --common IsAlivePollInterval=60000
 	--common PendingTimeout=180000 --private OnlineDelayMs=50
-	--group-common FailoverThreshold=10 --group-common FailoverPeriod=6)
+	--group-common FailoverThreshold=4294967295 --group-common FailoverPeriod=6)
 
 # 1. Never online: no plugin has it open, clusterd answers everywhere.
 check_all n1 - clusterd "${defaults[@]}" --common PersistentState=0

@@ -31,7 +31,7 @@ EXPECTED=(
 	"group|G|AutoFailbackType|1"
 	"group|G|FailbackWindowStart|22"
 	"group|G|FailbackWindowEnd|4"
-	"group|G2|FailoverThreshold|10"
+	"group|G2|FailoverThreshold|4294967295"
 	"group|G2|FailbackWindowStart|4294967295"
 	"node|n3|Description|rack 3, left"
 	"node|n3|NodeName|n3"

@@ -425,7 +425,7 @@ PROTO_VERSION = 2
  MOP_RES_CREATE, MOP_RES_DELETE, MOP_RES_RENAME, MOP_RES_ADD_DEP, MOP_RES_DEL_DEP,
  MOP_RES_ADD_OWNER, MOP_RES_DEL_OWNER, MOP_RES_SET_PRIVATE, MOP_RES_SET_COMMON,
  MOP_RES_PERSIST) = range(1, 16)
-MOP_RES_STATE, MOP_GROUP_OWNER, MOP_GROUP_MOVING, MOP_NODE_PAUSE = range(64, 68)
+MOP_RES_STATE, MOP_GROUP_OWNER, MOP_GROUP_MOVING, MOP_NODE_PAUSE, MOP_GROUP_HOLD = range(64, 69)
 
 # enum cs_op (common/clientproto.h)
 (CS_OP_STATUS, CS_OP_GROUP_CREATE, CS_OP_GROUP_DELETE, CS_OP_GROUP_RENAME, CS_OP_GROUP_ONLINE,
@@ -489,7 +489,8 @@ def args(**kw):
     if "private" in kw:
         out.append(p_binary("Private", kw["private"]))
     for key, name in (("code", "Code"), ("out_size", "OutSize"), ("wait_ms", "WaitMs"),
-                      ("state", "State"), ("node_id", "NodeId"), ("seq", "Seq")):
+                      ("state", "State"), ("node_id", "NodeId"), ("seq", "Seq"),
+                      ("failover", "Failover")):
         if key in kw:
             out.append(p_dword(name, kw[key]))
     return prop_list(*out)
@@ -590,6 +591,10 @@ OP_ARGS = {
     "group-owner": (MOP_GROUP_OWNER, args(name="g1", node_id=2)),
     "group-moving": (MOP_GROUP_MOVING, args(name="g1", node_id=3)),
     "node-pause": (MOP_NODE_PAUSE, args(name="n2", state=1)),
+    "group-moving-failover": (MOP_GROUP_MOVING, args(name="g1", node_id=3, failover=1795000000)),
+    "group-hold": (MOP_GROUP_HOLD, args(name="g1", state=1)),
+    "group-hold-unowned": (MOP_GROUP_HOLD, args(name="g1", state=1, node_id=0)),
+    "group-hold-bad": (MOP_GROUP_HOLD, args(name="g1", state=7)),
 }
 
 # Controls clusterd answers, and some it leaves to plugins.

@@ -354,7 +354,7 @@ static void test_group_record_unchanged(void **state)
 	clusprop_add_sz(&old, "Name", "g");
 	clusprop_add_multi_sz(&old, "PreferredOwners", NULL, 0);
 	clusprop_add_dword(&old, "PersistentState", 0);
-	clusprop_add_dword(&old, "FailoverThreshold", 10);
+	clusprop_add_dword(&old, "FailoverThreshold", 0xFFFFFFFFu); /* 10 before issue 8 */
 	clusprop_add_dword(&old, "FailoverPeriod", 6);
 	clusprop_add_dword(&old, "AutoFailbackType", 0);
 	assert_int_equal(clusprop_builder_status(&old), ERROR_SUCCESS);

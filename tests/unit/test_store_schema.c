@@ -111,7 +111,7 @@ static void check_fixture_model(const struct cs_model *m)
 	assert_string_equal(web->preferred.v[1], "n1");
 	assert_int_equal(web->persistent, 1);
 	assert_int_equal(db->persistent, 1);
-	assert_int_equal(db->failover_threshold, CS_DEFAULT_FAILOVER_THRESHOLD);
+	assert_int_equal(db->failover_threshold, 10); /* as the schema-1 row holds it */
 	assert_non_null(disk);
 	assert_non_null(www);
 	assert_non_null(pg);
