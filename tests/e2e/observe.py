@@ -13,7 +13,10 @@
 #     short timeout (a stopped clusterd does not answer: "-").
 # It writes one line per sample to OUT:
 #   TIME n1=FILE/CLAIM n2=... ...
-# where FILE is "on", "off" or "-" (no file) and CLAIM is "self" when that
+# where FILE is "on", "off" or "-" (no file) - "dead" when no resource host
+# runs in the node's network namespace at all (the node was killed: a state
+# file left "online" by a process that is gone runs nothing) - and CLAIM is
+# "self" when that
 # node's status says the resource is Online with itself as owner, "no" when
 # not, "-" when it did not answer.  A sample where more than one file says
 # "on", or more than one node claims it Online on itself, is a violation: a
@@ -44,6 +47,45 @@ def node_dirs(sandbox):
         if name[1:].isdigit():
             nodes.append(name)
     return sorted(nodes, key=lambda n: int(n[1:]))
+
+
+def sandbox_id(sandbox):
+    try:
+        with open(os.path.join(sandbox, "sandbox.conf")) as f:
+            for line in f:
+                if line.startswith("id="):
+                    return line.strip()[3:]
+    except OSError:
+        pass
+    return None
+
+
+def hosts_alive(sandbox):
+    """The nodes in whose network namespace a cluster-reshost process runs."""
+    sid = sandbox_id(sandbox)
+    if not sid:
+        return None
+    inodes = {}
+    for node in node_dirs(sandbox):
+        try:
+            inodes[os.stat("/run/netns/cs-%s-%s" % (sid, node)).st_ino] = node
+        except OSError:
+            pass
+    alive = set()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % pid) as f:
+                st = f.read()
+            if "(cluster-reshost" not in st or st.rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                continue
+            node = inodes.get(os.stat("/proc/%s/ns/net" % pid).st_ino)
+        except OSError:
+            continue
+        if node:
+            alive.add(node)
+    return alive
 
 
 def file_state(sandbox, node, statefile):
@@ -95,11 +137,16 @@ def main():
         while not stop:
             t = time.time()
             nodes = node_dirs(sandbox)
+            alive = hosts_alive(sandbox)
             files = {n: file_state(sandbox, n, statefile) for n in nodes}
             claims = {n: claim(cli, sandbox, n, resource) for n in nodes}
             # the files once more, after the status round: a file that said
             # "on" both times was on across the whole sample
             files2 = {n: file_state(sandbox, n, statefile) for n in nodes}
+            alive2 = hosts_alive(sandbox)
+            for n in nodes:
+                if alive is not None and n not in alive and n not in alive2:
+                    files2[n] = "dead"
             on = [n for n in nodes if files[n] == "on" and files2[n] == "on"]
             selfs = [n for n in nodes if claims[n] == "self"]
             samples += 1
