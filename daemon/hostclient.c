@@ -57,6 +57,7 @@ struct hostclient {
 	uint32_t exit_grace_ms;
 	bool verbose;
 	bool lease;
+	bool quorum;
 
 	/* the current host */
 	pid_t pid;                 /* -1: none */
@@ -197,6 +198,7 @@ uint32_t hostclient_new(const struct hostclient_config *cfg, const struct hostcl
 	hc->exit_grace_ms = cfg->exit_grace_ms ? cfg->exit_grace_ms : DEFAULT_EXIT_GRACE_MS;
 	hc->verbose = cfg->verbose;
 	hc->lease = cfg->lease;
+	hc->quorum = cfg->quorum;
 	hc->next_request_id = 1;
 	hc->host_path = dup_or(cfg->host_path, cs_path_reshost());
 	hc->plugin_dir = dup_or(cfg->plugin_dir, cs_path_plugin_dir());
@@ -475,7 +477,7 @@ uint32_t hostclient_start(hostclient *hc)
 	reap_zombies(hc);
 
 	/* argv: wrapper words, host, --fd 3, --plugin-dir DIR, [--verbose], NULL */
-	argv = cs_calloc(MAX_WRAPPER_WORDS + 8, sizeof(*argv));
+	argv = cs_calloc(MAX_WRAPPER_WORDS + 9, sizeof(*argv));
 	if (!argv) {
 		err = ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
@@ -505,6 +507,8 @@ uint32_t hostclient_start(hostclient *hc)
 		argv[n++] = (char *)"--verbose";
 	if (hc->lease)
 		argv[n++] = (char *)"--lease";
+	if (hc->quorum)
+		argv[n++] = (char *)"--quorum";
 	argv[n] = NULL;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {

@@ -109,6 +109,8 @@ struct hostclient_config {
 	bool verbose;                  /* pass --verbose (the host echoes logs to stderr) */
 	bool lease;                    /* pass --lease: the host runs nothing until a
 	                                  LEASE, and stops everything when it runs out */
+	bool quorum;                   /* pass --quorum: the host follows votequorum and
+	                                  stops everything when this node loses quorum */
 };
 
 /* Monotonic clock in milliseconds, the clock of every deadline here. */

@@ -843,6 +843,7 @@ uint32_t rm_start(void)
 		.plugin_dir = csd->cfg.plugin_dir,
 		.verbose = csd->cfg.log_level >= LOG_LVL_DEBUG,
 		.lease = true,
+		.quorum = true,
 	};
 	struct hostclient_callbacks cb = {
 		.completed = on_completed,

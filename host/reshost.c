@@ -4,13 +4,16 @@
  * entry points on per-resource threads and their health polls on timers, and
  * talks to clusterd over one SOCK_SEQPACKET socket (hostproto.h).
  *
- *   cluster-reshost --fd N --plugin-dir DIR [--verbose] [--lease]
+ *   cluster-reshost --fd N --plugin-dir DIR [--verbose] [--lease] [--quorum]
  *
  * With --lease (clusterd always gives it) the host is clusterd's watchdog
  * (sbd's idea, without a watchdog device): it runs resources only under a
  * lease clusterd renews while it has quorum (HOSTPROTO_LEASE); when the lease
  * runs out - clusterd frozen, stalled, cut off or without quorum - it
  * terminates every resource at once by itself.  It starts with no lease.
+ * With --quorum it also follows its node's quorum through votequorum itself:
+ * when corosync says this node lost quorum, it terminates everything at once
+ * - whether clusterd, frozen or busy, has noticed or not.
  *
  * Exits when the socket closes: every open resource is terminated (if not
  * offline) and closed, every plugin cleaned up and unloaded.  Exit status 0
@@ -40,6 +43,7 @@
 #include <unistd.h>
 
 #include <clusapi/proplist.h>
+#include <corosync/votequorum.h>
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
@@ -72,6 +76,9 @@ struct host {
 	bool lease_on;              /* --lease: resources run only under a lease */
 	bool fenced;                /* the lease ran out; nothing runs until a new one */
 	int64_t lease_until;        /* CLOCK_MONOTONIC ms */
+	bool watch_quorum;          /* --quorum */
+	votequorum_handle_t vq;
+	int vq_fd;                  /* -1: not following votequorum */
 
 	struct hostproto_rx rx;
 	struct hostproto_txq txq;
@@ -1047,7 +1054,7 @@ static uint32_t handle_lease(struct host *h, const struct hostproto_hdr *hdr,
  * policy.  A terminate must finish within CSD_TERM_MS (the plugin contract,
  * resapi.h); this host cannot take back a thread stuck in a plugin.
  */
-static void fence_all(struct host *h, int64_t now)
+static void fence_all(struct host *h, int64_t now, const char *why)
 {
 	size_t n = 0;
 
@@ -1068,9 +1075,57 @@ static void fence_all(struct host *h, int64_t now)
 		cs_free(j);
 		answer_cancelled(h, r, cancelled);
 	}
-	hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR,
-	     "the lease ran out %lld ms ago (clusterd silent, or without quorum): "
-	     "terminating every resource (%zu)", (long long)(now - h->lease_until), n);
+	if (why)
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR, "%s: terminating every resource (%zu)", why, n);
+	else
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR,
+		     "the lease ran out %lld ms ago (clusterd silent, or without quorum): "
+		     "terminating every resource (%zu)", (long long)(now - h->lease_until), n);
+}
+
+/* votequorum's verdict, for this node: losing quorum stops everything now. */
+static void on_quorum(votequorum_handle_t vq, uint64_t ctx, uint32_t quorate, uint32_t n,
+		      votequorum_node_t *nodes)
+{
+	struct host *h = g_host;
+
+	(void)vq;
+	(void)ctx;
+	(void)n;
+	(void)nodes;
+	if (quorate || !h->lease_on)
+		return;
+	h->lease_until = 0; /* a renewal made before this news counts for nothing */
+	if (!h->fenced)
+		fence_all(h, now_ms(), "corosync says this node lost quorum");
+}
+
+/* Follow votequorum (--quorum); without it the lease alone protects. */
+static void quorum_watch_start(struct host *h)
+{
+	votequorum_callbacks_t cb = { .votequorum_quorum_notify_fn = on_quorum };
+	cs_error_t err;
+
+	h->vq_fd = -1;
+	if ((err = votequorum_initialize(&h->vq, &cb)) != CS_OK) {
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_WARNING, "cannot follow this node's quorum (votequorum "
+		     "error %d): the lease alone stops resources", err);
+		return;
+	}
+	if ((err = votequorum_trackstart(h->vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
+	    (err = votequorum_fd_get(h->vq, &h->vq_fd)) != CS_OK) {
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_WARNING, "cannot follow this node's quorum (votequorum "
+		     "error %d): the lease alone stops resources", err);
+		votequorum_finalize(h->vq);
+		h->vq_fd = -1;
+	}
+}
+
+static void quorum_watch_stop(struct host *h)
+{
+	if (h->vq_fd >= 0)
+		votequorum_finalize(h->vq);
+	h->vq_fd = -1;
 }
 
 static uint32_t handle_set_poll(struct host *h, const struct hostproto_hdr *hdr,
@@ -1344,7 +1399,7 @@ static int run(struct host *h)
 				timeout = 500; /* look for stuck polls twice a second */
 			if (h->lease_on && !h->fenced) {
 				if (now >= h->lease_until) {
-					fence_all(h, now);
+					fence_all(h, now, NULL);
 				} else if (timeout < 0 || h->lease_until - now < timeout) {
 					timeout = (int)(h->lease_until - now);
 				}
@@ -1360,17 +1415,24 @@ static int run(struct host *h)
 			timeout = (int)(h->shutdown_deadline - now);
 		}
 
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = h->wake_fd, .events = POLLIN },
 			{ .fd = h->sock, .events = POLLIN },
+			{ .fd = h->shutting_down ? -1 : h->vq_fd, .events = POLLIN },
 		};
-		nfds_t nfds = 1;
-		if (h->sock >= 0) {
-			if (!hostproto_txq_empty(&h->txq))
-				pfd[1].events |= POLLOUT;
-			nfds = 2;
-		}
+		nfds_t nfds = 3;
+		if (h->sock >= 0 && !hostproto_txq_empty(&h->txq))
+			pfd[1].events |= POLLOUT;
 		int pr = poll(pfd, nfds, timeout);
+		if (pr > 0 && pfd[2].fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		    votequorum_dispatch(h->vq, CS_DISPATCH_ALL) != CS_OK) {
+			hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR, "lost votequorum (corosync gone?): "
+			     "terminating every resource");
+			quorum_watch_stop(h);
+			h->lease_until = 0;
+			if (h->lease_on && !h->fenced)
+				fence_all(h, now_ms(), "this node's corosync went away");
+		}
 		if (pr < 0 && errno != EINTR) {
 			perror("cluster-reshost: poll");
 			begin_shutdown(h);
@@ -1394,7 +1456,8 @@ static int run(struct host *h)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cluster-reshost --fd N --plugin-dir DIR [--verbose] [--lease]\n"
+	fprintf(stderr, "usage: cluster-reshost --fd N --plugin-dir DIR [--verbose] [--lease] "
+			"[--quorum]\n"
 			"  The resource host of Cluster Server; started by clusterd.\n");
 }
 
@@ -1422,6 +1485,8 @@ int main(int argc, char **argv)
 			verbose = true;
 		} else if (strcmp(argv[i], "--lease") == 0) {
 			host.lease_on = true;
+		} else if (strcmp(argv[i], "--quorum") == 0) {
+			host.watch_quorum = true;
 		} else {
 			usage();
 			return 1;
@@ -1439,9 +1504,11 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	bool lease_on = host.lease_on;
+	bool lease_on = host.lease_on, watch_quorum = host.watch_quorum;
 	memset(&host, 0, sizeof(host));
 	host.lease_on = lease_on;
+	host.watch_quorum = watch_quorum;
+	host.vq_fd = -1;
 	host.fenced = lease_on; /* nothing runs before the first lease */
 	host.sock = fd;
 	host.plugin_dir = dir;
@@ -1470,8 +1537,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	g_host = &host;
+	if (host.watch_quorum)
+		quorum_watch_start(&host);
 
 	rc = run(&host);
+	quorum_watch_stop(&host);
 
 out:
 	if (host.sock >= 0)
