@@ -841,6 +841,10 @@ static const struct req_case {
 	{ CS_OP_NODE_PAUSE, { .name = S("n2") } },
 	{ CS_OP_NODE_RESUME, { .name = S("n2") } },
 	{ CS_OP_LOOKUP, { .name = S("r1"), .state = CS_KIND_RESOURCE, .has_state = 1 } },
+	{ CS_OP_NODE_DRAIN, { .name = S("n1"), .wait_ms = 45000, .has_wait = 1 } },
+	{ CS_OP_NODE_EVICT, { .name = S("n3") } },
+	/* CPG: the eviction as a model op */
+	{ 0, { .name = S("n3"), .state = 1, .has_state = 1 } },
 	/* CPG: a model op (MOP_GROUP_OWNER) and a control reply */
 	{ 0, { .name = S("g1"), .node_id = 2, .has_node_id = 1, .seq = 9, .has_seq = 1,
 	       .state = ClusterResourceOnline, .has_state = 1 } },
