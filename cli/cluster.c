@@ -580,7 +580,7 @@ static int cmd_resource_create(struct run *r)
 struct objs {
 	cluster_group *group;
 	cluster_resource *res;
-	cluster_node *node;        /* node pause|resume */
+	cluster_node *node;        /* node pause|resume|evict */
 	cluster_node *to;          /* --to NODE, or the NODE of owner-add|owner-remove */
 	cluster_resource *on;      /* --on OTHER */
 };
@@ -629,9 +629,12 @@ static uint32_t call_request(const struct run *r, const struct objs *x)
 	const char *verb = r->cmd->word2;
 	uint32_t wait_ms = r->o->wait_ms;
 
-	if (x->node)
+	if (x->node) {
+		if (strcmp(verb, "evict") == 0)
+			return cluster_node_evict(x->node);
 		return strcmp(verb, "pause") == 0 ? cluster_node_pause(x->node)
 						  : cluster_node_resume(x->node);
+	}
 	if (x->group) {
 		if (strcmp(verb, "delete") == 0)
 			return cluster_group_delete(x->group);
@@ -664,7 +667,7 @@ static uint32_t call_request(const struct run *r, const struct objs *x)
 
 /*
  * group delete|rename|online|offline|move, resource delete|rename|fail|
- * online|offline|depend|undepend|owner-add|owner-remove, node pause|resume.
+ * online|offline|depend|undepend|owner-add|owner-remove, node pause|resume|evict.
  * The commands that take --wait (online, offline, move) change a state.
  */
 static int cmd_request(struct run *r)
@@ -682,6 +685,63 @@ static int cmd_request(struct run *r)
 	else
 		ret = report(call_request(r, &x), &e);
 	close_objs(&x);
+	return ret;
+}
+
+/*
+ * node drain: one line per group on stdout - where it went, or why it did
+ * not move - then, if one did not, a summary on stderr and a non-zero exit.
+ */
+static int cmd_node_drain(struct run *r)
+{
+	cluster_node *node = NULL;
+	cluster_drain_report *rep = NULL;
+	struct ectx e = { .what = "node", .name = r->args[0] };
+	size_t moved = 0;
+	uint32_t rc;
+	int ret;
+
+	rc = open_node(r, r->args[0], &node);
+	if (rc == ERROR_SUCCESS)
+		rc = cluster_node_drain(node, r->o->wait_ms, &rep);
+	if (!rep) {
+		ret = report(rc, &e);
+		goto out;
+	}
+	for (size_t i = 0; i < rep->n_groups; i++) {
+		const cluster_drain_group *g = &rep->groups[i];
+		fputs("group ", stdout);
+		cli_text_puts(stdout, g->name);
+		if (g->status == ERROR_SUCCESS) {
+			moved++;
+			fputs(": moved to ", stdout);
+			cli_text_puts(stdout, g->node ? g->node : "(none)");
+			printf(" (%s)\n", cluster_group_state_name(g->state));
+			continue;
+		}
+		fputs(g->status == ERROR_TIMEOUT ? ": still moving" : ": not moved", stdout);
+		if (g->node) {
+			fputs(" (on ", stdout);
+			cli_text_puts(stdout, g->node);
+			printf(", %s)", cluster_group_state_name(g->state));
+		}
+		fputs(": ", stdout);
+		cli_text_puts(stdout, g->reason ? g->reason : cluster_strerror(g->status));
+		printf(" (%" PRIu32 ")\n", g->status);
+	}
+	if (rc == ERROR_SUCCESS) {
+		printf("node ");
+		cli_text_puts(stdout, rep->node);
+		printf(" drained: paused, %zu group(s) moved\n", moved);
+		ret = EXIT_OK;
+	} else {
+		errmsg("node '%s': paused; %zu of %zu group(s) not moved (%" PRIu32 ")", rep->node,
+		       rep->n_groups - moved, rep->n_groups, rc);
+		ret = exit_for(rc);
+	}
+out:
+	cluster_drain_report_free(rep);
+	cluster_node_close(node);
 	return ret;
 }
 
@@ -1245,6 +1305,8 @@ static const char usage_main[] =
 "  resource depend|undepend NAME --on OTHER\n"
 "  resource owner-add|owner-remove NAME NODE\n"
 "  node pause|resume NAME\n"
+"  node drain NAME [--wait SECONDS]        pause it, move its groups elsewhere\n"
+"  node evict NAME                         remove a node that is down\n"
 "  resource|group|node|resource-type get NAME [PROPERTY] [--json]\n"
 "  resource|group|node|resource-type set NAME PROPERTY=VALUE...\n"
 "  cluster get [PROPERTY] [--json]         the cluster's common properties\n"
@@ -1429,6 +1491,23 @@ static const struct cmd commands[] = {
 	  "Pause a node: it keeps what it runs, but no group comes online on it.\n", NULL },
 	{ "node", "resume", 1, 1, 0, 1, cmd_request, "node resume NAME",
 	  "Resume a paused node.\n", NULL },
+	{ "node", "drain", 1, 1, O_WAIT, 1, cmd_node_drain, "node drain NAME [--wait SECONDS]",
+	  "Pause a node and move every group it owns to the best other node (its\n"
+	  "preferred owners in order, then any node that may own it; never a paused\n"
+	  "one), each as `group move` does.  clusterd does the work and answers when\n"
+	  "every group is where it went and settled there, or after --wait SECONDS\n"
+	  "(default 60); the drain goes on if this command is interrupted.  Prints\n"
+	  "one line per group: where it went, or why it did not move (no other node\n"
+	  "may own it, it failed there, still moving).  Exit status 0 if every group\n"
+	  "moved, else non-zero (5 if one was still moving).  `node resume` takes the\n"
+	  "pause back.\n", NULL },
+	{ "node", "evict", 1, 1, 0, 1, cmd_request, "node evict NAME",
+	  "Remove a node that is down from the cluster's configuration: it leaves the\n"
+	  "preferred owners of every group and the possible owners of every resource,\n"
+	  "and its settings go.  Refused while the node is up (5009).  Remove the node\n"
+	  "from corosync.conf on every node too: while corosync.conf names it, a\n"
+	  "cluster service started there joins again, as a new node in no owner list.\n",
+	  NULL },
 	{ "node", "get", 1, 2, O_JSON, 1, cmd_get, "node get NAME [PROPERTY] [--json]",
 	  "Print the common properties of a node, or the value of one.\n", NULL },
 	{ "node", "set", 2, MAX_ARGS, 0, 1, cmd_set, "node set NAME PROPERTY=VALUE...",

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "cs_bytes.h"
+#include "cs_record.h"
 
 #define CS_PROTO_MAGIC        0x43535031u /* "CSP1" */
 /* Version 2: the status reply carries records by name (below).  Version 1
@@ -109,7 +110,42 @@ enum cs_op {
 	CS_OP_NODE_RESUME,       /* Name */
 	CS_OP_LOOKUP,            /* Name, State (enum cs_kind) -> ERROR_SUCCESS if it exists,
 	                          * else the kind's not-found error; no payload */
+	CS_OP_NODE_DRAIN,        /* Name, [WaitMs] (0: the default, 60 s) -> the drain
+	                          * report (below), also with an error status: pause the
+	                          * node, move every group it owns to the best other node,
+	                          * answer when all are where they went, or at WaitMs */
+	CS_OP_NODE_EVICT,        /* Name: remove a down node from the configuration */
 	CS_OP_MAX
+};
+
+/*
+ * The CS_OP_NODE_DRAIN report: "Node" (SZ, the node drained), then one
+ * "Group" record by name (common/cs_record.h) per group the node owned or
+ * was given while the drain ran, with the fields of cs_drain_fields:
+ *   Name    the group
+ *   Node    the node it is on now (left out: none)
+ *   State   its state there (CLUSTER_GROUP_STATE)
+ *   Status  ERROR_SUCCESS: moved and settled; ERROR_HOST_NODE_NOT_AVAILABLE:
+ *           no other node can take it; ERROR_RESOURCE_FAILED: it failed
+ *           where it went; ERROR_TIMEOUT: still moving at WaitMs;
+ *           ERROR_GROUP_NOT_FOUND: deleted meanwhile; ...
+ *   Error   why, for people (left out on success)
+ * The reply's status: ERROR_SUCCESS if every group moved; else
+ * ERROR_TIMEOUT if one was still moving, else the first group's error.
+ * Error replies without a report (no such node, ...) carry "Error" alone.
+ */
+struct cs_drain_rec {
+	char *name, *node, *error;
+	uint32_t state, status;
+};
+#define CS_DRAIN_WAIT_DEFAULT_MS 60000u
+
+static const struct rec_field cs_drain_fields[] = {
+	REC_FIELD("Name", REC_SZ, struct cs_drain_rec, name, REC_REQUIRED),
+	REC_FIELD("Node", REC_SZ, struct cs_drain_rec, node, 0),
+	REC_FIELD("State", REC_DWORD, struct cs_drain_rec, state, REC_REQUIRED),
+	REC_FIELD("Status", REC_DWORD, struct cs_drain_rec, status, REC_REQUIRED),
+	REC_FIELD("Error", REC_SZ, struct cs_drain_rec, error, 0),
 };
 
 struct cs_frame_header {

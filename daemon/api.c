@@ -120,9 +120,7 @@ static void h_group_place(const struct req *q)
 		}
 	}
 	if (target && target != g->owner) {
-		struct cs_args m = { .name = q->a->name, .node_id = target, .has_node_id = 1 };
-		int live = g->owner && repl_is_member(g->owner) && g->state != ClusterGroupOffline;
-		rc = repl_send_op(live ? MOP_GROUP_MOVING : MOP_GROUP_OWNER, &m, 0);
+		rc = drain_move_group(g, target);
 		if (rc != ERROR_SUCCESS) {
 			reply_error(q, rc, "cannot send the move");
 			return;
@@ -193,6 +191,31 @@ static void h_node_pause(const struct req *q)
 	submit(q, MOP_NODE_PAUSE, &p, NULL, 0);
 }
 
+static void h_node_drain(const struct req *q)
+{
+	drain_request(q->c, q->op, q->id, q->a->name, q->a->wait_ms);
+}
+
+/* Evict: refused at once, with the exact error, while the node is a
+ * member; the op checks it again where it is applied (every node alike). */
+static void h_node_evict(const struct req *q)
+{
+	const struct cs_node *n = model_node(&csd->model, q->a->name);
+	struct cs_args p = { .name = q->a->name, .state = 1, .has_state = 1 };
+
+	if (!n) {
+		reply_error(q, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+		return;
+	}
+	if (repl_is_member(n->id) || n->state != ClusterNodeDown) {
+		reply_error(q, ERROR_CANT_EVICT_ACTIVE_NODE,
+			    "the node is up: only a node that is down can be evicted (stop its "
+			    "cluster service first)");
+		return;
+	}
+	submit(q, MOP_NODE_EVICT, &p, NULL, 0);
+}
+
 static void h_control(const struct req *q)
 {
 	control_request(q->c, q->op, q->id, q->a);
@@ -230,6 +253,8 @@ static const struct handler {
 	{ CS_OP_RESOURCE_DEL_OWNER, CHANGE, NULL, MOP_RES_DEL_OWNER },
 	{ CS_OP_NODE_PAUSE, CHANGE, h_node_pause, 0 },
 	{ CS_OP_NODE_RESUME, CHANGE, h_node_pause, 0 },
+	{ CS_OP_NODE_DRAIN, CHANGE, h_node_drain, 0 },
+	{ CS_OP_NODE_EVICT, CHANGE, h_node_evict, 0 },
 	/* controls check rights themselves, by their code's access bits */
 	{ CS_OP_RESOURCE_CONTROL, 0, h_control, 0 },
 	{ CS_OP_TYPE_CONTROL, 0, h_control, 0 },

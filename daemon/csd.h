@@ -10,6 +10,8 @@
  *              reply, plugin first, then clusterd's own answer (answers.c)
  *   rm.c       the resource manager: reconciling owned groups, restarts,
  *              failover, the resource host (hostclient.c)
+ *   drain.c    draining a node (on request, and at shutdown); an evicted
+ *              node coming back
  *
  * Conventions: every module above the loop returns ERROR_* codes
  * (clusapi/errors.h, uint32_t) and checks every result it gets; loop.c,
@@ -165,6 +167,25 @@ int conn_may_change(conn_id c);
 
 /* api.c: what each request means - one table from op to handler */
 void api_request(conn_id c, uint16_t op, uint32_t id, const void *payload, size_t len);
+
+/* drain.c: taking a node out of service (drain, the shutdown drain) and an
+ * evicted node coming back */
+uint32_t drain_start(void);
+void drain_stop(void);
+/* CS_OP_NODE_DRAIN of client c for node `name`: answered with the report
+ * (clientproto.h) when done, or after wait_ms (0: the default). */
+void drain_request(conn_id c, uint32_t op, uint32_t id, const char *name, uint32_t wait_ms);
+/* Move group g to node target as `group move` does (MOP_GROUP_MOVING for a
+ * group that runs, else MOP_GROUP_OWNER). */
+uint32_t drain_move_group(const struct cs_group *g, uint32_t target);
+/* clusterd is told to stop: drain this node first.  ERROR_IO_PENDING: done()
+ * is called once, when every group it owned is handed over or timeout_ms
+ * passed; ERROR_SUCCESS: nothing to wait for (no quorum, no other node up,
+ * nothing owned, timeout_ms 0), done() is never called. */
+uint32_t drain_shutdown(uint32_t timeout_ms, void (*done)(void));
+/* The model or the membership changed; members left or joined. */
+void drain_changed(void);
+void drain_members_changed(void);
 
 /* change.c: a change from the request to its answer */
 uint32_t change_start(void);

@@ -24,6 +24,12 @@
 
 struct csd *csd;
 static int sig_fd = -1;
+/* At SIGTERM or SIGINT this node's groups move elsewhere first, for this
+ * long at most (--drain-timeout; 0: no drain). */
+#define DRAIN_TIMEOUT_DEFAULT_S 30u
+#define DRAIN_TIMEOUT_MAX_S     3600u
+static uint32_t drain_timeout_ms = DRAIN_TIMEOUT_DEFAULT_S * 1000u;
+static int stop_asked;       /* a stop signal came: draining, or stopping */
 
 static void usage(FILE *f)
 {
@@ -41,12 +47,16 @@ static void usage(FILE *f)
 "  --foreground       stay in the foreground (the only mode; systemd runs it so)\n"
 "  --deadlock-timeout MS  a resource health poll running longer is a hung\n"
 "                     plugin: the resource host is restarted (default 60000)\n"
+"  --drain-timeout SECONDS  at SIGTERM or SIGINT, move this node's groups to\n"
+"                     other nodes first, for at most this long, then stop what\n"
+"                     could not move (default %u; 0: no drain, stop at once);\n"
+"                     a second signal stops at once\n"
 "  --log-level LEVEL  error, warning, notice, info (default) or debug\n"
 "  --syslog           log to syslog/journal instead of stderr\n"
 "  --help             this text\n"
 "\n"
 "Exit status: 0 after SIGTERM/SIGINT, 1 on a start-up error, 2 on bad usage.\n",
-		cs_path_plugin_dir_default(), cs_path_reshost_default());
+		cs_path_plugin_dir_default(), cs_path_reshost_default(), DRAIN_TIMEOUT_DEFAULT_S);
 }
 
 /* What the replication layer reports, to the modules above it. */
@@ -54,6 +64,13 @@ static void on_changed(void)
 {
 	rm_reconcile();
 	change_check_waiters();
+	drain_changed();
+}
+
+static void on_members_changed(void)
+{
+	control_members_changed();
+	drain_members_changed();
 }
 
 /* An op this node sent was applied (or refused) everywhere. */
@@ -70,7 +87,7 @@ static const struct repl_hooks hooks = {
 	.op_applied = on_op_applied,
 	.remote_control = control_on_request,
 	.remote_reply = control_on_reply,
-	.members_changed = control_members_changed,
+	.members_changed = on_members_changed,
 	.quorum_lost = rm_quorum_lost,
 	.lease = rm_lease,
 };
@@ -164,6 +181,32 @@ static void check_cluster_name(void)
 	}
 }
 
+/* The shutdown drain is over: stop (rm_stop stops what is left here). */
+static void on_drained(void)
+{
+	log_notice("shutdown: the drain is over: stopping");
+	loop_stop(csd->loop);
+}
+
+/*
+ * SIGTERM (systemd at shutdown) or SIGINT: this node's groups move to other
+ * nodes first (drain.c), so that a planned stop costs each group a move,
+ * not a failover; what could not move is stopped when clusterd stops.  No
+ * quorum or no other node up: stop at once.  A second signal: stop at once.
+ */
+static void on_stop_signal(uint32_t signo)
+{
+	if (stop_asked) {
+		log_notice("signal %u again: stopping at once", signo);
+		loop_stop(csd->loop);
+		return;
+	}
+	stop_asked = 1;
+	log_notice("signal %u: shutting down", signo);
+	if (drain_shutdown(drain_timeout_ms, on_drained) != ERROR_IO_PENDING)
+		loop_stop(csd->loop);
+}
+
 static void on_signal(void *data, uint32_t events)
 {
 	struct signalfd_siginfo si;
@@ -171,12 +214,10 @@ static void on_signal(void *data, uint32_t events)
 	(void)data;
 	(void)events;
 	while (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGCHLD) {
+		if (si.ssi_signo == SIGCHLD)
 			rm_sigchld();
-		} else {
-			log_notice("signal %u: shutting down", si.ssi_signo);
-			loop_stop(csd->loop);
-		}
+		else
+			on_stop_signal(si.ssi_signo);
 	}
 }
 
@@ -201,6 +242,7 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "deadlock-timeout", required_argument, NULL, 'D' },
+		{ "drain-timeout", required_argument, NULL, 'T' },
 		{ "syslog", no_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -244,6 +286,18 @@ int main(int argc, char **argv)
 			setenv("CS_RESHOST_DEADLOCK_MS", optarg, 1); /* the host reads it */
 			break;
 		}
+		case 'T': {
+			char *end = NULL;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!end || end == optarg || *end || optarg[0] == '-' ||
+			    v > DRAIN_TIMEOUT_MAX_S) {
+				fprintf(stderr, "clusterd: bad --drain-timeout '%s': whole seconds, 0 "
+					"to %u\n", optarg, DRAIN_TIMEOUT_MAX_S);
+				return 2;
+			}
+			drain_timeout_ms = (uint32_t)v * 1000u;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -281,13 +335,15 @@ int main(int argc, char **argv)
 	log_info("database loaded: version %llu, %zu group(s), %zu resource(s)",
 		 (unsigned long long)csd->model.version, csd->model.n_groups, csd->model.n_resources);
 	if (rm_start() != ERROR_SUCCESS || repl_start(&hooks) != ERROR_SUCCESS ||
-	    change_start() != ERROR_SUCCESS || control_start() != ERROR_SUCCESS ||
+	    change_start() != ERROR_SUCCESS || drain_start() != ERROR_SUCCESS ||
+	    control_start() != ERROR_SUCCESS ||
 	    conn_start(api_request) != ERROR_SUCCESS)
 		goto out;
 	check_cluster_name();
 	log_notice("clusterd running");
 	rc = loop_run(csd->loop) < 0 || csd->exit_code ? 1 : 0;
 out:
+	drain_stop();
 	conn_stop();
 	control_stop();
 	change_stop();

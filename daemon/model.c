@@ -209,12 +209,26 @@ struct cs_resource *model_resource_by_uid(const struct cs_model *m, uint64_t uid
 	return NULL;
 }
 
-struct cs_node *model_node(const struct cs_model *m, const char *name)
+struct cs_node *model_node_any(const struct cs_model *m, const char *name)
 {
 	for (size_t i = 0; name && i < m->n_nodes; i++)
 		if (!strcmp(m->nodes[i].name, name))
 			return &m->nodes[i];
 	return NULL;
+}
+
+int model_node_evicted(const struct cs_model *m, const struct cs_node *n)
+{
+	const struct cs_node_conf *c = n ? model_node_conf(m, n->name) : NULL;
+
+	return c && c->evicted;
+}
+
+struct cs_node *model_node(const struct cs_model *m, const char *name)
+{
+	struct cs_node *n = model_node_any(m, name);
+
+	return n && !model_node_evicted(m, n) ? n : NULL;
 }
 
 struct cs_node *model_node_by_id(const struct cs_model *m, uint32_t id)
@@ -858,6 +872,81 @@ static uint32_t set_conf(struct cs_model *m, enum cs_prop_object k, const struct
 	return ERROR_SUCCESS;
 }
 
+/* Whether list v holds exactly the one name x. */
+static int only(const struct cs_strv *v, const char *x)
+{
+	return v->n == 1 && !strcmp(v->v[0], x);
+}
+
+/*
+ * MOP_NODE_EVICT (model.h).  Every allocation (a settings record for a node
+ * that has none) is made before anything changes; removing names from
+ * lists allocates nothing.  A resource whose only possible owner is the
+ * node would be left with none - which means every node - and a group that
+ * fails back would have nowhere to go: both are refused, by name, so that
+ * the administrator decides.  The node's groups keep their owner: the
+ * coordinator places them once the node has surely stopped them (repl.c).
+ */
+static uint32_t evict_node(struct cs_model *m, const struct cs_args *a, const char **why)
+{
+	struct cs_node *n = model_node_any(m, a->name);
+	struct cs_node_conf *nc;
+
+	if (!n || (a->state && model_node_evicted(m, n)))
+		FAIL(ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
+	if (!a->state) {
+		if (!model_node_evicted(m, n))
+			FAIL(ERROR_INVALID_STATE, "the node is not evicted");
+		nc = model_node_conf(m, n->name);
+		nc->evicted = 0;
+		nc->dirty = 1;
+		return ERROR_SUCCESS;
+	}
+	if (n->state != ClusterNodeDown)
+		FAIL(ERROR_CANT_EVICT_ACTIVE_NODE, "the node is up: only a node that is down can "
+		     "be evicted (stop its cluster service first)");
+	for (size_t i = 0; i < m->n_resources; i++)
+		if (only(&m->resources[i]->owners, n->name))
+			FAIL(ERROR_INVALID_STATE,
+			     why_fmt("resource %.64s may run only on %.64s: give it another possible "
+				     "owner (or none: every node) first", m->resources[i]->name,
+				     n->name));
+	for (size_t i = 0; i < m->n_groups; i++)
+		if (m->groups[i]->autofailback == ClusterGroupAllowFailback &&
+		    only(&m->groups[i]->preferred, n->name))
+			FAIL(ERROR_INVALID_STATE,
+			     why_fmt("group %.64s fails back to %.64s, its only preferred owner: set its "
+				     "AutoFailbackType to 0 or give it another preferred owner first",
+				     m->groups[i]->name, n->name));
+	if (!(nc = model_node_conf(m, n->name))) {
+		if (!(nc = cs_calloc(1, sizeof(*nc))) || !(nc->name = cs_strdup(n->name)) ||
+		    push(&m->node_confs, &m->n_node_confs, nc) != ERROR_SUCCESS) {
+			node_conf_free(nc);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+	}
+	/* nothing fails from here */
+	for (size_t i = 0; i < m->n_groups; i++) {
+		struct cs_group *g = m->groups[i];
+		if (strv_contains(&g->preferred, n->name)) {
+			strv_remove(&g->preferred, n->name);
+			g->dirty = 1;
+		}
+	}
+	for (size_t i = 0; i < m->n_resources; i++) {
+		struct cs_resource *r = m->resources[i];
+		if (strv_contains(&r->owners, n->name)) {
+			strv_remove(&r->owners, n->name);
+			r->dirty = 1;
+		}
+	}
+	cs_freep(&nc->description); /* its settings go with it */
+	nc->evicted = 1;
+	nc->dirty = 1;
+	n->paused = 0;
+	return ERROR_SUCCESS;
+}
+
 uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, const char **why)
 {
 	struct cs_group *g = NULL;
@@ -1115,6 +1204,10 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 		if (rc != ERROR_SUCCESS)
 			return rc;
 		break;
+	case MOP_NODE_EVICT:
+		if ((rc = evict_node(m, a, why)) != ERROR_SUCCESS)
+			return rc;
+		break;
 	case MOP_RES_STATE:
 		if (!(r = model_resource(m, a->name)))
 			FAIL(ERROR_RESOURCE_NOT_FOUND, "no such resource");
@@ -1153,7 +1246,10 @@ uint32_t model_apply(struct cs_model *m, uint32_t op, const struct cs_args *a, c
 			FAIL(ERROR_GROUP_NOT_FOUND, "no such group");
 		if (a->has_failover)
 			count_failover(g, a->failover);
-		g->moving_to = a->node_id;
+		/* a move to the node that owns it already is none: a move sent
+		 * twice, the second delivered after the handover, leaves no
+		 * move behind that nobody would finish */
+		g->moving_to = a->node_id == g->owner ? 0 : a->node_id;
 		return ERROR_SUCCESS;
 	case MOP_GROUP_HOLD:
 		if (!(g = model_group(m, a->name)))
@@ -1356,7 +1452,7 @@ uint32_t model_choose_node(const struct cs_model *m, const struct cs_group *g,
 	}
 	for (size_t i = 0; i < m->n_nodes; i++) {
 		const struct cs_node *n = &m->nodes[i];
-		if (n->id != exclude && n->state == ClusterNodeUp &&
+		if (n->id != exclude && n->state == ClusterNodeUp && !model_node_evicted(m, n) &&
 		    in_list(members, n_members, n->id) && model_node_can_own(m, g, n->name))
 			return n->id;
 	}
@@ -1514,7 +1610,7 @@ const char *model_record_name(enum cs_record kind)
 /* The fields of a settings record (a node's, a type's, the cluster's):
  * its Name (not the cluster's), then each common property of its table -
  * so that a new setting needs no line here.  Returns the count. */
-#define MAX_CONF_FIELDS (MAX_PROPS + 1)
+#define MAX_CONF_FIELDS (MAX_PROPS + 2)
 static size_t conf_fields(enum cs_record kind, struct rec_field f[MAX_CONF_FIELDS])
 {
 	enum cs_prop_object k = kind == CS_REC_NODE ? CS_PROPS_NODE
@@ -1533,6 +1629,11 @@ static size_t conf_fields(enum cs_record kind, struct rec_field f[MAX_CONF_FIELD
 					     pk->props[i].format == CLUSPROP_FORMAT_SZ ? REC_SZ
 										       : REC_DWORD,
 					     pk->props[i].off, 0, 0, 0 };
+	/* not a property anyone sets: MOP_NODE_EVICT's mark, left out while 0 so
+	 * that the records of nodes never evicted are what they were */
+	if (kind == CS_REC_NODE)
+		f[n++] = (struct rec_field)REC_FIELD_DFLT("Evicted", REC_DWORD, struct cs_node_conf,
+							   evicted, 0, 0);
 	return n;
 }
 
@@ -1674,7 +1775,7 @@ static uint32_t load_conf(struct cs_model *t, enum cs_record kind, const cluspro
 		if ((rc = rec_decode(v->data, v->length, f, n, nc, 0)))
 			goto out;
 		rc = ERROR_INVALID_DATA;
-		if (!valid_name(nc->name) || model_node_conf(t, nc->name) ||
+		if (!valid_name(nc->name) || model_node_conf(t, nc->name) || nc->evicted > 1 ||
 		    !props_ok(t, CS_PROPS_NODE, nc))
 			goto out;
 		if ((rc = push(&t->node_confs, &t->n_node_confs, nc)) == ERROR_SUCCESS)
@@ -1961,6 +2062,8 @@ uint32_t model_encode_status(const struct cs_model *m, clusprop_builder *b,
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_nodes; i++) {
 		const struct cs_node *n = &m->nodes[i];
 		struct cs_st_node sn = { .name = n->name, .id = n->id, .state = n->state };
+		if (model_node_evicted(m, n))
+			continue; /* not part of the cluster */
 		rc = rec_encode(b, cs_st_node.record, cs_st_node.fields, cs_st_node.n_fields, &sn, 0);
 	}
 	for (size_t i = 0; rc == ERROR_SUCCESS && i < m->n_groups; i++) {

@@ -114,6 +114,8 @@ struct cs_resource {
 struct cs_node_conf {
 	char *name;                 /* the node's name */
 	char *description;          /* NULL: "" */
+	uint32_t evicted;           /* 1: evicted (MOP_NODE_EVICT): not part of the cluster
+	                               although corosync's nodelist may still name it */
 	int dirty;
 };
 
@@ -140,6 +142,14 @@ enum cs_model_op {
 	/* SET_COMMON_PROPERTIES of the other objects: Name (none for the
 	 * cluster), In = the property list */
 	MOP_GROUP_SET_COMMON, MOP_NODE_SET_COMMON, MOP_TYPE_SET_COMMON, MOP_CLUSTER_SET_COMMON,
+	/* Name, State 1: evict a node that is down - it leaves every group's
+	 * preferred owners and every resource's possible owners, loses its
+	 * settings and is no longer listed (its settings record says Evicted);
+	 * refused while it is a member (ERROR_CANT_EVICT_ACTIVE_NODE), or if a
+	 * resource could run only there, or a group that fails back has it as
+	 * its only preferred owner (ERROR_INVALID_STATE).  State 0: an evicted
+	 * node that came back is a node again (sent by the coordinator). */
+	MOP_NODE_EVICT,
 	MOP_CONFIG_MAX = 63,
 	/* runtime */
 	MOP_RES_STATE = 64,         /* Name, State */
@@ -174,8 +184,13 @@ void model_free(struct cs_model *m);
 struct cs_group *model_group(const struct cs_model *m, const char *name);
 struct cs_resource *model_resource(const struct cs_model *m, const char *name);
 struct cs_resource *model_resource_by_uid(const struct cs_model *m, uint64_t uid);
+/* A node by name; an evicted node is not found (model_node_any finds it). */
 struct cs_node *model_node(const struct cs_model *m, const char *name);
+struct cs_node *model_node_any(const struct cs_model *m, const char *name);
+/* A node by id, evicted or not. */
 struct cs_node *model_node_by_id(const struct cs_model *m, uint32_t id);
+/* Whether a node was evicted (and has not come back). */
+int model_node_evicted(const struct cs_model *m, const struct cs_node *n);
 const char *model_node_name(const struct cs_model *m, uint32_t id);
 
 /* Add or update a node (from corosync's nodelist). */
@@ -256,7 +271,8 @@ uint32_t model_group_order(const struct cs_model *m, const struct cs_group *g,
 /* Does the group want to be online (any resource, or the empty group, persistent)? */
 int model_group_wanted(const struct cs_model *m, const struct cs_group *g);
 /* Deterministic placement: the first preferred owner, then the lowest node id,
- * that is in `members`, Up, may own g and is not `exclude`; 0 if none. */
+ * that is in `members`, Up (not paused), not evicted, may own g and is not
+ * `exclude`; 0 if none. */
 uint32_t model_choose_node(const struct cs_model *m, const struct cs_group *g,
 			   const uint32_t *members, size_t n_members, uint32_t exclude);
 

@@ -91,6 +91,9 @@ void cs_handle_unref(cluster_handle *h);
 /* Append "Name" = the object's current name (under its handle's name lock). */
 uint32_t cs_obj_add_name(clusprop_builder *b, const struct cs_obj *o, const char *prop);
 
+/* Decode a CS_OP_NODE_DRAIN report (clientproto.h) into *ret; *ret untouched on error. */
+uint32_t cs_drain_decode(const void *buf, size_t size, cluster_drain_report **ret);
+
 /* ---- status (status.c) ---- */
 
 /* Decode a CS_OP_STATUS reply payload (a property list) into a snapshot. */

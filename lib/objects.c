@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "clientproto.h"
 #include "cs_alloc.h"
 
 uint32_t cs_obj_add_name(clusprop_builder *b, const struct cs_obj *o, const char *prop)
@@ -314,6 +315,162 @@ uint32_t cluster_node_resume(cluster_node *n)
 	if (!n)
 		return ERROR_INVALID_PARAMETER;
 	return obj_request(&n->o, CS_OP_NODE_RESUME, NULL);
+}
+
+uint32_t cluster_node_evict(cluster_node *n)
+{
+	if (!n)
+		return ERROR_INVALID_PARAMETER;
+	return obj_request(&n->o, CS_OP_NODE_EVICT, NULL);
+}
+
+void cluster_drain_report_free(cluster_drain_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_groups; i++) {
+		cs_free(r->groups[i].name);
+		cs_free(r->groups[i].node);
+		cs_free(r->groups[i].reason);
+	}
+	cs_free(r->groups);
+	cs_free(r->node);
+	cs_free(r);
+}
+
+/* One "Group" record of a drain report, appended to r (groups has room). */
+static uint32_t drain_add_group(cluster_drain_report *r, const clusprop_value *v)
+{
+	struct cs_drain_rec rec = { 0 };
+	uint32_t rc;
+
+	rc = rec_decode(v->data, v->length, cs_drain_fields,
+			sizeof(cs_drain_fields) / sizeof(cs_drain_fields[0]), &rec, 0);
+	if (rc == ERROR_SUCCESS) {
+		cluster_drain_group *g = &r->groups[r->n_groups++];
+		g->name = rec.name;
+		g->node = rec.node;
+		g->reason = rec.error;
+		g->state = (CLUSTER_GROUP_STATE)(int32_t)rec.state;
+		g->status = rec.status;
+		memset(&rec, 0, sizeof(rec));
+	}
+	cs_free(rec.name);
+	cs_free(rec.node);
+	cs_free(rec.error);
+	return rc;
+}
+
+uint32_t cs_drain_decode(const void *buf, size_t size, cluster_drain_report **ret)
+{
+	cluster_drain_report *r = NULL;
+	clusprop_iter it;
+	clusprop_value v;
+	size_t n = 0;
+	int iter_live = 0;
+	uint32_t rc;
+
+	if (!ret || (!buf && size))
+		return ERROR_INVALID_PARAMETER;
+	/* count the groups first: one array, no growing */
+	rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, size, NULL);
+	if (rc != ERROR_SUCCESS)
+		goto out;
+	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS)
+		n += !strcmp(v.name, "Group");
+	clusprop_iter_done(&it);
+	if (rc != ERROR_NO_MORE_ITEMS)
+		goto out;
+	rc = ERROR_NOT_ENOUGH_MEMORY;
+	if (!(r = cs_calloc(1, sizeof(*r))) || (n && !(r->groups = cs_calloc(n, sizeof(*r->groups)))))
+		goto out;
+	if ((rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, size, NULL)))
+		goto out;
+	iter_live = 1;
+	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
+		if (!strcmp(v.name, "Node")) {
+			if (v.format != CLUSPROP_FORMAT_SZ || r->node) {
+				rc = ERROR_INVALID_DATA;
+				goto out;
+			}
+			if (!(r->node = cs_strdup(v.str))) {
+				rc = ERROR_NOT_ENOUGH_MEMORY;
+				goto out;
+			}
+		} else if (!strcmp(v.name, "Group")) {
+			if (v.format != CLUSPROP_FORMAT_BINARY) {
+				rc = ERROR_INVALID_DATA;
+				goto out;
+			}
+			if ((rc = drain_add_group(r, &v)) != ERROR_SUCCESS)
+				goto out;
+		} /* other names: from a newer clusterd */
+	}
+	if (rc != ERROR_NO_MORE_ITEMS)
+		goto out;
+	if (!r->node) {
+		rc = ERROR_INVALID_DATA;
+		goto out;
+	}
+	*ret = r;
+	r = NULL;
+	rc = ERROR_SUCCESS;
+out:
+	if (iter_live)
+		clusprop_iter_done(&it);
+	cluster_drain_report_free(r);
+	return rc;
+}
+
+/* Whether a reply is a drain report (it names the node) rather than an
+ * error's "Error" alone. */
+static int drain_has_report(const void *buf, size_t size)
+{
+	clusprop_iter it;
+	clusprop_value v;
+	int found = 0;
+
+	if (clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, buf, size, NULL) != ERROR_SUCCESS)
+		return 0;
+	while (!found && clusprop_iter_next(&it, &v) == ERROR_SUCCESS)
+		found = !strcmp(v.name, "Node");
+	clusprop_iter_done(&it);
+	return found;
+}
+
+uint32_t cluster_node_drain(cluster_node *n, uint32_t wait_ms, cluster_drain_report **ret)
+{
+	struct cs_reply reply = { 0 };
+	clusprop_builder b;
+	cluster_drain_report *r = NULL;
+	uint32_t rc, drc;
+
+	if (!n)
+		return ERROR_INVALID_PARAMETER;
+	clusprop_builder_init_owned(&b);
+	clusprop_builder_begin_plist(&b);
+	cs_obj_add_name(&b, &n->o, "Name");
+	clusprop_add_dword(&b, "WaitMs", wait_ms);
+	rc = cs_call_plist(n->o.h, CS_OP_NODE_DRAIN, &b, 0,
+			   wait_ms ? wait_ms : CS_DRAIN_WAIT_DEFAULT_MS, &reply);
+	clusprop_builder_free(&b);
+	if (rc != ERROR_SUCCESS)
+		return rc;
+	rc = reply.status;
+	/* a report comes with success and with the drain's own errors; other
+	 * errors carry "Error" alone */
+	if (reply.length && (rc == ERROR_SUCCESS || drain_has_report(reply.payload, reply.length))) {
+		drc = cs_drain_decode(reply.payload, reply.length, &r);
+		if (drc != ERROR_SUCCESS)
+			rc = drc;
+	}
+	if (r && ret) {
+		*ret = r;
+		r = NULL;
+	}
+	cluster_drain_report_free(r);
+	cs_reply_free(&reply);
+	return rc;
 }
 
 /* ---- groups ---- */

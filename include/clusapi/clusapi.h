@@ -288,6 +288,66 @@ const char *cluster_resource_name(const cluster_resource *r);
 uint32_t cluster_node_pause(cluster_node *n);
 uint32_t cluster_node_resume(cluster_node *n);
 
+/* One group of a drain report. */
+typedef struct cluster_drain_group {
+	char *name;
+	char *node;                     /* the node that owns it now, or NULL when none */
+	CLUSTER_GROUP_STATE state;      /* its state when the drain ended */
+	uint32_t status;                /* ERROR_SUCCESS: moved (and, if it should run,
+	                                   Online there); ERROR_HOST_NODE_NOT_AVAILABLE: no
+	                                   other node can own it; ERROR_RESOURCE_FAILED: it
+	                                   failed where it went; ERROR_TIMEOUT: still moving
+	                                   when wait_ms passed; ERROR_GROUP_NOT_FOUND:
+	                                   deleted meanwhile */
+	char *reason;                   /* clusterd's words when status is not success, or NULL */
+	void *reserved[4];
+} cluster_drain_group;
+
+/* What a drain did. */
+typedef struct cluster_drain_report {
+	char *node;                     /* the node drained */
+	size_t n_groups;
+	cluster_drain_group *groups;    /* every group it owned, or was given meanwhile */
+	void *reserved[4];
+} cluster_drain_report;
+
+/*
+ * cluster_node_drain - pause node n and move every group it owns to the best
+ * other node (its preferred owners in order, then any node that may own it;
+ * never a paused one), as cluster_group_move() does (WSFC's "pause and drain
+ * roles"; SuspendClusterNodeEx with the drain flag).  clusterd does the work
+ * and answers when every group is where it went and settled there, or when
+ * wait_ms passed (0: clusterd's default, 60 s); a drain goes on in clusterd
+ * if the caller goes away.  A node that owns nothing is only paused;
+ * cluster_node_resume() takes the pause back.
+ * Returns ERROR_SUCCESS if every group moved; else ERROR_TIMEOUT if one was
+ * still moving at wait_ms, else the first group's status.  Whenever clusterd
+ * sent its report (success or one of those) and ret is not NULL, *ret holds
+ * it, to release with cluster_drain_report_free(); otherwise *ret is left
+ * untouched.  Other errors: ERROR_CLUSTER_NODE_NOT_FOUND, ERROR_CLUSTER_NODE_DOWN
+ * (a node that is down is not drained: its groups fail over), ERROR_NOT_READY
+ * (no quorum), ERROR_ACCESS_DENIED, the connection's, ERROR_INVALID_DATA (a
+ * malformed report).
+ */
+uint32_t cluster_node_drain(cluster_node *n, uint32_t wait_ms, cluster_drain_report **ret);
+
+/* Release a drain report and everything in it.  NULL is allowed. */
+void cluster_drain_report_free(cluster_drain_report *r);
+
+/*
+ * cluster_node_evict - remove a node that is down from the cluster's
+ * configuration (EvictClusterNode): it leaves the preferred owners of every
+ * group and the possible owners of every resource, in one replicated change,
+ * and its settings go.  The node must also leave corosync.conf on every node
+ * (cluster(8)); if its cluster service starts again while corosync.conf still
+ * names it, it joins as a new node, in no owner list.  Errors:
+ * ERROR_CANT_EVICT_ACTIVE_NODE (the node is up), ERROR_INVALID_STATE (a
+ * resource could run only there, or a group that fails back has it as its
+ * only preferred owner: the detail names it), ERROR_CLUSTER_NODE_NOT_FOUND,
+ * ERROR_NOT_READY, ERROR_ACCESS_DENIED, the connection's.
+ */
+uint32_t cluster_node_evict(cluster_node *n);
+
 /* ======================================================================
  * Groups
  * ====================================================================== */

@@ -175,6 +175,10 @@ static uint32_t build_model(struct cs_model *m)
 	if ((rc = model_set_node(m, NODE1, "n1", ClusterNodeUp)) ||
 	    (rc = model_set_node(m, NODE2, "n2", ClusterNodeUp)) ||
 	    (rc = model_set_node(m, NODE3, "n3", ClusterNodeUp)) ||
+	    (rc = model_set_node(m, 4, "n4", ClusterNodeDown)) ||
+	    (rc = model_set_node(m, 5, "n5", ClusterNodeDown)) ||
+	    (rc = model_set_node(m, 6, "n6", ClusterNodeDown)) ||
+	    (rc = model_set_node(m, 7, "n7", ClusterNodeDown)) ||
 	    (rc = build_private(&pb)))
 		goto out;
 
@@ -192,6 +196,14 @@ static uint32_t build_model(struct cs_model *m)
 	struct cs_args owner = { .name = S("g1"), .node_id = NODE1, .has_node_id = 1 };
 	struct cs_args online = { .name = S("r1"), .state = ClusterResourceOnline, .has_state = 1 };
 	struct cs_args pause = { .name = S("n3"), .state = 1, .has_state = 1 };
+	/* down nodes: n4 in owner lists beside others (evictable), n5 the only
+	 * possible owner of r2 (not evictable), n6 evicted, n7 with a description */
+	char *pref2[] = { S("n1"), S("n4"), S("n2") };
+	struct cs_args pref_g2 = { .name = S("g1"), .nodes = pref2, .n_nodes = 3 };
+	struct cs_args own3 = { .name = S("r3"), .node = S("n4") };
+	struct cs_args own4 = { .name = S("r3"), .node = S("n1") };
+	struct cs_args own5 = { .name = S("r2"), .node = S("n5") };
+	struct cs_args evict6 = { .name = S("n6"), .state = 1, .has_state = 1 };
 	if ((rc = build_settings(m)))
 		goto out;
 	if ((rc = apply(m, MOP_GROUP_CREATE, &g1)) || (rc = apply(m, MOP_GROUP_CREATE, &g2)) ||
@@ -203,7 +215,11 @@ static uint32_t build_model(struct cs_model *m)
 	    (rc = apply(m, MOP_GROUP_DELETE, &gx)) || (rc = apply(m, MOP_GROUP_OWNER, &owner)) ||
 	    (rc = apply(m, MOP_RES_STATE, &online)) || (rc = apply(m, MOP_NODE_PAUSE, &pause)) ||
 	    (rc = set_props(m, MOP_GROUP_SET_COMMON, "g1", "AutoFailbackType", 1, "Description",
-			    "the disks")))
+			    "the disks")) ||
+	    (rc = apply(m, MOP_GROUP_SET_OWNERS, &pref_g2)) || (rc = apply(m, MOP_RES_ADD_OWNER, &own3)) ||
+	    (rc = apply(m, MOP_RES_ADD_OWNER, &own4)) || (rc = apply(m, MOP_RES_ADD_OWNER, &own5)) ||
+	    (rc = apply(m, MOP_NODE_EVICT, &evict6)) ||
+	    (rc = set_props(m, MOP_NODE_SET_COMMON, "n7", NULL, 0, "Description", "spare")))
 		goto out;
 	for (size_t i = 0; i < m->n_node_confs; i++)
 		m->node_confs[i]->dirty = 0;
@@ -825,6 +841,10 @@ static const struct req_case {
 	{ CS_OP_NODE_PAUSE, { .name = S("n2") } },
 	{ CS_OP_NODE_RESUME, { .name = S("n2") } },
 	{ CS_OP_LOOKUP, { .name = S("r1"), .state = CS_KIND_RESOURCE, .has_state = 1 } },
+	{ CS_OP_NODE_DRAIN, { .name = S("n1"), .wait_ms = 45000, .has_wait = 1 } },
+	{ CS_OP_NODE_EVICT, { .name = S("n3") } },
+	/* CPG: the eviction as a model op */
+	{ 0, { .name = S("n3"), .state = 1, .has_state = 1 } },
 	/* CPG: a model op (MOP_GROUP_OWNER) and a control reply */
 	{ 0, { .name = S("g1"), .node_id = 2, .has_node_id = 1, .seq = 9, .has_seq = 1,
 	       .state = ClusterResourceOnline, .has_state = 1 } },
@@ -1107,7 +1127,10 @@ static uint32_t scenario_status(void *ctx)
 				  pass ? "" : "n2", quorate, &cluster_ok);
 		if (rc == ERROR_INVALID_DATA)
 			note("status reply: not records by name");
-		if (rc == ERROR_SUCCESS && (counts[0] != 1 || counts[1] != m.n_nodes ||
+		size_t listed = 0; /* evicted nodes are not */
+		for (size_t i = 0; i < m.n_nodes; i++)
+			listed += !model_node_evicted(&m, &m.nodes[i]);
+		if (rc == ERROR_SUCCESS && (counts[0] != 1 || counts[1] != listed ||
 					    counts[2] != m.n_groups || counts[3] != m.n_resources ||
 					    !cluster_ok)) {
 			note("status reply (pass %d): %u/%u/%u/%u records, Cluster record %s", pass,
@@ -1232,6 +1255,12 @@ static struct op_case op_cases[] = {
 	  .in = IN_DESCRIPTION, .allocates = 1 },
 	{ .label = "MOP_RES_CREATE of a type with settings", .op = MOP_RES_CREATE,
 	  .a = { .name = S("r5"), .type = S("Physical Disk"), .group = S("g2") }, .allocates = 1 },
+	{ .label = "MOP_NODE_EVICT (a down node in owner lists, its first setting)",
+	  .op = MOP_NODE_EVICT, .a = { .name = S("n4"), .state = 1, .has_state = 1 }, .allocates = 1 },
+	{ .label = "MOP_NODE_EVICT (a down node with settings)", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n7"), .state = 1, .has_state = 1 } },
+	{ .label = "MOP_NODE_EVICT 0 (an evicted node back)", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n6"), .state = 0, .has_state = 1 } },
 	/* runtime ops */
 	{ .label = "MOP_RES_STATE", .op = MOP_RES_STATE,
 	  .a = { .name = S("r2"), .state = ClusterResourceOnline, .has_state = 1 } },
@@ -1296,6 +1325,19 @@ static struct op_case op_cases[] = {
 	  .a = { .has_in = 1 }, .in = IN_MALFORMED, .expect = ERROR_INVALID_DATA },
 	{ .label = "MOP_CLUSTER_SET_COMMON with a group's property", .op = MOP_CLUSTER_SET_COMMON,
 	  .a = { .has_in = 1 }, .in = IN_GROUP, .expect = ERROR_INVALID_PARAMETER },
+	{ .label = "MOP_NODE_EVICT of a node that is up", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n3"), .state = 1, .has_state = 1 }, .expect = ERROR_CANT_EVICT_ACTIVE_NODE },
+	{ .label = "MOP_NODE_EVICT of the only possible owner of a resource", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n5"), .state = 1, .has_state = 1 }, .expect = ERROR_INVALID_STATE },
+	{ .label = "MOP_NODE_EVICT of an evicted node", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n6"), .state = 1, .has_state = 1 }, .expect = ERROR_CLUSTER_NODE_NOT_FOUND },
+	{ .label = "MOP_NODE_EVICT of no such node", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n9"), .state = 1, .has_state = 1 }, .expect = ERROR_CLUSTER_NODE_NOT_FOUND },
+	{ .label = "MOP_NODE_EVICT 0 of a node not evicted", .op = MOP_NODE_EVICT,
+	  .a = { .name = S("n4"), .state = 0, .has_state = 1 }, .expect = ERROR_INVALID_STATE },
+	{ .label = "MOP_GROUP_SET_OWNERS naming an evicted node", .op = MOP_GROUP_SET_OWNERS,
+	  .a = { .name = S("g2"), .nodes = (char *[]){ S("n6") }, .n_nodes = 1 },
+	  .expect = ERROR_CLUSTER_NODE_NOT_FOUND },
 	{ .label = "unknown op", .op = MOP_CONFIG_MAX, .a = { .name = S("g1") }, .expect = ERROR_INVALID_FUNCTION },
 };
 

@@ -473,6 +473,101 @@ static void test_settings_records(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static uint32_t evict(struct cs_model *m, const char *node, uint32_t state, const char **why)
+{
+	struct cs_args a = { .name = (char *)node, .state = state, .has_state = 1 };
+
+	return model_apply(m, MOP_NODE_EVICT, &a, why);
+}
+
+/* MOP_NODE_EVICT: only a down node; it leaves every owner list at once,
+ * is no longer found, listed or placed on, keeps being evicted through the
+ * store, and can come back (state 0) as a node in no list. */
+static void test_evict(void **state)
+{
+	char dir[] = "/tmp/csd-evict-XXXXXX", path[64];
+	struct cs_model m, m2;
+	struct cs_store *s;
+	struct cs_group *g;
+	clusprop_builder b;
+	const char *why = NULL;
+	char *owners[] = { (char *)"n3", (char *)"n2" };
+	struct cs_args so = { .name = (char *)"g1", .nodes = owners, .n_nodes = 2 };
+	struct cs_args mv = { .name = (char *)"g1", .has_node_id = 1 };
+	const uint32_t members[] = { 1, 2, 3 };
+	uint64_t v;
+
+	(void)state;
+	build(&m);
+	g = model_group(&m, "g1");
+	assert_int_equal(model_apply(&m, MOP_GROUP_SET_OWNERS, &so, NULL), ERROR_SUCCESS);
+	assert_int_equal(apply(&m, MOP_RES_ADD_OWNER, "r1", "n3"), ERROR_SUCCESS);
+	assert_int_equal(apply(&m, MOP_RES_ADD_OWNER, "r1", "n1"), ERROR_SUCCESS);
+	/* refused: up; a resource that could run only there; then accepted */
+	assert_int_equal(evict(&m, "n2", 1, &why), ERROR_CANT_EVICT_ACTIVE_NODE);
+	assert_int_equal(apply(&m, MOP_RES_ADD_OWNER, "r4", "n3"), ERROR_SUCCESS);
+	assert_int_equal(evict(&m, "n3", 1, &why), ERROR_INVALID_STATE);
+	assert_non_null(strstr(why, "r4"));
+	assert_int_equal(apply(&m, MOP_RES_DEL_OWNER, "r4", "n3"), ERROR_SUCCESS);
+	v = m.version;
+	assert_int_equal(evict(&m, "n3", 1, &why), ERROR_SUCCESS);
+	assert_int_equal(m.version, v + 1);
+	assert_int_equal(g->preferred.n, 1);
+	assert_string_equal(g->preferred.v[0], "n2");
+	assert_int_equal(model_resource(&m, "r1")->owners.n, 1);
+	assert_true(g->dirty && model_resource(&m, "r1")->dirty);
+	assert_null(model_node(&m, "n3"));
+	assert_non_null(model_node_any(&m, "n3"));
+	assert_true(model_node_evicted(&m, model_node_by_id(&m, 3)));
+	assert_int_equal(evict(&m, "n3", 1, &why), ERROR_CLUSTER_NODE_NOT_FOUND);
+	assert_int_equal(apply(&m, MOP_RES_ADD_OWNER, "r2", "n3"), ERROR_CLUSTER_NODE_NOT_FOUND);
+	/* an evicted node that came back (a member, Up) is not placed on */
+	assert_int_equal(apply(&m, MOP_RES_DEL_OWNER, "r1", "n1"), ERROR_SUCCESS); /* any node */
+	model_set_node(&m, 3, "n3", ClusterNodeUp);
+	assert_int_equal(model_choose_node(&m, g, members, 3, 1), 2);
+	assert_int_equal(model_choose_node(&m, g, members, 3, 2), 1);
+	assert_int_equal(model_choose_node(&m, g, members + 2, 1, 0), 0);
+	model_set_node(&m, 3, "n3", ClusterNodeDown);
+	/* not listed in the status reply */
+	clusprop_builder_init_owned(&b);
+	assert_int_equal(model_encode_status(&m, &b, &(struct cs_status_view){ .local_id = 1 }),
+			 ERROR_SUCCESS);
+	assert_null(memmem(clusprop_builder_data(&b), clusprop_builder_size(&b), "n\0003\0", 4));
+	clusprop_builder_free(&b);
+
+	/* through the store: still evicted */
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	assert_int_equal(store_flush(s, &m), ERROR_SUCCESS);
+	store_close(s);
+	assert_int_equal(store_open(dir, &s, &why), ERROR_SUCCESS);
+	model_init(&m2);
+	assert_int_equal(model_set_node(&m2, 3, "n3", ClusterNodeDown), ERROR_SUCCESS);
+	assert_int_equal(store_load(s, &m2, NULL), ERROR_SUCCESS);
+	store_close(s);
+	assert_null(model_node(&m2, "n3"));
+	assert_int_equal(model_group(&m2, "g1")->preferred.n, 1);
+	model_free(&m2);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
+
+	/* back: a node again, in no list */
+	assert_int_equal(evict(&m, "n3", 0, &why), ERROR_SUCCESS);
+	assert_non_null(model_node(&m, "n3"));
+	assert_int_equal(evict(&m, "n3", 0, &why), ERROR_INVALID_STATE);
+	assert_int_equal(g->preferred.n, 1);
+
+	/* a move to the node that owns the group already is no move */
+	g->owner = 2;
+	mv.node_id = 2;
+	assert_int_equal(model_apply(&m, MOP_GROUP_MOVING, &mv, NULL), ERROR_SUCCESS);
+	assert_int_equal(g->moving_to, 0);
+	mv.node_id = 1;
+	assert_int_equal(model_apply(&m, MOP_GROUP_MOVING, &mv, NULL), ERROR_SUCCESS);
+	assert_int_equal(g->moving_to, 1);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_group_properties),
 		cmocka_unit_test(test_group_record_unchanged),
 		cmocka_unit_test(test_settings_records),
+		cmocka_unit_test(test_evict),
 	};
 	int rc = cmocka_run_group_tests_name("model", tests, NULL, NULL);
 	assert_int_equal(cs_alloc_live(), 0);
