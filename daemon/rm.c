@@ -611,6 +611,16 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 	if (!l || stopping)
 		return;
 	r = lres_model(l);
+	if (res->status == ERROR_RESOURCE_CALL_TIMED_OUT && res->request_type != HOSTPROTO_ONLINE &&
+	    hostclient_running(hc)) {
+		/* the host may still finish it, or never: what it holds of this
+		 * resource is unknown, so it goes (its resources are cleaned up in
+		 * the next one); an ONLINE that hangs is handled below */
+		log_err("resource %s: %s did not finish in time in the resource host: killing the "
+			"host", l->name, hostproto_type_name(res->request_type));
+		l->lost = 1;
+		hostclient_kill(hc);
+	}
 	switch (res->request_type) {
 	case HOSTPROTO_OPEN:
 		if (l->step == L_OPENING)

@@ -19,6 +19,9 @@
 #      restart threshold G fails over, and R - left "online" by each dead
 #      host - is opened and terminated on the old owner before G runs
 #      elsewhere;
+#   D2. an offline that passes its PendingTimeout: the host is killed (what
+#      it holds is unknown) and the resource is opened and terminated in the
+#      next one;
 #   E. the observer saw R online on at most one node in every sample.
 #
 # Run as root: CLUSTER_BUILD_DIR=$PWD/build bash tests/e2e/test_procfail.sh
@@ -181,6 +184,20 @@ note "D: G failed over to $newowner"
 file_off "$owner" || fail "D: R's effects were left online on $owner by the dead host"
 log_has "$owner" 1 "handing it to" || fail "D: $owner did not hand G over"
 note "D: passed"
+
+# ---- D2: an offline that never finishes in time ----
+note "D2: an offline that passes its PendingTimeout kills the host; the resource is cleaned up"
+cl n1 group create G2 >/dev/null
+cl n1 resource create R2 --type Dummy --group G2 \
+	--priv "StateFile=/run/cluster-server/R2.state" --priv OfflineDelayMs=5000 >/dev/null
+cl n1 resource set R2 PendingTimeout=1000 >/dev/null
+cl n1 group online G2 --to "$other" --wait 20 >/dev/null || fail "D2: G2 online on $other"
+hp=$(host_pid "$other")
+cl n1 group offline G2 >/dev/null
+wait_for 10 "the hung offline to be found" log_has "$other" 1 "resource R2: OFFLINE did not finish in time in the resource host: killing the host"
+wait_for 10 "a new resource host on $other" pid_changed "$other" "$hp"
+wait_for 10 "R2's effects cleaned up on $other" bash -c "[[ \$(cat '$CLUSTER_SANDBOX_DIR/$other/run/cluster-server/R2.state' 2>/dev/null) == offline ]]"
+note "D2: passed"
 
 # ---- E: the observer ----
 stop_observer
