@@ -38,6 +38,7 @@ e2e_cleanup() {
 	if declare -F e2e_before_cleanup >/dev/null; then
 		e2e_before_cleanup || true
 	fi
+	obs_stop || true
 	if [[ $rc -ne 0 && $rc -ne 77 ]]; then
 		echo "---- $E2E_NAME failed (exit $rc): node logs ----" >&2
 		for f in "$CLUSTER_SANDBOX_DIR"/n*/log/clusterd.log; do
@@ -268,4 +269,73 @@ pid_changed() {
 	local p
 	p=$(host_pid "$1") || return 1
 	[[ $p != "$2" ]]
+}
+
+# ---- the observer: where a resource runs, on every node, all along ----
+# observe.py samples every node's state file of the resource and its own
+# `cluster status` ten times a second (see there); e2e_cleanup stops it, and
+# keeps its log as /tmp/NAME.observe.log when the test failed.
+OBS_LOG=$E2E_TMP/observe.log
+OBS_PID=
+
+# obs_start RESOURCE STATEFILE: start watching RESOURCE (its state file at
+# STATEFILE inside the nodes).
+obs_start() {
+	CLUSTER_BUILD_DIR=$CLUSTER_BUILD_DIR /usr/bin/python3 "$E2E_REPO/tests/e2e/observe.py" \
+		"$CLUSTER_SANDBOX_DIR" "$1" "$2" "$OBS_LOG" &
+	OBS_PID=$!
+}
+
+# obs_stop: stop watching (its log is complete afterwards).
+obs_stop() {
+	[[ -n $OBS_PID ]] || return 0
+	kill -TERM "$OBS_PID" 2>/dev/null || true
+	wait "$OBS_PID" 2>/dev/null || true
+	OBS_PID=
+	[[ -f $OBS_LOG ]] && cp "$OBS_LOG" "/tmp/$E2E_NAME.observe.log"
+	return 0
+}
+
+# obs_verdict [MIN_SAMPLES]: stop watching; fail if the resource was ever seen
+# online on two nodes, or with fewer samples than MIN_SAMPLES (default 50).
+obs_verdict() {
+	local samples violations
+	obs_stop
+	samples=$(sed -n 's/^END samples=\([0-9]*\) .*/\1/p' "$OBS_LOG")
+	violations=$(sed -n 's/^END .*violations=\([0-9]*\)$/\1/p' "$OBS_LOG")
+	[[ -n $samples && -n $violations ]] || fail "the observer did not finish its log"
+	if ((violations > 0)); then
+		grep '^VIOLATION' "$OBS_LOG" | head -5 >&2
+		fail "the resource was seen online on two nodes in $violations of $samples samples"
+	fi
+	((samples >= ${1:-50})) || fail "the observer took only $samples samples"
+	note "observer: $samples samples of every node, never online on two"
+}
+
+# state_on NODE STATEFILE: the state file at STATEFILE in NODE says online.
+state_on() {
+	[[ $(cat "$CLUSTER_SANDBOX_DIR/$1/$2" 2>/dev/null) == online ]]
+}
+
+# group_online_on NODE GROUP: the node GROUP is Online on, as NODE sees it.
+group_online_on() {
+	jq_py "$1" "[g['owner'] for g in s['groups'] if g['name']=='$2' and g['state']=='Online'][0]"
+}
+
+# group_moved NODE GROUP OLD: NODE sees GROUP Online on a node that is not OLD.
+group_moved() {
+	local o
+	o=$(group_online_on "$1" "$2") || return 1
+	[[ -n $o && $o != "$3" ]]
+}
+
+# other_node NODE: the first of n1 n2 n3 that is not NODE.
+other_node() {
+	local n
+	for n in n1 n2 n3; do
+		if [[ $n != "$1" ]]; then
+			echo "$n"
+			return
+		fi
+	done
 }
