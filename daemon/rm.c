@@ -720,6 +720,18 @@ static void on_failed(hostclient *h, uint64_t id, uint32_t source, uint32_t stat
 	(void)ud;
 	if (!l || !(r = lres_model(l)))
 		return;
+	if (source == HOSTPROTO_FAIL_LEASE) {
+		/* the host stopped it by itself (no lease, or the node lost
+		 * quorum): not a failure of the resource - it is Offline, and
+		 * starts again once this node may run it */
+		log_warn("resource %s: terminated by the resource host (no lease or no quorum)",
+			 l->name);
+		l->online = 0;
+		if (r->state != ClusterResourceOffline && r->state != ClusterResourceFailed)
+			send_state(l, r, ClusterResourceOffline);
+		rm_reconcile();
+		return;
+	}
 	log_warn("resource %s: health check %u failed: %s", l->name, source, cluster_strerror(status));
 	if (r->state == ClusterResourceOnline) {
 		stop_step(l, r, L_TERMINATING);

@@ -16,6 +16,8 @@
 #      its resource host, no longer given a lease, terminates R by itself
 #      within the bound; a survivor takes G over; SIGCONT and heal: the old
 #      owner rejoins, runs nothing, and claims nothing;
+#   E. every node cut off at once (no side has quorum): R stops; healed, it
+#      comes back online (its host's own stop is not a failure);
 #   D. the observer saw R online on at most one node in every sample.
 #
 # Run as root: CLUSTER_BUILD_DIR=$PWD/build bash tests/e2e/test_partition.sh
@@ -130,6 +132,24 @@ sleep 2
 file_on "$victim" && fail "C: $victim runs R again after the heal while $newowner runs it"
 file_on "$newowner" || fail "C: R not online on $newowner"
 note "C: passed"
+
+# ---- E: every node cut off: nobody has quorum; then all healed ----
+owner=$(online_owner "$other")
+note "E: cut every node (no side has quorum), then heal them"
+for n in n1 n2 n3; do
+	"$SB" cut "$n" >/dev/null
+done
+wait_for 15 "R stopped on $owner (no quorum anywhere)" file_off "$owner"
+for n in n1 n2 n3; do
+	wait_for 15 "$n without quorum" is_eq jq_py "$n" "s['quorate']" -- false
+done
+for n in n1 n2 n3; do
+	"$SB" heal "$n" --no-wait >/dev/null
+done
+"$SB" wait >/dev/null
+wait_for 20 "G online again once quorum is back" bash -c "
+	for n in n1 n2 n3; do [[ \$(cat '$CLUSTER_SANDBOX_DIR/'\$n'/$STATE' 2>/dev/null) == online ]] && exit 0; done; exit 1"
+note "E: passed (stopped without quorum, online again with it)"
 
 # ---- D: the observer ----
 obs_verdict 100

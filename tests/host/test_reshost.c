@@ -266,7 +266,7 @@ static void *make_props(const struct prop *p, size_t n, size_t *ret_size)
  * running has their stacks "possibly lost" by definition. */
 static char crash_wrapper[1024];
 
-static struct ctx *ctx_new_ex(bool crashes)
+static struct ctx *ctx_new_full(bool crashes, bool lease)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 	assert_non_null(c);
@@ -278,11 +278,17 @@ static struct ctx *ctx_new_ex(bool crashes)
 		.exit_grace_ms = 3000u * (uint32_t)slow,
 		.verbose = getenv("CS_TEST_VERBOSE") != NULL,
 		.wrapper = crashes && crash_wrapper[0] ? crash_wrapper : NULL,
+		.lease = lease,
 	};
 	assert_int_equal(hostclient_new(&cfg, &callbacks, c, &c->hc), ERROR_SUCCESS);
 	assert_int_equal(hostclient_start(c->hc), ERROR_SUCCESS);
 	assert_true(hostclient_pid(c->hc) > 0);
 	return c;
+}
+
+static struct ctx *ctx_new_ex(bool crashes)
+{
+	return ctx_new_full(crashes, false);
 }
 
 static struct ctx *ctx_new(void)
@@ -537,6 +543,48 @@ static void test_fail_after_seconds(void **state)
 	assert_true(run_until(c, pred_failed, NULL, 5000));
 	assert_int_equal(c->failed[0].resource_id, 13);
 
+	ctx_stop_clean(c);
+	ctx_free(c);
+}
+
+/* --lease: nothing comes online without a lease; when it runs out the host
+ * terminates every resource by itself and says so (source LEASE); a new lease
+ * lets resources run again. */
+static void test_lease(void **state)
+{
+	(void)state;
+	struct ctx *c = ctx_new_full(false, true);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/state", c->tmpdir);
+	struct prop p[] = { { "StateFile", 0, path } };
+	assert_int_equal(do_open(c, 21, p, 1, 0, 0), ERROR_SUCCESS);
+	/* no lease yet: refused */
+	assert_int_equal(do_simple(c, hostclient_online, 21, 5000), ERROR_NOT_READY);
+	/* a lease of 600 ms: online; it runs out: terminated, reported */
+	struct result *r = &c->r[7];
+	result_reset(r);
+	assert_int_equal(hostclient_lease(c->hc, (uint64_t)hostclient_now_ms() + 600u, r),
+			 ERROR_SUCCESS);
+	wait_done(c, r, 5000);
+	assert_int_equal(r->status, ERROR_SUCCESS);
+	int64_t t0 = hostclient_now_ms();
+	assert_int_equal(do_simple(c, hostclient_online, 21, 5000), ERROR_SUCCESS);
+	assert_string_equal(read_file(path), "online\n");
+	c->nfailed = 0;
+	assert_true(run_until(c, pred_failed, NULL, 5000));
+	int64_t took = hostclient_now_ms() - t0;
+	assert_int_equal(c->failed[0].resource_id, 21);
+	assert_int_equal(c->failed[0].source, HOSTPROTO_FAIL_LEASE);
+	assert_string_equal(read_file(path), "offline\n");
+	assert_true(took < 600 * slow + 1000);
+	assert_int_equal(do_simple(c, hostclient_online, 21, 5000), ERROR_NOT_READY);
+	/* renewed: it may run again */
+	result_reset(r);
+	assert_int_equal(hostclient_lease(c->hc, (uint64_t)hostclient_now_ms() + 60000u, r),
+			 ERROR_SUCCESS);
+	wait_done(c, r, 5000);
+	assert_int_equal(do_simple(c, hostclient_online, 21, 5000), ERROR_SUCCESS);
+	assert_string_equal(read_file(path), "online\n");
 	ctx_stop_clean(c);
 	ctx_free(c);
 }
@@ -1314,6 +1362,7 @@ int main(void)
 		cmocka_unit_test(test_slow_online_pending),
 		cmocka_unit_test(test_fail_online),
 		cmocka_unit_test(test_fail_after_seconds),
+		cmocka_unit_test(test_lease),
 		cmocka_unit_test(test_crash_online),
 		cmocka_unit_test(test_hang_online_timeout),
 		cmocka_unit_test(test_hang_is_alive_deadlock),
