@@ -339,3 +339,20 @@ other_node() {
 		fi
 	done
 }
+
+# watched_group NODE STATEFILE: group G (preferred owners n1 n2 n3;
+# FailoverThreshold 100, since a test's failovers are not faults) with a Dummy
+# resource R whose state file is STATEFILE, online on NODE and seen there by
+# n1, n2 and n3.
+watched_group() {
+	local n
+	cl n1 group create G >/dev/null
+	cl n1 group set-owners G n1 n2 n3 >/dev/null
+	cl n1 group set G FailoverThreshold=100 >/dev/null
+	cl n1 resource create R --type Dummy --group G --priv "StateFile=$2" >/dev/null
+	cl n1 group online G --to "$1" --wait 20 >/dev/null
+	wait_for 20 "R online on $1" state_on "$1" "$2"
+	for n in n1 n2 n3; do
+		wait_for 20 "$n to see G online on $1" is_eq group_online_on "$n" G -- "$1"
+	done
+}

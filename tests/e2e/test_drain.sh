@@ -134,14 +134,12 @@ file_on() { # NODE RES
 
 # online_on NODE GROUP: GROUP's owner in NODE's view, if it is Online there.
 online_on() {
-	jq_py "$1" "[g['owner'] for g in s['groups'] if g['name']=='$2' and g['state']=='Online'][0]"
+	group_online_on "$@"
 }
 
 # owned_elsewhere VIEWER GROUP OLD: VIEWER sees GROUP Online on a node that is not OLD.
 owned_elsewhere() {
-	local o
-	o=$(online_on "$1" "$2") || return 1
-	[[ -n $o && $o != "$3" ]]
+	group_moved "$@"
 }
 
 node_state() { # VIEWER NODE

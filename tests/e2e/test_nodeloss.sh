@@ -48,14 +48,7 @@ groups_on() {
 
 sandbox_up 3
 note "3 nodes up"
-cl n1 group create G >/dev/null
-cl n1 group set-owners G n1 n2 n3 >/dev/null
-cl n1 resource create R --type Dummy --group G --priv "StateFile=$STATE" >/dev/null
-cl n1 group online G --to n1 --wait 20 >/dev/null
-wait_for 20 "R online on n1" file_on n1
-for n in n1 n2 n3; do
-	wait_for 20 "$n to see G online on n1" is_eq online_owner "$n" -- n1
-done
+watched_group n1 "$STATE"
 
 obs_start R "$STATE"
 
