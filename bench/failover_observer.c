@@ -65,6 +65,7 @@ static int dir_fd = -1;
 static struct timespec woke;        /* when ppoll returned */
 static volatile sig_atomic_t stop_signal;
 static bool joined;
+static bool write_failed;           /* stdout is lost: the driver would miss events */
 
 static void stamp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -77,7 +78,8 @@ static void stamp(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		write_failed = true;
 }
 
 static const char *reason_name(uint32_t r)
@@ -281,7 +283,10 @@ int main(int argc, char **argv)
 	sigdelset(&orig, SIGTERM);
 	sigdelset(&orig, SIGINT);
 
-	clock_gettime(CLOCK_REALTIME, &woke);
+	if (clock_gettime(CLOCK_REALTIME, &woke) != 0) {
+		perror("failover_observer: clock_gettime");
+		return 1;
+	}
 	dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir_fd < 0) {
 		fprintf(stderr, "failover_observer: %s: %s\n", dir, strerror(errno));
@@ -320,14 +325,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	while (!stop_signal) {
+	while (!stop_signal && !write_failed) {
 		struct pollfd p[2] = {
 			{ .fd = ifd, .events = POLLIN },
 			{ .fd = cfd, .events = POLLIN },
 		};
 		int n = ppoll(p, 2, NULL, &orig);
 
-		clock_gettime(CLOCK_REALTIME, &woke);
+		if (clock_gettime(CLOCK_REALTIME, &woke) != 0) {
+			perror("failover_observer: clock_gettime");
+			goto out;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -343,6 +351,10 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
+	}
+	if (write_failed) {
+		fprintf(stderr, "failover_observer: cannot write the events: %s\n", strerror(errno));
+		goto out;
 	}
 	rc = 0;
 out:
