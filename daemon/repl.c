@@ -140,6 +140,9 @@ static struct loop_timer *housekeeping; /* periodic: retries if no timer could b
 static void retry_sends(void *data);
 static void place_groups(void);
 static void quorum_update(void);
+struct pending_ack;
+static struct pending_ack *acks;        /* changes of ours a majority has not confirmed */
+static void acks_settle(const char *fail);
 
 static void retry_arm(void)
 {
@@ -156,6 +159,8 @@ static void on_housekeeping(void *data)
 		place_due = 0;
 		place_groups();
 	}
+	if (acks)
+		acks_settle(NULL); /* the ones past ACK_MS */
 	if (cpg_joined && !csd->synced && loop_now_ms() - sync_began > SYNC_RETRY_MS) {
 		/* a lost or unreadable snapshot, a leader that could not make one:
 		 * never stay unsynced silently */
@@ -806,6 +811,101 @@ static void maybe_diverge(void)
 		 "memory only", csd->model.groups[0]->name);
 }
 
+/*
+ * A configuration change is acknowledged to its client only once a majority
+ * of the configured nodes have applied and written it (their MSG_APPLIED),
+ * not when this node has: corosync delivers a sender's own message to it
+ * before the others have it, and a sender cut off in that instant would have
+ * told its client "done" about a change the majority never saw (and the
+ * majority's copy wins when they meet again).  A change not confirmed within
+ * ACK_MS, or by the time this node knows it lost quorum, is answered with
+ * ERROR_RETRY: it may or may not have been applied.
+ */
+#define ACK_MS 10000u
+
+struct pending_ack {
+	struct pending_ack *next;
+	uint32_t req_id;
+	uint64_t version;
+	uint64_t since;
+	uint32_t by[CSD_MAX_NODES];
+	size_t n_by;
+};
+
+static size_t acks_needed(void)
+{
+	size_t n = csd->model.n_nodes;
+
+	return n <= 2 ? 1 : n / 2 + 1; /* two nodes: two_node, one is a quorum */
+}
+
+/* Answer every pending change that now has enough confirmations, or (fail
+ * set) every one left: ERROR_RETRY with why. */
+static void acks_settle(const char *fail)
+{
+	struct pending_ack **pp = &acks;
+	uint64_t now = loop_now_ms();
+
+	while (*pp) {
+		struct pending_ack *k = *pp;
+		int done = k->n_by >= acks_needed();
+		int give_up = fail || now - k->since > ACK_MS;
+		if (!done && !give_up) {
+			pp = &k->next;
+			continue;
+		}
+		*pp = k->next;
+		if (done)
+			hooks.op_applied(k->req_id, ERROR_SUCCESS, NULL);
+		else
+			hooks.op_applied(k->req_id, ERROR_RETRY,
+					 fail ? fail : "a majority of the nodes did not confirm the "
+					 "change in time: it may or may not have been applied; check "
+					 "before you retry");
+		cs_free(k);
+	}
+}
+
+static void on_applied(uint32_t from, const uint8_t *p, size_t len)
+{
+	uint64_t v;
+
+	if (len != WIRE_APPLIED_SIZE) {
+		log_warn("dropped a malformed APPLIED from node %u", from);
+		return;
+	}
+	v = cs_le64(p);
+	for (struct pending_ack *k = acks; k; k = k->next) {
+		size_t i;
+		if (k->version > v)
+			continue;
+		for (i = 0; i < k->n_by && k->by[i] != from; i++)
+			;
+		if (i == k->n_by && k->n_by < CSD_MAX_NODES)
+			k->by[k->n_by++] = from;
+	}
+	acks_settle(NULL);
+}
+
+/* Our change req_id was applied here as version v: its client waits for the
+ * majority (answered at once if no memory is left to wait). */
+static void ack_wait(uint32_t req_id, uint64_t v)
+{
+	struct pending_ack *k = cs_calloc(1, sizeof(*k));
+
+	if (!k) {
+		log_warn("out of memory: change %u acknowledged before a majority confirmed it",
+			 req_id);
+		hooks.op_applied(req_id, ERROR_SUCCESS, NULL);
+		return;
+	}
+	k->req_id = req_id;
+	k->version = v;
+	k->since = loop_now_ms();
+	k->next = acks;
+	acks = k;
+}
+
 static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p, size_t len)
 {
 	struct cs_args a;
@@ -837,8 +937,23 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 		}
 	}
 	log_debug("op %u from node %u: %s", op, from, cluster_strerror(rc));
-	if (from == csd->local_id && req_id)
+	if (rc == ERROR_SUCCESS && op < MOP_CONFIG_MAX) {
+		uint8_t v[WIRE_APPLIED_SIZE];
+		const char *mute = getenv("CS_FAULT_NO_APPLIED");
+		cs_put_le64(v, csd->model.version);
+		if (mute && !strcmp(mute, "1") && from != csd->local_id)
+			/* fault injection for tests: this node applies others'
+			 * changes without confirming them, as if its confirmations
+			 * were lost */
+			log_warn("fault injection (CS_FAULT_NO_APPLIED): version %" PRIu64
+				 " not confirmed", csd->model.version);
+		else if (repl_send(MSG_APPLIED, 0, 0, 0, 0, v, sizeof(v)) != ERROR_SUCCESS)
+			log_warn("cannot confirm version %" PRIu64 " to the others", csd->model.version);
+		if (from == csd->local_id && req_id)
+			ack_wait(req_id, csd->model.version);
+	} else if (from == csd->local_id && req_id) {
 		hooks.op_applied(req_id, rc, why);
+	}
 	cs_args_free(&a);
 	after_change();
 }
@@ -1023,6 +1138,9 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 	case MSG_RESYNC:
 		on_resync(nodeid);
 		break;
+	case MSG_APPLIED:
+		on_applied(nodeid, p, len);
+		break;
 	default:
 		log_warn("dropped a message of unknown type %u from node %u", type, nodeid);
 	}
@@ -1135,6 +1253,8 @@ static void quorum_update(void)
 	}
 	if (known && !quorate && !lost_reported) {
 		lost_reported = 1;
+		acks_settle("this node lost quorum before a majority confirmed the change: it may "
+			    "or may not have been applied; check before you retry");
 		log_notice("quorum lost (ring %u/%" PRIu64 ")", ring_cpg.nodeid, ring_cpg.seq);
 		hooks.quorum_lost();
 	}
@@ -1374,6 +1494,11 @@ void repl_stop(void)
 {
 	struct cpg_name name;
 
+	while (acks) {
+		struct pending_ack *k = acks;
+		acks = k->next;
+		cs_free(k);
+	}
 	queue_bytes = 0;
 	while (queue_head) {
 		struct queued *q = queue_head;

@@ -32,7 +32,7 @@
 #define WIRE_MAX_PAYLOAD (32u * 1024u * 1024u)
 /* The cluster protocol this clusterd speaks.  2: snapshots of records by
  * name (model.h, schema 2).  3: an OP's status field carries its sender's
- * quorum stamp (WIRE_STAMP_*). */
+ * quorum stamp (WIRE_STAMP_*); MSG_APPLIED. */
 #define WIRE_VERSION 3u
 #define WIRE_STATE_SIZE 20u
 
@@ -47,7 +47,11 @@ enum csd_msg {
 	MSG_DIGEST_CHECK,   /* (the coordinator) every member: send your digest; no payload */
 	MSG_DIGEST,         /* hdr.req_id: the check's; payload: u64 version, digest[32] */
 	MSG_RESYNC,         /* a member found its copy diverged: transfer the state again */
+	MSG_APPLIED,        /* payload u64: the database version this member has applied and
+	                       written (sent after each configuration change it applied) */
 };
+
+#define WIRE_APPLIED_SIZE 8u
 
 /* An OP's hdr.status: the quorum its sender had confirmed for the ring it
  * sent the op in.  Bit 31: quorate; bits 0-30: the ring's sequence number

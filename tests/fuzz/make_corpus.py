@@ -417,6 +417,7 @@ HOSTPROTO_SEEDS = {
 WIRE_MAGIC = 0x43534D31
 WIRE_VERSION = 3
 MSG_STATE, MSG_SNAPSHOT, MSG_OP, MSG_MOVE, MSG_CONTROL_REQ, MSG_CONTROL_REPLY = range(1, 7)
+MSG_APPLIED = 10
 PROTO_MAGIC = 0x43535031
 PROTO_VERSION = 2
 
@@ -629,6 +630,8 @@ CONTROLS = {
 CPG_SEEDS = {
     # ---- STATE ----
     "state": cpg(MSG_STATE, state(9, 0)),
+    "applied": cpg(MSG_APPLIED, struct.pack("<Q", 42)),
+    "applied-bad-short": cpg(MSG_APPLIED, struct.pack("<I", 42)),
     "state-established": cpg(MSG_STATE, state(1 << 40, 1), frm=3),
     "state-protocol-1": cpg(MSG_STATE, state(9, 1), version=0),
     "state-protocol-2": cpg(MSG_STATE, state(9, 1), version=2),
