@@ -140,8 +140,9 @@ static void status_text(FILE *f, const cluster_status *s)
 		fputs("Not synced: this node has not caught up with the cluster yet; what it "
 		      "shows of groups and resources may be stale.\n", f);
 	if (!s->quorate)
-		fputs("No quorum: this node runs nothing (what it owned was terminated and shows "
-		      "as Unknown); the rest is its last view of the cluster.\n", f);
+		fputs("No quorum: this node runs nothing (what it owned was terminated: Offline, or "
+		      "Unknown until that is recorded); the rest is its last view of the cluster.\n",
+		      f);
 	if (s->notice) {
 		fputs("Notice: ", f);
 		cli_text_puts(f, s->notice);
