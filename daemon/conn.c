@@ -14,9 +14,10 @@
  * away meanwhile is simply not found, and its answer is dropped.
  *
  * Bounds, whatever a client does (the numbers are in csd.h, CONN_*):
- *   - at most CONN_MAX clients; the next ones are told
- *     ERROR_CONNECTION_COUNT_LIMIT in answer to their first request, and
- *     closed;
+ *   - at most CONN_MAX clients, and at most CONN_MAX_PER_USER of one uid
+ *     other than root (so that one user cannot take every slot); the next
+ *     ones are told ERROR_CONNECTION_COUNT_LIMIT in answer to their first
+ *     request, and closed;
  *   - a client's requests are read only while it has fewer than
  *     CONN_MAX_INFLIGHT unanswered and less than CONN_OUT_HIGH of replies
  *     waiting to be read: one that never reads stops being read;
@@ -63,7 +64,8 @@ struct conn {
 	uid_t uid;                   /* the peer (SO_PEERCRED, at connect) */
 	gid_t gid;
 	int has_cred;
-	int over_cap;                /* accepted past CONN_MAX: refuse its first request */
+	int over_cap;                /* accepted past CONN_MAX (1) or its user's share (2):
+	                                refuse its first request */
 	uint8_t hdr[CS_PROTO_HEADER_SIZE];
 	size_t hdr_got;
 	struct cs_frame_header h;
@@ -274,7 +276,10 @@ static int take_header(struct conn *c)
 	}
 	if (c->over_cap) {
 		conn_reply_error(c->id, c->h.op, c->h.id, ERROR_CONNECTION_COUNT_LIMIT,
-				 "clusterd serves no more clients now: try again later");
+				 c->over_cap == 2
+					 ? "this user has as many connections to clusterd as one user may "
+					   "have: close one first"
+					 : "clusterd serves no more clients now: try again later");
 		return -1;
 	}
 	c->payload_got = 0;
@@ -406,6 +411,16 @@ static void out_of_fds(void)
 		loop_mod_fd(csd->loop, listen_fd, EPOLLIN); /* never stop for good */
 }
 
+/* The connections uid holds (those being refused left out). */
+static size_t user_conns(uid_t uid)
+{
+	size_t n = 0;
+
+	for (const struct conn *c = conns; c; c = c->next)
+		n += c->has_cred && c->uid == uid && !c->over_cap;
+	return n;
+}
+
 static void on_accept(void *data, uint32_t events)
 {
 	(void)data;
@@ -437,6 +452,9 @@ static void on_accept(void *data, uint32_t events)
 			c->gid = cred.gid;
 			c->has_cred = 1;
 		}
+		if (!c->over_cap && c->has_cred && c->uid != 0 &&
+		    user_conns(c->uid) >= CONN_MAX_PER_USER)
+			c->over_cap = 2;
 		if (loop_add_fd(csd->loop, fd, EPOLLIN, on_conn, c) < 0) {
 			close(fd);
 			cs_free(c);
@@ -445,7 +463,11 @@ static void on_accept(void *data, uint32_t events)
 		c->events = EPOLLIN;
 		if (c->over_cap) {
 			n_over_cap++;
-			log_warn("%zu clients connected: refusing another one", n_conns);
+			if (c->over_cap == 2)
+				log_warn("uid %u has %u connections: refusing another one",
+					 (unsigned)c->uid, CONN_MAX_PER_USER);
+			else
+				log_warn("%zu clients connected: refusing another one", n_conns);
 		} else {
 			n_conns++;
 		}

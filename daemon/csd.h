@@ -52,6 +52,7 @@ struct csd_config {
 
 /* Bounds on what clients can make clusterd hold (conn.c). */
 #define CONN_MAX            128u               /* clients at once */
+#define CONN_MAX_PER_USER   32u                /* ... of one uid other than root */
 #define CONN_MAX_OVER_CAP   16u                /* more, being told ERROR_CONNECTION_COUNT_LIMIT */
 #define CONN_MAX_INFLIGHT   32u                /* unanswered requests of one client */
 #define CONN_OUT_HIGH       (1u << 20)         /* replies waiting: its requests wait too */

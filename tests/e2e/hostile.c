@@ -21,6 +21,10 @@
  *   hostile probe
  *       one CS_OP_STATUS on a new connection; 0 if answered within the
  *       deadline
+ *   hostile conns N
+ *       N connections kept open, one CS_OP_STATUS on each; prints
+ *       "answered A refused R (codes) closed C late L"; 0 if every one got
+ *       an answer, a refusal or a close within the deadline
  *
  * While an attack runs (--seconds), the attack lives in a child process and
  * this one watches clusterd (--pid): its VmRSS and VmData (/proc/PID/status)
@@ -494,6 +498,41 @@ static void hold(int n)
 	}
 }
 
+/* N connections held open at once, one STATUS on each (in order): what did
+ * they get?  Refusals are counted by code. */
+static int conns(int n)
+{
+	int fds[MAX_CONNS], counts[4] = { 0 }, made = 0;
+	uint32_t codes[MAX_CONNS];
+	size_t n_codes = 0;
+
+	if (n < 1 || n > MAX_CONNS)
+		die("conns: N from 1 to %d", MAX_CONNS);
+	for (int i = 0; i < n; i++) {
+		int64_t until = now_ms() + 2000;
+		while ((fds[made] = connect_api(1)) < 0 && errno == EAGAIN && now_ms() < until)
+			sleep_ms(5);
+		if (fds[made] < 0)
+			die("conns: connect %d: %s", i, strerror(errno));
+		made++;
+	}
+	for (int i = 0; i < made; i++) {
+		uint32_t status = 0;
+		enum probe_result r = status_on(fds[i], (uint32_t)i + 1,
+						now_ms() + opt.deadline_ms, &status);
+		counts[r]++;
+		if (r == REFUSED && n_codes < MAX_CONNS)
+			codes[n_codes++] = status;
+	}
+	printf("answered %d refused %d (", counts[ANSWERED], counts[REFUSED]);
+	for (size_t k = 0; k < n_codes; k++)
+		printf("%s%u", k ? " " : "", codes[k]);
+	printf(") closed %d late %d\n", counts[CLOSED], counts[LATE]);
+	for (int i = 0; i < made; i++)
+		close(fds[i]);
+	return counts[LATE] ? 1 : 0;
+}
+
 /* ---- the watcher ---- */
 
 struct stats {
@@ -827,6 +866,11 @@ int main(int argc, char **argv)
 		if (r != ANSWERED)
 			fprintf(stderr, "hostile: probe: %s\n", result_name[r]);
 		return r == ANSWERED ? 0 : 1;
+	}
+	if (!strcmp(argv[i], "conns")) {
+		if (argc - i != 2)
+			die("usage: hostile conns N");
+		return conns((int)num(argv[i + 1], "N"));
 	}
 	if (!strcmp(argv[i], "set-private")) {
 		if (argc - i != 4)

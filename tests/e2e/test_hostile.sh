@@ -20,7 +20,10 @@
 #      held: its CPU time may grow by at most 300 ms over 3 s (no spinning on
 #      accept), a new client gets an answer or a closed connection within 1 s
 #      (never a hang), and once the hostile connections close, new clients
-#      are served again.
+#      are served again;
+#   4. connection slots: 150 connections as root get 128 answers, 16
+#      refusals (ERROR_CONNECTION_COUNT_LIMIT) and 6 closes; 40 of one user
+#      other than root get 32 answers and 8 refusals (its share).
 #
 # Run as root: CLUSTER_BUILD_DIR=$PWD/build bash tests/e2e/test_hostile.sh
 # HOSTILE=PATH runs another hostile binary (e.g. this build's against an
@@ -103,6 +106,23 @@ prlimit --pid "$pid" --nofile="$nofile:$hard" || fail "prlimit on clusterd faile
 phase "descriptors exhausted (RLIMIT_NOFILE $nofile, 64 connections)" --seconds 3 \
 	--rss-max "$rss_max" --nofile "$nofile" --cpu-max-ms 300 hold 64
 prlimit --pid "$pid" --nofile="$soft:$hard" || fail "cannot restore clusterd's descriptor limit"
+
+# 4. connection slots: at most CONN_MAX (128) clients, the next ones told
+# ERROR_CONNECTION_COUNT_LIMIT (1238; past 16 of those, just closed); and one
+# user other than root gets at most CONN_MAX_PER_USER (32), so that it cannot
+# take the slots the others need
+out=$("$SB" exec n1 -- "$HOSTILE" conns 150) || fail "conns 150: $out"
+note "150 connections as root: $out"
+[[ $out =~ ^answered\ 128\ refused\ 16\ \((1238\ ?){16}\)\ closed\ 6\ late\ 0$ ]] ||
+	fail "150 connections: expected 128 answered, 16 refused with 1238, 6 closed; got: $out"
+# (the socket is root's and group haclient's, mode 0660: open it to everyone,
+# as test_access does, for a user that is in neither)
+"$SB" exec n1 -- chmod 0666 /run/cluster-server/clusterd.sock
+out=$("$SB" exec n1 -- setpriv --reuid=65534 --regid=65534 --clear-groups "$HOSTILE" conns 40) ||
+	fail "conns 40 as nobody: $out"
+note "40 connections as nobody: $out"
+[[ $out =~ ^answered\ 32\ refused\ 8\ \((1238\ ?){8}\)\ closed\ 0\ late\ 0$ ]] ||
+	fail "40 connections of one user: expected 32 answered and 8 refused with 1238; got: $out"
 
 # afterwards, clusterd still works as a whole
 out_is Online res_field n1 R state || fail "R is no longer Online"
