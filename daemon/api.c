@@ -285,9 +285,7 @@ void api_request(conn_id c, uint16_t op, uint32_t id, const void *payload, size_
 	if ((h->flags & CHANGE) && !conn_may_change(c))
 		reply_error(&q, ERROR_ACCESS_DENIED, "changes need root or group " CS_ADMIN_GROUP);
 	else if ((h->flags & CHANGE) && !csd->quorate) /* while a view syncs, it is held */
-		reply_error(&q, ERROR_NOT_READY, csd->quorum_pending
-			    ? "the cluster membership is changing (quorum not confirmed yet): try again"
-			    : "the cluster has no quorum");
+		reply_error(&q, ERROR_NOT_READY, repl_no_quorum_why());
 	else if (!(h->flags & NAMELESS) && !a.name)
 		reply_error(&q, ERROR_INVALID_PARAMETER, "Name is required");
 	else if (h->fn)

@@ -564,10 +564,7 @@ void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 			return;
 		}
 		if (!csd->quorate) {
-			conn_reply_error(c, op, id, ERROR_NOT_READY, csd->quorum_pending
-					 ? "the cluster membership is changing (quorum not "
-					   "confirmed yet): try again"
-					 : "changes need quorum");
+			conn_reply_error(c, op, id, ERROR_NOT_READY, repl_no_quorum_why());
 			return;
 		}
 		if (a->code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {

@@ -149,6 +149,8 @@ uint32_t repl_send(uint16_t type, uint16_t op, uint32_t dest, uint32_t req_id,
 /* Multicast a model op with args. */
 uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id);
 int repl_is_member(uint32_t id);
+/* Why a change is refused while !csd->quorate, for its client. */
+const char *repl_no_quorum_why(void);
 uint32_t repl_coordinator(void);
 
 /* conn.c: the API socket - connections, frames, replies */

@@ -1405,20 +1405,24 @@ int model_failover_allowed(const struct cs_model *m, const struct cs_group *g, u
 	return n < l;
 }
 
-static int hour_in_window(const struct cs_group *g, unsigned hour)
+static int in_window(const struct cs_group *g, time_t now)
 {
-	uint32_t s = g->failback_start, e = g->failback_end;
+	uint32_t s = g->failback_start, e = g->failback_end, hour;
+	struct tm tm;
 
 	if (s == CS_NO_HOUR || e == CS_NO_HOUR)
 		return 1;
+	if (!localtime_r(&now, &tm))
+		return 0;
+	hour = (uint32_t)tm.tm_hour;
 	return s <= e ? hour >= s && hour <= e : hour >= s || hour <= e; /* may wrap midnight */
 }
 
 uint32_t model_failback_target(const struct cs_model *m, const struct cs_group *g,
-			       const uint32_t *members, size_t n_members, unsigned hour)
+			       const uint32_t *members, size_t n_members, time_t now)
 {
 	if (g->autofailback != ClusterGroupAllowFailback || g->hold || !g->owner ||
-	    g->moving_to || !hour_in_window(g, hour))
+	    g->moving_to || !in_window(g, now))
 		return 0;
 	for (size_t i = 0; i < g->preferred.n; i++) {
 		const struct cs_node *n = model_node(m, g->preferred.v[i]);

@@ -12,6 +12,7 @@
 #include <clusapi/clusapi.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "args.h"
 
@@ -292,11 +293,11 @@ int model_failover_allowed(const struct cs_model *m, const struct cs_group *g, u
 /*
  * Failback (MSCS AutoFailbackType 1): the node group g should go back to
  * now - its most preferred owner in `members` that is Up and may own it - if
- * that is not where it runs, and `hour` (local time, 0-23) is inside its
+ * that is not where it runs, and the local hour at `now` is inside its
  * failback window (none: any hour); 0 if it stays.
  */
 uint32_t model_failback_target(const struct cs_model *m, const struct cs_group *g,
-			       const uint32_t *members, size_t n_members, unsigned hour);
+			       const uint32_t *members, size_t n_members, time_t now);
 
 /* The reason a held group is Failed, for people ("" when not held). */
 void model_hold_reason(const struct cs_group *g, uint32_t limit, char *buf, size_t size);

@@ -105,6 +105,13 @@ static struct loop_timer *gone_timer;   /* one-shot: placement once a wait is ov
 static int place_due;                   /* ... or the housekeeping tick, if none could be had */
 static uint64_t quorate_since;          /* when this clusterd first had quorum confirmed */
 
+const char *repl_no_quorum_why(void)
+{
+	return csd->quorum_pending
+		? "the cluster membership is changing (quorum not confirmed yet): try again"
+		: "the cluster has no quorum";
+}
+
 int repl_is_member(uint32_t id)
 {
 	for (size_t i = 0; i < csd->n_members; i++)
@@ -363,8 +370,6 @@ static uint64_t gone_until(uint32_t id)
 	return until;
 }
 
-static void place_groups(void);
-
 static void on_gone_timer(void *data)
 {
 	(void)data;
@@ -428,9 +433,7 @@ static void place_groups(void)
 {
 	struct cs_model *m = &csd->model;
 	uint64_t now = loop_now_ms(), next = 0;
-	struct tm tm;
-	time_t t = time(NULL);
-	unsigned hour = localtime_r(&t, &tm) ? (unsigned)tm.tm_hour : 0;
+	time_t wall = time(NULL);
 
 	if (!csd->synced || !csd->quorate || repl_coordinator() != csd->local_id)
 		return;
@@ -443,7 +446,7 @@ static void place_groups(void)
 			/* failback: home again, when allowed */
 			if (g->state != ClusterGroupOnline ||
 			    (g->failback_sent && now - g->failback_sent < FAILBACK_RESEND_MS) ||
-			    !(target = model_failback_target(m, g, csd->members, csd->n_members, hour)))
+			    !(target = model_failback_target(m, g, csd->members, csd->n_members, wall)))
 				continue;
 			struct cs_args a = { .name = g->name, .node_id = target, .has_node_id = 1 };
 			log_notice("group %s: failing back from %s to its preferred owner %s", g->name,
@@ -906,6 +909,18 @@ static void ack_wait(uint32_t req_id, uint64_t v)
 	acks = k;
 }
 
+/* Fault injection for tests (CS_FAULT_NO_APPLIED=1, read once). */
+static int no_applied_fault(void)
+{
+	static int v = -1;
+
+	if (v < 0) {
+		const char *e = getenv("CS_FAULT_NO_APPLIED");
+		v = e && !strcmp(e, "1");
+	}
+	return v;
+}
+
 static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p, size_t len)
 {
 	struct cs_args a;
@@ -939,9 +954,8 @@ static void on_op(uint32_t from, uint16_t op, uint32_t req_id, const uint8_t *p,
 	log_debug("op %u from node %u: %s", op, from, cluster_strerror(rc));
 	if (rc == ERROR_SUCCESS && op < MOP_CONFIG_MAX) {
 		uint8_t v[WIRE_APPLIED_SIZE];
-		const char *mute = getenv("CS_FAULT_NO_APPLIED");
 		cs_put_le64(v, csd->model.version);
-		if (mute && !strcmp(mute, "1") && from != csd->local_id)
+		if (no_applied_fault() && from != csd->local_id)
 			/* fault injection for tests: this node applies others'
 			 * changes without confirming them, as if its confirmations
 			 * were lost */

@@ -97,11 +97,18 @@ static unsigned quick_restarts;        /* host restarts close together */
 static uint64_t last_restart;
 static uint64_t lease_until;           /* what the host was last granted */
 
-/* Whether steps that start something may begin now: quorum confirmed for
- * this membership, and a lease with time left for the host to accept it. */
+/* Quorum confirmed for this membership, and a lease with more than `left` ms
+ * still to run. */
+static int may_run_for(uint64_t left)
+{
+	return csd->quorate && lease_until > loop_now_ms() + left;
+}
+
+/* Whether steps that start something may begin now: with time left on the
+ * lease for the host to accept them. */
 static int may_start(void)
 {
-	return csd->quorate && lease_until > loop_now_ms() + CSD_TICK_MS / 2;
+	return may_run_for(CSD_TICK_MS / 2);
 }
 
 static void on_host_io(void *data, uint32_t events);
@@ -566,7 +573,7 @@ void rm_quorum_lost(void)
 
 int rm_may_run(void)
 {
-	return csd->quorate && lease_until > loop_now_ms();
+	return may_run_for(0);
 }
 
 void rm_lease(uint64_t until)
@@ -627,18 +634,18 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 			l->step = L_IDLE;
 		if (res->status == ERROR_SUCCESS) {
 			l->opened = 1;
-			if (l->want_online_after_open && r && !may_start()) {
-				/* quorum or lease went meanwhile: not started; the
-				 * reconciler starts it again once it may */
-				l->want_online_after_open = 0;
-				if (r->state == ClusterResourceOnlinePending)
-					send_state(l, r, ClusterResourceOffline);
-			} else if (l->want_online_after_open && r) {
+			if (l->want_online_after_open && r && may_start()) {
 				l->want_online_after_open = 0;
 				if (start_step(l, r, L_ONLINING) != ERROR_SUCCESS)
 					handle_failure(l, r);
-			} else if (r && r->state == ClusterResourceOnlinePending && !l->cleanup) {
-				send_state(l, r, ClusterResourceOffline);
+			} else if (r) {
+				/* not to be started (quorum or lease went meanwhile,
+				 * or opened only to be cleaned up): a start it was
+				 * pending for is off; the reconciler starts it again
+				 * once it may */
+				l->want_online_after_open = 0;
+				if (r->state == ClusterResourceOnlinePending && !l->cleanup)
+					send_state(l, r, ClusterResourceOffline);
 			}
 		} else if (r && !hostclient_running(hc)) {
 			l->lost = 1; /* counted once, with the host's other resources */

@@ -1107,18 +1107,17 @@ static void quorum_watch_start(struct host *h)
 	cs_error_t err;
 
 	h->vq_fd = -1;
-	if ((err = votequorum_initialize(&h->vq, &cb)) != CS_OK) {
-		hlog(h, 0, CLUSTER_PLUGIN_LOG_WARNING, "cannot follow this node's quorum (votequorum "
-		     "error %d): the lease alone stops resources", err);
-		return;
-	}
+	if ((err = votequorum_initialize(&h->vq, &cb)) != CS_OK)
+		goto out;
 	if ((err = votequorum_trackstart(h->vq, 0, CS_TRACK_CHANGES)) != CS_OK ||
 	    (err = votequorum_fd_get(h->vq, &h->vq_fd)) != CS_OK) {
-		hlog(h, 0, CLUSTER_PLUGIN_LOG_WARNING, "cannot follow this node's quorum (votequorum "
-		     "error %d): the lease alone stops resources", err);
 		votequorum_finalize(h->vq);
 		h->vq_fd = -1;
 	}
+out:
+	if (err != CS_OK)
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_WARNING, "cannot follow this node's quorum (votequorum "
+		     "error %d): the lease alone stops resources", err);
 }
 
 static void quorum_watch_stop(struct host *h)
