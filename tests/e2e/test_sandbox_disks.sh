@@ -93,7 +93,7 @@ for n in n1 n2; do
 	done
 done
 WANT_ID=(SIG:5ca1a000 GUID:5ca1ab1e-0000-4000-8000-000000000001 SIG:5ca1a002)
-WANT_LABELS=(d0p1 d1p1,d1p2 d2p1,d2p2,d2p3)
+WANT_LABELS=(d0p1 "d1p1,d1p2" "d2p1,d2p2,d2p3")
 for ((i = 0; i < DISKS; i++)); do
 	[[ ${DEV[n1.$i]} != "${DEV[n2.$i]}" ]] || fail "n1 and n2 share ${DEV[n1.$i]} for disk$i"
 	expect_eq "$(grep "^disk$i " "$E2E_TMP/disks.out")" \
