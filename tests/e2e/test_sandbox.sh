@@ -176,9 +176,9 @@ run_netns_existed=0
 step "help and argument errors"
 out=$("$SB" --help)
 [[ $out == *SYNOPSIS* && $out == *ENVIRONMENT* ]] || fail "--help prints no manual"
-out=$("$SB" up 3 --disks 2 2>&1) && fail "up --disks succeeded"
-[[ $out == *"--disks arrives with the Physical Disk resource type"* ]] || fail "up --disks said: $out"
-[[ ! -e $CLUSTER_SANDBOX_DIR ]] || fail "up --disks left $CLUSTER_SANDBOX_DIR"
+out=$("$SB" up 3 --disks 65 2>&1) && fail "up --disks 65 succeeded"
+[[ $out == *"--disks takes 0..64"* ]] || fail "up --disks 65 said: $out"
+[[ ! -e $CLUSTER_SANDBOX_DIR ]] || fail "up --disks 65 left $CLUSTER_SANDBOX_DIR"
 out=$("$SB" down 2>&1) || fail "down on nothing failed: $out"
 [[ $out == *"no sandbox running"* ]] || fail "down on nothing said: $out"
 
