@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,6 +55,45 @@ uint32_t pd_arb_errno_code(int err)
 	}
 }
 
+/*
+ * libsanlock writes to its sockets with plain send(): when the daemon has
+ * died, that raises SIGPIPE, whose default action would kill the resource
+ * host.  Every back-end call therefore runs with SIGPIPE blocked in the
+ * calling thread (a send's SIGPIPE is directed at the thread that sent), and
+ * one raised meanwhile is consumed before the mask is restored; the call
+ * sees EPIPE instead.
+ */
+struct pipe_guard {
+	sigset_t old;
+	bool was_pending;
+};
+
+static void guard_begin(struct pipe_guard *g)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+static void guard_end(struct pipe_guard *g)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t set, pending;
+	int saved = errno;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	if (!g->was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
+		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+	errno = saved;
+}
+
 static uint32_t check_params(const struct pd_arb_params *p, char *why, size_t why_len)
 {
 	if (!p || !p->device || !p->device[0] || !p->disk_id || !p->disk_id[0]) {
@@ -80,6 +120,7 @@ static uint32_t check_params(const struct pd_arb_params *p, char *why, size_t wh
 uint32_t pd_arb_open(const struct pd_arb_params *p, struct pd_arb **out, char *why, size_t why_len)
 {
 	struct pd_arb *a = NULL;
+	struct pipe_guard g;
 	uint32_t err;
 
 	if (!out) {
@@ -111,10 +152,12 @@ uint32_t pd_arb_open(const struct pd_arb_params *p, struct pd_arb **out, char *w
 		goto out;
 	}
 
+	guard_begin(&g);
 	if (a->kind == PD_ARB_SANLOCK)
 		err = pd_arb_sanlock_open(a, why, why_len);
 	else
 		err = pd_arb_pr_open(a, why, why_len);
+	guard_end(&g);
 	if (err != ERROR_SUCCESS)
 		goto out;
 
@@ -133,6 +176,9 @@ static uint32_t bad_handle(char *why, size_t why_len)
 
 uint32_t pd_arb_acquire(struct pd_arb *a, uint32_t flags, uint32_t prev_owner, char *why, size_t why_len)
 {
+	struct pipe_guard g;
+	uint32_t err;
+
 	if (!a)
 		return bad_handle(why, why_len);
 	if (flags & ~(uint32_t)PD_ARB_TAKEOVER_FENCED) {
@@ -141,50 +187,79 @@ uint32_t pd_arb_acquire(struct pd_arb *a, uint32_t flags, uint32_t prev_owner, c
 	}
 	if (why && why_len)
 		why[0] = '\0';
+	guard_begin(&g);
 	if (a->kind == PD_ARB_SANLOCK)
-		return pd_arb_sanlock_acquire(a, flags, prev_owner, why, why_len);
-	return pd_arb_pr_acquire(a, flags, prev_owner, why, why_len);
+		err = pd_arb_sanlock_acquire(a, flags, prev_owner, why, why_len);
+	else
+		err = pd_arb_pr_acquire(a, flags, prev_owner, why, why_len);
+	guard_end(&g);
+	return err;
 }
 
 uint32_t pd_arb_release(struct pd_arb *a, char *why, size_t why_len)
 {
+	struct pipe_guard g;
+	uint32_t err;
+
 	if (!a)
 		return bad_handle(why, why_len);
+	guard_begin(&g);
 	if (a->kind == PD_ARB_SANLOCK)
-		return pd_arb_sanlock_release(a, why, why_len);
-	return pd_arb_pr_release(a, why, why_len);
+		err = pd_arb_sanlock_release(a, why, why_len);
+	else
+		err = pd_arb_pr_release(a, why, why_len);
+	guard_end(&g);
+	return err;
 }
 
 uint32_t pd_arb_check(struct pd_arb *a, char *why, size_t why_len)
 {
+	struct pipe_guard g;
+	uint32_t err;
+
 	if (!a)
 		return bad_handle(why, why_len);
+	guard_begin(&g);
 	if (a->kind == PD_ARB_SANLOCK)
-		return pd_arb_sanlock_check(a, why, why_len);
-	return pd_arb_pr_check(a, why, why_len);
+		err = pd_arb_sanlock_check(a, why, why_len);
+	else
+		err = pd_arb_pr_check(a, why, why_len);
+	guard_end(&g);
+	return err;
 }
 
 uint32_t pd_arb_owner(struct pd_arb *a, uint32_t *owner, char *why, size_t why_len)
 {
+	struct pipe_guard g;
+	uint32_t err;
+
 	if (!a)
 		return bad_handle(why, why_len);
 	if (!owner) {
 		pd_arb_why(why, why_len, "pd_arb_owner: no place for the result");
 		return ERROR_INVALID_PARAMETER;
 	}
+	guard_begin(&g);
 	if (a->kind == PD_ARB_SANLOCK)
-		return pd_arb_sanlock_owner(a, owner, why, why_len);
-	return pd_arb_pr_owner(a, owner, why, why_len);
+		err = pd_arb_sanlock_owner(a, owner, why, why_len);
+	else
+		err = pd_arb_pr_owner(a, owner, why, why_len);
+	guard_end(&g);
+	return err;
 }
 
 void pd_arb_close(struct pd_arb *a)
 {
+	struct pipe_guard g;
+
 	if (!a)
 		return;
+	guard_begin(&g);
 	if (a->kind == PD_ARB_SANLOCK)
 		pd_arb_sanlock_close(a);
 	else
 		pd_arb_pr_close(a);
+	guard_end(&g);
 	if (a->fd >= 0)
 		close(a->fd);
 	cs_free(a->device);

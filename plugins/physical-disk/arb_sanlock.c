@@ -564,7 +564,8 @@ uint32_t pd_arb_sanlock_acquire(struct pd_arb *a, uint32_t flags, uint32_t prev_
 		if (owner != 0 && owner != a->node_id)
 			pd_arb_why(why, why_len, "disk %s held by node %u%s", a->disk_id, owner,
 				   rv == SANLK_ACQUIRE_OWNED_RETRY ?
-				   " (its host lease is not renewing; not yet timed out)" : "");
+				   " (sanlock has not seen its host lease renewed lately; "
+				   "it is not timed out)" : "");
 		else
 			pd_arb_why(why, why_len, "disk %s is being taken by another node (sanlock "
 				   "%d): retry", a->disk_id, rv);
@@ -621,8 +622,11 @@ uint32_t pd_arb_sanlock_check(struct pd_arb *a, char *why, size_t why_len)
 	/* The daemon's view: does our connection still hold it? */
 	rv = sanlock_inquire(a->u.sl.sock, -1, 0, &count, &state);
 	if (rv < 0) {
-		pd_arb_why(why, why_len, "the lease of %s is lost: %s", a->device, sanlock_text(rv));
-		err = daemon_gone(rv) ? ERROR_SERVICE_NOT_ACTIVE : sanlock_code(rv);
+		/* Our connection is how the daemon knows the lease is ours; a
+		 * daemon that died answers EPIPE, EPERM or a reset. */
+		pd_arb_why(why, why_len, "the lease of %s is lost: the sanlock daemon does not "
+			   "answer on our connection (%s)", a->device, sanlock_text(rv));
+		err = ERROR_SERVICE_NOT_ACTIVE;
 		goto out;
 	}
 	if (count < 1) {
