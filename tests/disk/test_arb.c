@@ -205,22 +205,34 @@ out:
 	return rc;
 }
 
-/* Send one command; false if the node is gone. */
-static bool call(struct node *n, struct answer *ans, const char *fmt, ...)
+/* Send one command without waiting for the answer. */
+static bool send_cmd(struct node *n, const char *fmt, va_list ap)
+{
+	vfprintf(n->to, fmt, ap);
+	fputc('\n', n->to);
+	return fflush(n->to) == 0;
+}
+
+static bool send_only(struct node *n, const char *fmt, ...)
+{
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = send_cmd(n, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+/* Read the answer to the command sent at t0; false if the node is gone. */
+static bool recv_answer(struct node *n, struct answer *ans, double t0)
 {
 	char line[512];
-	double t0;
-	va_list ap;
 	int pos = 0;
 
 	memset(ans, 0, sizeof(*ans));
 	ans->code = ERROR_GEN_FAILURE;
-	t0 = now_ms();
-	va_start(ap, fmt);
-	vfprintf(n->to, fmt, ap);
-	va_end(ap);
-	fputc('\n', n->to);
-	if (fflush(n->to) != 0 || !fgets(line, sizeof(line), n->from)) {
+	if (!fgets(line, sizeof(line), n->from)) {
 		snprintf(ans->why, sizeof(ans->why), "node %s did not answer", n->name);
 		return false;
 	}
@@ -232,6 +244,24 @@ static bool call(struct node *n, struct answer *ans, const char *fmt, ...)
 	line[strcspn(line, "\n")] = '\0';
 	snprintf(ans->why, sizeof(ans->why), "%.250s", line + pos);
 	return true;
+}
+
+/* Send one command and read its answer; false if the node is gone. */
+static bool call(struct node *n, struct answer *ans, const char *fmt, ...)
+{
+	double t0 = now_ms();
+	va_list ap;
+	bool ok;
+
+	va_start(ap, fmt);
+	ok = send_cmd(n, fmt, ap);
+	va_end(ap);
+	if (!ok) {
+		snprintf(ans->why, sizeof(ans->why), "node %s is gone", n->name);
+		ans->code = ERROR_GEN_FAILURE;
+		return false;
+	}
+	return recv_answer(n, ans, t0);
 }
 
 /* Acquire, retrying while the lockspace is being joined. */
@@ -347,13 +377,18 @@ int main(int argc, char **argv)
 
 	EXPECT(node_spawn(&n1, NULL) == 0 && node_spawn(&n2, &n1) == 0, "fork: %s", strerror(errno));
 
-	/* Both open; node 1 first (it initialises the blank area). */
-	EXPECT(open_node(&n1, &ans, io) && ans.code == ERROR_SUCCESS, "node1 open: %u %s",
+	/* Both open the blank disk at the same moment: both may initialise
+	 * it (doc/arbitration.md says why that is safe); both must succeed. */
+	t0 = now_ms();
+	EXPECT(send_only(&n1, "open %d %s %s %u %u", PD_ARB_SANLOCK, n1.dev, DISK_ID, n1.id, io) &&
+	       send_only(&n2, "open %d %s %s %u %u", PD_ARB_SANLOCK, n2.dev, DISK_ID, n2.id, io),
+	       "sending open");
+	EXPECT(recv_answer(&n1, &ans, t0) && ans.code == ERROR_SUCCESS, "node1 open: %u %s",
 	       ans.code, ans.why);
-	OK("node1 open (initialises the blank lease area)", &ans);
-	EXPECT(open_node(&n2, &ans, io) && ans.code == ERROR_SUCCESS, "node2 open: %u %s",
-	       ans.code, ans.why);
-	OK("node2 open", &ans);
+	EXPECT(recv_answer(&n2, &ans2, t0) && ans2.code == ERROR_SUCCESS, "node2 open: %u %s",
+	       ans2.code, ans2.why);
+	OK("node1 open, at once with node2, of the blank disk", &ans);
+	OK("node2 open, at once with node1, of the blank disk", &ans2);
 
 	/* Node 1 acquires once its daemon has joined the lockspace. */
 	EXPECT(call(&n1, &ans, "acquire 0 0") && ans.code == ERROR_NOT_READY,
