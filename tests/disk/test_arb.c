@@ -206,6 +206,7 @@ out:
 }
 
 /* Send one command without waiting for the answer. */
+__attribute__((format(printf, 2, 0)))
 static bool send_cmd(struct node *n, const char *fmt, va_list ap)
 {
 	vfprintf(n->to, fmt, ap);
@@ -213,6 +214,7 @@ static bool send_cmd(struct node *n, const char *fmt, va_list ap)
 	return fflush(n->to) == 0;
 }
 
+__attribute__((format(printf, 2, 3)))
 static bool send_only(struct node *n, const char *fmt, ...)
 {
 	va_list ap;
@@ -247,6 +249,7 @@ static bool recv_answer(struct node *n, struct answer *ans, double t0)
 }
 
 /* Send one command and read its answer; false if the node is gone. */
+__attribute__((format(printf, 3, 4)))
 static bool call(struct node *n, struct answer *ans, const char *fmt, ...)
 {
 	double t0 = now_ms();
