@@ -73,7 +73,11 @@ uint32_t pd_arb_open(const struct pd_arb_params *p, struct pd_arb **out, char *w
 /* Take the disk for this node.  Blocks at most until the lockspace is
  * joined plus one acquire attempt.  ERROR_SUCCESS: this node may write.
  * ERROR_SHARING_VIOLATION (32): another node holds it.
- * ERROR_NOT_READY (21): the lockspace is still being joined; retry. */
+ * ERROR_NOT_READY (21): the lockspace is still being joined; retry.
+ * (The sanlock back end does not wait for the join: it answers
+ * ERROR_NOT_READY at once; a join takes about 3 x io_timeout.)
+ * On ERROR_SUCCESS *why is "" - or, when PD_ARB_TAKEOVER_FENCED took the
+ * disk from prev_owner, one line saying so, for the caller to log. */
 uint32_t pd_arb_acquire(struct pd_arb *a, uint32_t flags, uint32_t prev_owner, char *why, size_t why_len);
 
 /* Give the disk up at once (clean offline, move, drain).  Idempotent. */
