@@ -14,6 +14,7 @@ CS_APT_PACKAGES="
 	corosync libcorosync-common-dev libcpg-dev libvotequorum-dev libquorum-dev libcmap-dev
 	libqb-dev libsqlite3-dev libblkid-dev libmount-dev nettle-dev
 	iproute2 util-linux procps git
+	sanlock libsanlock-dev fdisk e2fsprogs
 "
 
 # Install CS_APT_PACKAGES (as root), unless CS_SKIP_APT=1.
