@@ -71,6 +71,7 @@ struct pd_res {
 	bool worker_joinable;
 	volatile bool cancel;
 	enum op op;
+	bool pending;                   /* the worker has not finished (under mu) */
 
 	struct pd_res *next;            /* registry (held_here) */
 };
@@ -339,12 +340,10 @@ static uint32_t do_online(struct pd_res *d, const struct pd_props *p, char *why,
 		  dk->path, (unsigned)d->n_am);
 out:
 	if (err != ERROR_SUCCESS) {
-		char w2[WHY_LEN];
 		host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "online failed: %s", why);
 		teardown(d, false);
 		if (d->n_am) /* a mount we made would not go: force it, then release */
 			teardown(d, true);
-		(void)w2;
 	}
 	pd_disk_free(dk);
 	return err;
@@ -390,6 +389,9 @@ static void *worker_main(void *arg)
 	} else {
 		err = do_offline(d, why, sizeof(why));
 	}
+	pthread_mutex_lock(&d->mu);
+	d->pending = false;
+	pthread_mutex_unlock(&d->mu);
 	if (d->cancel)
 		return NULL; /* terminate() abandons the operation */
 	if (err == ERROR_SUCCESS)
@@ -417,8 +419,16 @@ static uint32_t worker_start(struct pd_res *d, enum op op)
 	worker_stop(d);
 	d->op = op;
 	d->cancel = false;
+	pthread_mutex_lock(&d->mu);
+	d->pending = true;
+	pthread_mutex_unlock(&d->mu);
 	int rc = pthread_create(&d->worker, NULL, worker_main, d);
 	d->worker_joinable = rc == 0;
+	if (rc != 0) {
+		pthread_mutex_lock(&d->mu);
+		d->pending = false;
+		pthread_mutex_unlock(&d->mu);
+	}
 	return rc == 0 ? ERROR_IO_PENDING : ERROR_NOT_ENOUGH_MEMORY;
 }
 
@@ -692,11 +702,14 @@ static uint32_t props_control(struct pd_res *d, uint32_t code, const void *in, s
 		goto out;
 	}
 	if (code == CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES) {
-		if (d->op == OP_NONE || !d->worker_joinable)
-			if ((err = maint_apply(d, &work, why, sizeof(why))) != ERROR_SUCCESS) {
-				host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "MaintenanceMode: %s", why);
-				goto out;
-			}
+		pthread_mutex_lock(&d->mu);
+		bool pending = d->pending;
+		pthread_mutex_unlock(&d->mu);
+		/* while an online/offline is pending, the next online applies it */
+		if (!pending && (err = maint_apply(d, &work, why, sizeof(why))) != ERROR_SUCCESS) {
+			host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "MaintenanceMode: %s", why);
+			goto out;
+		}
 		pthread_mutex_lock(&d->mu);
 		pd_props_free(&d->p);
 		d->p = work;
