@@ -1,0 +1,558 @@
+/*
+ * scan.c - device discovery and identity with libblkid (see scan.h).
+ *
+ * Partitions come from libblkid's partition list (the table on the disk),
+ * their file systems from a libblkid superblock probe of each partition's
+ * byte range read through the whole disk's descriptor, so that a partition
+ * the kernel made no device node for (loop devices without `partx -a`) is
+ * still described.  Device nodes are found through
+ * /sys/class/block/<disk>/<part>/partition.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "scan.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <blkid/blkid.h>
+
+#include <clusapi/errors.h>
+
+#include "cs_alloc.h"
+
+#define WHY(...) do { if (why && why_len) snprintf(why, why_len, __VA_ARGS__); } while (0)
+
+/* ---- identity helpers ---- */
+
+bool pd_guid_parse(const char *text, char out[37])
+{
+	size_t len = strlen(text);
+	const char *s = text;
+
+	if (len == 38 && text[0] == '{' && text[37] == '}')
+		s = text + 1;
+	else if (len != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+		out[i] = (char)tolower((unsigned char)s[i]);
+	}
+	out[36] = '\0';
+	return true;
+}
+
+uint32_t pd_serial_from_uuid(const char *uuid)
+{
+	uint32_t v = 0;
+	int digits = 0;
+
+	if (!uuid)
+		return 0;
+	for (const char *p = uuid; *p && digits < 8; p++) {
+		if (*p == '-')
+			continue;
+		if (!isxdigit((unsigned char)*p))
+			return 0;
+		int c = tolower((unsigned char)*p);
+		v = v << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+		digits++;
+	}
+	return digits == 8 ? v : 0;
+}
+
+bool pd_id_equal(const struct pd_id *a, const struct pd_id *b)
+{
+	if (a->kind != b->kind || a->kind == PD_ID_NONE)
+		return false;
+	if (a->kind == PD_ID_MBR)
+		return a->signature == b->signature;
+	return strcmp(a->guid, b->guid) == 0;
+}
+
+void pd_id_text(const struct pd_id *id, char *buf, size_t len)
+{
+	if (id->kind == PD_ID_MBR)
+		snprintf(buf, len, "SIG:%08x", id->signature);
+	else if (id->kind == PD_ID_GPT)
+		snprintf(buf, len, "GUID:%s", id->guid);
+	else
+		snprintf(buf, len, "NONE");
+}
+
+const struct pd_part *pd_disk_part(const struct pd_disk *d, uint32_t number)
+{
+	for (size_t i = 0; i < d->n_parts; i++)
+		if (d->parts[i].number == number)
+			return &d->parts[i];
+	return NULL;
+}
+
+/* ---- scope ---- */
+
+void pd_paths_free(char **paths, size_t n)
+{
+	if (!paths)
+		return;
+	for (size_t i = 0; i < n; i++)
+		cs_free(paths[i]);
+	cs_free(paths);
+}
+
+/* Does /sys/class/block/<name>/<leaf> exist? */
+static bool sys_exists(const char *name, const char *leaf)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "/sys/class/block/%s/%s", name, leaf);
+	return access(p, F_OK) == 0;
+}
+
+/* A whole-disk block device (not a partition)?  Resolved path in. */
+static bool is_whole_disk(const char *path)
+{
+	struct stat st;
+	char p[96];
+
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
+		return false;
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(st.st_rdev),
+		 minor(st.st_rdev));
+	return access(p, F_OK) != 0;
+}
+
+/* Append s (taken: freed on failure) unless already there. */
+static uint32_t paths_add(char ***arr, size_t *n, size_t *cap, char *s)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*arr)[i], s) == 0) {
+			cs_free(s);
+			return ERROR_SUCCESS;
+		}
+	}
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		char **na = cs_realloc(*arr, nc * sizeof(*na));
+		if (!na) {
+			cs_free(s);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+		*arr = na;
+		*cap = nc;
+	}
+	(*arr)[(*n)++] = s;
+	return ERROR_SUCCESS;
+}
+
+static uint32_t scope_from_env(const char *env, char ***arr, size_t *n, size_t *cap, char *why,
+			       size_t why_len)
+{
+	char *copy = cs_strdup(env);
+	uint32_t err = ERROR_SUCCESS;
+	char *save = NULL;
+
+	if (!copy)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (char *pat = strtok_r(copy, " \t\n", &save); pat; pat = strtok_r(NULL, " \t\n", &save)) {
+		glob_t g;
+		int rc = glob(pat, 0, NULL, &g);
+		if (rc == GLOB_NOMATCH)
+			continue;
+		if (rc != 0) {
+			err = rc == GLOB_NOSPACE ? ERROR_NOT_ENOUGH_MEMORY : ERROR_READ_FAULT;
+			WHY("CS_DISK_DEVICES: cannot expand \"%s\"", pat);
+			globfree(&g);
+			break;
+		}
+		for (size_t i = 0; i < g.gl_pathc && err == ERROR_SUCCESS; i++) {
+			char res[PATH_MAX];
+			if (!realpath(g.gl_pathv[i], res) || !is_whole_disk(res))
+				continue;
+			char *s = cs_strdup(res);
+			err = s ? paths_add(arr, n, cap, s) : ERROR_NOT_ENOUGH_MEMORY;
+		}
+		globfree(&g);
+		if (err != ERROR_SUCCESS)
+			break;
+	}
+	cs_free(copy);
+	return err;
+}
+
+static uint32_t scope_from_sysfs(char ***arr, size_t *n, size_t *cap, char *why, size_t why_len)
+{
+	DIR *dir = opendir("/sys/class/block");
+	struct dirent *e;
+	uint32_t err = ERROR_SUCCESS;
+
+	if (!dir) {
+		WHY("cannot list /sys/class/block: %s", strerror(errno));
+		return ERROR_PATH_NOT_FOUND;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		const char *nm = e->d_name;
+		if (nm[0] == '.' || strncmp(nm, "ram", 3) == 0 || strncmp(nm, "zram", 4) == 0)
+			continue;
+		if (sys_exists(nm, "partition"))
+			continue;
+		if (strncmp(nm, "loop", 4) == 0 && !sys_exists(nm, "loop/backing_file"))
+			continue;
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "/dev/%s", nm);
+		if (!is_whole_disk(p))
+			continue;
+		char *s = cs_strdup(p);
+		if (!s || (err = paths_add(arr, n, cap, s)) != ERROR_SUCCESS) {
+			err = ERROR_NOT_ENOUGH_MEMORY;
+			break;
+		}
+	}
+	closedir(dir);
+	return err;
+}
+
+uint32_t pd_scope_list(char ***ret_paths, size_t *ret_n, char *why, size_t why_len)
+{
+	char **arr = NULL;
+	size_t n = 0, cap = 0;
+	const char *env = getenv("CS_DISK_DEVICES");
+	uint32_t err;
+
+	if (env)
+		err = scope_from_env(env, &arr, &n, &cap, why, why_len);
+	else
+		err = scope_from_sysfs(&arr, &n, &cap, why, why_len);
+	if (err != ERROR_SUCCESS)
+		goto out;
+	*ret_paths = arr;
+	*ret_n = n;
+	arr = NULL;
+	n = 0;
+out:
+	pd_paths_free(arr, n);
+	return err;
+}
+
+bool pd_scope_contains(const char *path)
+{
+	char **paths = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	if (pd_scope_list(&paths, &n, NULL, 0) != ERROR_SUCCESS)
+		return false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = strcmp(paths[i], path) == 0;
+	pd_paths_free(paths, n);
+	return found;
+}
+
+/* ---- probing ---- */
+
+void pd_disk_free(struct pd_disk *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_parts; i++) {
+		cs_free(d->parts[i].devname);
+		cs_free(d->parts[i].label);
+		cs_free(d->parts[i].fstype);
+		cs_free(d->parts[i].uuid);
+	}
+	cs_free(d->parts);
+	cs_free(d->path);
+	cs_free(d->name);
+	cs_free(d);
+}
+
+/* *dst = a copy of the probe's value for name, or NULL if it has none. */
+static uint32_t lookup_dup(blkid_probe pr, const char *name, char **dst)
+{
+	const char *v = NULL;
+
+	if (blkid_probe_lookup_value(pr, name, &v, NULL) != 0 || !v || !v[0])
+		return ERROR_SUCCESS;
+	*dst = cs_strdup(v);
+	return *dst ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+}
+
+/* The file system in [start, start + size) of the disk open as fd. */
+static uint32_t probe_fs(int fd, struct pd_part *p)
+{
+	blkid_probe pr = blkid_new_probe();
+	uint32_t err = ERROR_SUCCESS;
+
+	if (!pr)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)p->start, (blkid_loff_t)p->size) != 0 ||
+	    blkid_probe_enable_superblocks(pr, 1) != 0 ||
+	    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
+							  BLKID_SUBLKS_TYPE) != 0 ||
+	    blkid_probe_enable_partitions(pr, 0) != 0) {
+		err = ERROR_READ_FAULT;
+		goto out;
+	}
+	/* 1: nothing recognised; -2: ambivalent (two signatures): no file
+	 * system we would mount either way; -1: a read error */
+	int rc = blkid_do_safeprobe(pr);
+	if (rc == -1) {
+		err = ERROR_READ_FAULT;
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	if ((err = lookup_dup(pr, "TYPE", &p->fstype)) != ERROR_SUCCESS ||
+	    (err = lookup_dup(pr, "LABEL", &p->label)) != ERROR_SUCCESS ||
+	    (err = lookup_dup(pr, "UUID", &p->uuid)) != ERROR_SUCCESS)
+		goto out;
+	p->serial = pd_serial_from_uuid(p->uuid);
+out:
+	blkid_free_probe(pr);
+	return err;
+}
+
+/* Device nodes of the disk's partitions, from sysfs. */
+static uint32_t find_part_nodes(struct pd_disk *d)
+{
+	char dp[PATH_MAX / 2];
+	DIR *dir;
+	struct dirent *e;
+	uint32_t err = ERROR_SUCCESS;
+
+	snprintf(dp, sizeof(dp), "/sys/class/block/%s", d->name);
+	if (!(dir = opendir(dp)))
+		return ERROR_SUCCESS; /* no sysfs entry: names unknown, not an error */
+	while ((e = readdir(dir)) != NULL) {
+		char fp[PATH_MAX];
+		unsigned num = 0, ma = 0, mi = 0;
+		FILE *f;
+		int ok;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(fp, sizeof(fp), "%s/%s/partition", dp, e->d_name);
+		if (!(f = fopen(fp, "re")))
+			continue;
+		ok = fscanf(f, "%u", &num) == 1;
+		fclose(f);
+		snprintf(fp, sizeof(fp), "%s/%s/dev", dp, e->d_name);
+		if (!ok || !(f = fopen(fp, "re")))
+			continue;
+		ok = fscanf(f, "%u:%u", &ma, &mi) == 2;
+		fclose(f);
+		if (!ok)
+			continue;
+		for (size_t i = 0; i < d->n_parts; i++) {
+			struct pd_part *p = &d->parts[i];
+			if (p->number != num || p->devname)
+				continue;
+			char node[PATH_MAX];
+			snprintf(node, sizeof(node), "/dev/%s", e->d_name);
+			if (!(p->devname = cs_strdup(node))) {
+				err = ERROR_NOT_ENOUGH_MEMORY;
+				goto out;
+			}
+			p->devno = makedev(ma, mi);
+		}
+	}
+out:
+	closedir(dir);
+	return err;
+}
+
+static void read_scsi(struct pd_disk *d)
+{
+	char dp[PATH_MAX];
+	DIR *dir;
+	struct dirent *e;
+
+	snprintf(dp, sizeof(dp), "/sys/class/block/%s/device/scsi_device", d->name);
+	if (!(dir = opendir(dp)))
+		return; /* not SCSI (loop, nvme, virtio-blk): no SCSI_ADDRESS */
+	while ((e = readdir(dir)) != NULL) {
+		unsigned h, c, t, l;
+		if (sscanf(e->d_name, "%u:%u:%u:%u", &h, &c, &t, &l) == 4 && h < 256 && c < 256 &&
+		    t < 256 && l < 256) {
+			d->scsi = true;
+			d->scsi_addr[0] = (uint8_t)h;
+			d->scsi_addr[1] = (uint8_t)c;
+			d->scsi_addr[2] = (uint8_t)t;
+			d->scsi_addr[3] = (uint8_t)l;
+			break;
+		}
+	}
+	closedir(dir);
+}
+
+static uint32_t read_table(blkid_probe pr, struct pd_disk *d, char *why, size_t why_len)
+{
+	blkid_partlist pl = blkid_probe_get_partitions(pr);
+	blkid_parttable tab;
+	const char *type, *id;
+
+	if (!pl || !(tab = blkid_partlist_get_table(pl)))
+		return ERROR_SUCCESS; /* no partition table */
+	type = blkid_parttable_get_type(tab);
+	id = blkid_parttable_get_id(tab);
+	if (type && id && strcmp(type, "dos") == 0) {
+		char *end = NULL;
+		errno = 0;
+		unsigned long v = strtoul(id, &end, 16);
+		if (errno == 0 && end && *end == '\0' && v <= UINT32_MAX && v != 0) {
+			d->id.kind = PD_ID_MBR;
+			d->id.signature = (uint32_t)v;
+		}
+	} else if (type && id && strcmp(type, "gpt") == 0) {
+		if (pd_guid_parse(id, d->id.guid))
+			d->id.kind = PD_ID_GPT;
+	}
+	int n = blkid_partlist_numof_partitions(pl);
+	if (n <= 0)
+		return ERROR_SUCCESS;
+	d->parts = cs_calloc((size_t)n, sizeof(*d->parts));
+	if (!d->parts)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (int i = 0; i < n; i++) {
+		blkid_partition par = blkid_partlist_get_partition(pl, i);
+		if (!par || blkid_partition_is_extended(par))
+			continue; /* a container of logical partitions, no file system */
+		struct pd_part *p = &d->parts[d->n_parts];
+		int num = blkid_partition_get_partno(par);
+		blkid_loff_t st = blkid_partition_get_start(par), sz = blkid_partition_get_size(par);
+		if (num <= 0 || st < 0 || sz <= 0) {
+			WHY("%s: partition %d: unreadable entry", d->path, i + 1);
+			return ERROR_INVALID_DATA;
+		}
+		p->number = (uint32_t)num;
+		p->start = (uint64_t)st * 512u;
+		p->size = (uint64_t)sz * 512u;
+		d->n_parts++;
+	}
+	return ERROR_SUCCESS;
+}
+
+uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t why_len)
+{
+	struct pd_disk *d = NULL;
+	blkid_probe pr = NULL;
+	struct stat st;
+	char link[PATH_MAX];
+	uint32_t err;
+
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode)) {
+		WHY("%s: not a block device", path);
+		err = ERROR_DEV_NOT_EXIST;
+		goto out;
+	}
+	err = ERROR_NOT_ENOUGH_MEMORY;
+	if (!(d = cs_calloc(1, sizeof(*d))) || !(d->path = cs_strdup(path)))
+		goto out;
+	d->devno = st.st_rdev;
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	char res[PATH_MAX];
+	const char *base = realpath(link, res) ? strrchr(res, '/') : NULL;
+	if (!(d->name = cs_strdup(base ? base + 1 : strrchr(path, '/') + 1)))
+		goto out;
+
+	pr = blkid_new_probe_from_filename(path);
+	if (!pr) {
+		WHY("%s: cannot open for probing: %s", path, strerror(errno));
+		err = errno == EACCES || errno == EPERM ? ERROR_ACCESS_DENIED : ERROR_OPEN_FAILED;
+		goto out;
+	}
+	if (blkid_probe_enable_superblocks(pr, 0) != 0 || blkid_probe_enable_partitions(pr, 1) != 0) {
+		WHY("%s: libblkid refused the probe settings", path);
+		err = ERROR_GEN_FAILURE;
+		goto out;
+	}
+	int rc = blkid_do_safeprobe(pr);
+	if (rc == -1) {
+		WHY("%s: read error while probing", path);
+		err = ERROR_READ_FAULT;
+		goto out;
+	}
+	blkid_loff_t sz = blkid_probe_get_size(pr);
+	d->size = sz > 0 ? (uint64_t)sz : 0;
+	if (rc == 0 && (err = read_table(pr, d, why, why_len)) != ERROR_SUCCESS)
+		goto out;
+	for (size_t i = 0; i < d->n_parts; i++) {
+		if ((err = probe_fs(blkid_probe_get_fd(pr), &d->parts[i])) != ERROR_SUCCESS) {
+			WHY("%s: partition %u: %s", path, d->parts[i].number,
+			    err == ERROR_NOT_ENOUGH_MEMORY ? "out of memory" : "read error");
+			goto out;
+		}
+	}
+	if ((err = find_part_nodes(d)) != ERROR_SUCCESS)
+		goto out;
+	read_scsi(d);
+	*ret = d;
+	d = NULL;
+	err = ERROR_SUCCESS;
+out:
+	if (pr)
+		blkid_free_probe(pr);
+	pd_disk_free(d);
+	return err;
+}
+
+uint32_t pd_disk_find(const struct pd_id *id, const char *hint, struct pd_disk **ret,
+		      char *why, size_t why_len)
+{
+	char **paths = NULL;
+	size_t n = 0;
+	struct pd_disk *found = NULL, *d = NULL;
+	char idt[64];
+	uint32_t err;
+
+	pd_id_text(id, idt, sizeof(idt));
+	if (hint && pd_scope_contains(hint) && pd_disk_probe(hint, &d, NULL, 0) == ERROR_SUCCESS &&
+	    pd_id_equal(&d->id, id)) {
+		*ret = d;
+		return ERROR_SUCCESS;
+	}
+	pd_disk_free(d);
+	d = NULL;
+	if ((err = pd_scope_list(&paths, &n, why, why_len)) != ERROR_SUCCESS)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		/* a disk we cannot read is not the one we look for */
+		if (pd_disk_probe(paths[i], &d, NULL, 0) != ERROR_SUCCESS)
+			continue;
+		if (pd_id_equal(&d->id, id)) {
+			if (found) {
+				WHY("two disks in scope carry %s: %s and %s (a cloned image?)", idt,
+				    found->path, d->path);
+				err = ERROR_DUP_NAME;
+				goto out;
+			}
+			found = d;
+			d = NULL;
+		}
+		pd_disk_free(d);
+		d = NULL;
+	}
+	if (!found) {
+		WHY("no disk in this node's scope (disk_devices) carries %s", idt);
+		err = ERROR_DEV_NOT_EXIST;
+		goto out;
+	}
+	*ret = found;
+	found = NULL;
+	err = ERROR_SUCCESS;
+out:
+	pd_disk_free(d);
+	pd_disk_free(found);
+	pd_paths_free(paths, n);
+	return err;
+}
