@@ -50,9 +50,22 @@ struct cs_link_cfg {
 /* How long a corosync may be silent before its node counts as cut off:
  * the idle ring's rotation (hold) plus two token retransmissions. */
 #define CS_LINK_STALE(cfg) ((cfg)->hold_ms + 2u * (cfg)->retransmit_ms)
-/* By when, after a cut, the cut-off node knows it: knet's ping timeout and
- * interval, plus one sample. */
-#define CS_LINK_KNOWN(cfg) ((cfg)->ping_timeout_ms + (cfg)->ping_interval_ms + CS_LINK_SAMPLE_MS)
+/* A link counts as alive while knet calls it connected and a pong (the
+ * answer to knet's own pings, sent every ping interval) came over it within
+ * this long.  knet's own verdict alone is not enough: it adapts its pong
+ * timeout to what it measured and was seen to take 1.6 s here.  A link
+ * broken in either direction stops the pongs on both ends. */
+#define CS_LINK_FRESH(cfg) ((cfg)->ping_timeout_ms + (cfg)->ping_interval_ms)
+/* By when, after a cut, the cut-off node knows it: the pong freshness, and
+ * a sample on each side of it. */
+#define CS_LINK_KNOWN(cfg) (CS_LINK_FRESH(cfg) + 2u * CS_LINK_SAMPLE_MS)
+
+/* What a watcher remembers of one node's links between samples. */
+struct cs_link_seen {
+	uint32_t id;        /* the node; 0: nothing remembered */
+	uint64_t pongs;     /* rx_pong_packets over its links at the last change */
+	int64_t changed_ms; /* when the watcher saw that count change (its clock) */
+};
 
 /* Read the timings and the node list through an open cmap handle (the main
  * map).  0, or -1 with the cmap error in *err and *what naming the key. */
@@ -62,12 +75,21 @@ int cs_link_cfg_read(cmap_handle_t cmap, struct cs_link_cfg *cfg, cs_error_t *er
 /* Open corosync's stats map, where the links' state is. */
 cs_error_t cs_link_open(cmap_handle_t *stats);
 
-/* Whether corosync has a connected link to node id (any of its links).
- * For the local node, always 1. */
-cs_error_t cs_link_up(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32_t id, int *up);
+/* Whether this node reaches node id at now_ms: a link knet calls connected
+ * and a pong within CS_LINK_FRESH; *seen (this node's memory of id, kept by
+ * the caller) is updated.  A node seen for the first time counts its pongs
+ * as fresh.  For the local node, always 1. */
+cs_error_t cs_link_up(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32_t id,
+		      int64_t now_ms, struct cs_link_seen *seen, int *up);
 
-/* How many of the configured nodes this node reaches, itself included. */
-cs_error_t cs_link_reached(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32_t *n);
+/* How many of the configured nodes this node reaches, itself included;
+ * seen[] has CS_LINK_MAX_NODES entries, matched to nodes by id. */
+cs_error_t cs_link_reached(cmap_handle_t stats, const struct cs_link_cfg *cfg, int64_t now_ms,
+			   struct cs_link_seen *seen, uint32_t *n);
+
+/* The entry of seen[] (CS_LINK_MAX_NODES) for node id, taken over from the
+ * oldest or an empty one if id has none yet. */
+struct cs_link_seen *cs_link_seen_of(struct cs_link_seen *seen, uint32_t id);
 
 /* Whether that is a majority (always, for a two-node cluster). */
 int cs_link_majority(const struct cs_link_cfg *cfg, uint32_t reached);

@@ -65,9 +65,27 @@ cs_error_t cs_link_open(cmap_handle_t *stats)
 	return cmap_initialize_map(stats, CMAP_MAP_STATS);
 }
 
-cs_error_t cs_link_up(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32_t id, int *up)
+struct cs_link_seen *cs_link_seen_of(struct cs_link_seen *seen, uint32_t id)
+{
+	struct cs_link_seen *free_one = NULL;
+
+	for (uint32_t i = 0; i < CS_LINK_MAX_NODES; i++) {
+		if (seen[i].id == id)
+			return &seen[i];
+		if (!free_one || (free_one->id && (!seen[i].id ||
+						   seen[i].changed_ms < free_one->changed_ms)))
+			free_one = &seen[i];
+	}
+	free_one->id = 0;
+	return free_one;
+}
+
+cs_error_t cs_link_up(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32_t id,
+		      int64_t now_ms, struct cs_link_seen *seen, int *up)
 {
 	char key[64];
+	uint64_t pongs = 0;
+	int connected = 0;
 
 	*up = 0;
 	if (id == cfg->local_id) {
@@ -76,26 +94,36 @@ cs_error_t cs_link_up(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32
 	}
 	for (uint32_t l = 0; l < CS_LINK_MAX_LINKS; l++) {
 		uint8_t c = 0;
+		uint64_t p = 0;
 		snprintf(key, sizeof(key), "stats.knet.node%u.link%u.connected", id, l);
 		cs_error_t e = cmap_get_uint8(stats, key, &c);
 		if (e == CS_ERR_NOT_EXIST)
 			break; /* no such link (or, for link 0, no such node yet): down */
 		if (e != CS_OK)
 			return e;
-		if (c) {
-			*up = 1;
-			break;
-		}
+		snprintf(key, sizeof(key), "stats.knet.node%u.link%u.rx_pong_packets", id, l);
+		if ((e = cmap_get_uint64(stats, key, &p)) != CS_OK && e != CS_ERR_NOT_EXIST)
+			return e;
+		connected |= c != 0;
+		pongs += p;
 	}
+	if (seen->id != id || pongs != seen->pongs) {
+		seen->id = id;
+		seen->pongs = pongs;
+		seen->changed_ms = now_ms;
+	}
+	*up = connected && now_ms - seen->changed_ms < (int64_t)CS_LINK_FRESH(cfg);
 	return CS_OK;
 }
 
-cs_error_t cs_link_reached(cmap_handle_t stats, const struct cs_link_cfg *cfg, uint32_t *n)
+cs_error_t cs_link_reached(cmap_handle_t stats, const struct cs_link_cfg *cfg, int64_t now_ms,
+			   struct cs_link_seen *seen, uint32_t *n)
 {
 	*n = 0;
 	for (uint32_t i = 0; i < cfg->n_nodes; i++) {
 		int up;
-		cs_error_t e = cs_link_up(stats, cfg, cfg->nodes[i], &up);
+		cs_error_t e = cs_link_up(stats, cfg, cfg->nodes[i], now_ms,
+					  cs_link_seen_of(seen, cfg->nodes[i]), &up);
 		if (e != CS_OK)
 			return e;
 		*n += (uint32_t)up;

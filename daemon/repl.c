@@ -100,6 +100,7 @@ static struct cs_link_cfg totem = {
 };
 static cmap_handle_t link_stats;        /* corosync's stats map: the links */
 static int link_stats_open;
+static struct cs_link_seen link_seen[CS_LINK_MAX_NODES]; /* the links' pongs, each tick */
 static uint64_t last_tick;              /* when the lease timer last ran */
 static uint64_t stall_until;            /* after a stall: quorum unconfirmed until then,
                                            or until a new ring is confirmed; 0: none */
@@ -379,14 +380,15 @@ static cs_error_t links_up(uint32_t id, int *up)
 {
 	cs_error_t err;
 	uint32_t reached;
+	int64_t now = (int64_t)loop_now_ms();
 
 	*up = 0;
 	if (!link_stats_open && (err = cs_link_open(&link_stats)) != CS_OK)
 		return err;
 	link_stats_open = 1;
 	if (id)
-		err = cs_link_up(link_stats, &totem, id, up);
-	else if ((err = cs_link_reached(link_stats, &totem, &reached)) == CS_OK)
+		err = cs_link_up(link_stats, &totem, id, now, cs_link_seen_of(link_seen, id), up);
+	else if ((err = cs_link_reached(link_stats, &totem, now, link_seen, &reached)) == CS_OK)
 		*up = cs_link_majority(&totem, reached);
 	if (err != CS_OK) {
 		cmap_finalize(link_stats);
@@ -1167,6 +1169,10 @@ static void on_tick_timer(void *data)
 		quorum_update();
 	}
 	renew_lease();
+	/* remember when the links' pongs last moved, for the link reports */
+	int up;
+	if (cpg_joined)
+		(void)links_up(0, &up);
 }
 
 /* Nodes that left the ring, whose link state this node has yet to report:
@@ -1185,8 +1191,14 @@ static void on_links_timer(void *data)
 	links_timer = NULL;
 	for (size_t i = 0; i < n_links_todo; i++) {
 		int up = 1;
-		if (links_up(links_todo[i], &up) != CS_OK)
+		cs_error_t err = links_up(links_todo[i], &up);
+		if (err != CS_OK) {
+			log_warn("cannot read this node's link to node %u (cmap error %d): it counts "
+				 "as up", links_todo[i], err);
 			up = 1;
+		}
+		log_info("link report: this node's (%u) link to node %u is %s", totem.local_id, links_todo[i],
+			 up ? "up" : "down");
 		cs_put_le32(rec + 8 * i, links_todo[i]);
 		cs_put_le32(rec + 8 * i + 4, (uint32_t)up);
 	}

@@ -1140,8 +1140,15 @@ static void *link_sampler(void *arg)
 {
 	struct host *h = arg;
 	struct cs_link_cfg cfg;
+	struct cs_link_seen *seen = cs_calloc(CS_LINK_MAX_NODES, sizeof(*seen));
 	cmap_handle_t stats = 0, cmap = 0;
 	bool have_stats = false, have_cfg = false, said_ok = false, said_err = false;
+
+	if (!seen) {
+		hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR, "isolation watch: out of memory: no resource "
+		     "may run here");
+		return NULL;
+	}
 	unsigned n = 0;
 
 	while (!atomic_load(&h->watch_stop)) {
@@ -1165,7 +1172,7 @@ static void *link_sampler(void *arg)
 		if (have_stats && have_cfg) {
 			int64_t t = now_ms();
 			uint32_t reached;
-			if ((err = cs_link_reached(stats, &cfg, &reached)) == CS_OK) {
+			if ((err = cs_link_reached(stats, &cfg, t, seen, &reached)) == CS_OK) {
 				atomic_store(&h->reached, reached);
 				if (cs_link_majority(&cfg, reached)) {
 					int64_t until = t + (int64_t)CS_LINK_STALE(&cfg);
@@ -1176,10 +1183,10 @@ static void *link_sampler(void *arg)
 				}
 				if (!said_ok)
 					hlog(h, 0, CLUSTER_PLUGIN_LOG_INFO, "isolation watch: resources "
-					     "stop when this node reaches no majority of the %u nodes%s, "
-					     "or corosync is silent for %u ms", cfg.n_nodes,
-					     cfg.two_node ? " (not in a two-node cluster)" : "",
-					     CS_LINK_STALE(&cfg));
+					     "stop when this node reaches no majority of the %u nodes%s "
+					     "(no pong for %u ms), or corosync is silent for %u ms",
+					     cfg.n_nodes, cfg.two_node ? " (not in a two-node cluster)" :
+					     "", CS_LINK_FRESH(&cfg), CS_LINK_STALE(&cfg));
 				said_ok = true;
 			} else {
 				what = "stats.knet";
@@ -1197,6 +1204,7 @@ static void *link_sampler(void *arg)
 	}
 	if (have_stats)
 		cmap_finalize(stats);
+	cs_free(seen);
 	return NULL;
 }
 
