@@ -266,3 +266,19 @@ void pd_arb_close(struct pd_arb *a)
 	cs_free(a->disk_id);
 	cs_free(a);
 }
+
+uint32_t pd_arb_peek_owner(const struct pd_arb_params *p, uint32_t *owner, char *why,
+			   size_t why_len)
+{
+	if (!p || !owner || !p->device || !p->disk_id) {
+		pd_arb_why(why, why_len, "pd_arb_peek_owner: missing parameters");
+		return ERROR_INVALID_PARAMETER;
+	}
+	*owner = 0;
+	if (p->kind == PD_ARB_PR) {
+		pd_arb_why(why, why_len, "%s: persistent reservations cannot be read without "
+			   "taking part in them", p->device);
+		return ERROR_NOT_SUPPORTED;
+	}
+	return pd_arb_sanlock_peek_owner(p, owner, why, why_len);
+}

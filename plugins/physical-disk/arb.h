@@ -91,6 +91,13 @@ uint32_t pd_arb_check(struct pd_arb *a, char *why, size_t why_len);
  * 0 when nobody does.  Used by GET_AVAILABLE_DISKS. */
 uint32_t pd_arb_owner(struct pd_arb *a, uint32_t *owner, char *why, size_t why_len);
 
+/* Who holds the disk described by p, read from the disk alone: no open
+ * pd_arb, no lockspace joined, nothing written (GET_AVAILABLE_DISKS).
+ * *owner = 0 when nobody does or the disk was never arbitrated.  The PR
+ * back end cannot read keys here: ERROR_NOT_SUPPORTED. */
+uint32_t pd_arb_peek_owner(const struct pd_arb_params *p, uint32_t *owner, char *why,
+			   size_t why_len);
+
 /* Release if held, leave the lockspace, free.  NULL is fine. */
 void pd_arb_close(struct pd_arb *a);
 

@@ -72,6 +72,8 @@ uint32_t pd_arb_errno_code(int err);
  * its close frees (arb.c calls the back end's close on every failed open).
  * close: release if held, free the back end's state; never frees a. */
 uint32_t pd_arb_sanlock_open(struct pd_arb *a, char *why, size_t why_len);
+uint32_t pd_arb_sanlock_peek_owner(const struct pd_arb_params *p, uint32_t *owner, char *why,
+				   size_t why_len);
 uint32_t pd_arb_sanlock_acquire(struct pd_arb *a, uint32_t flags, uint32_t prev_owner,
 				char *why, size_t why_len);
 uint32_t pd_arb_sanlock_release(struct pd_arb *a, char *why, size_t why_len);

@@ -685,3 +685,41 @@ void pd_arb_sanlock_close(struct pd_arb *a)
 	}
 	cs_freep(&a->u.sl.res);
 }
+
+uint32_t pd_arb_sanlock_peek_owner(const struct pd_arb_params *p, uint32_t *owner, char *why,
+				   size_t why_len)
+{
+	struct pd_arb a;
+	struct leader l;
+	uint32_t err;
+	int fd = -1, e;
+
+	*owner = 0;
+	memset(&a, 0, sizeof(a));
+	a.fd = -1;
+	err = lockspace_name(p->disk_id, a.u.sl.ls_name, why, why_len);
+	if (err != ERROR_SUCCESS)
+		goto out;
+	fd = open(p->device, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		pd_arb_why(why, why_len, "opening %s: %s", p->device, strerror(e));
+		err = pd_arb_errno_code(e);
+		goto out;
+	}
+	e = read_leader(fd, PD_ARB_SANLOCK_RESOURCE_OFFSET, &l);
+	if (e != 0) {
+		pd_arb_why(why, why_len, "reading the lease of %s: %s", p->device, strerror(e));
+		err = pd_arb_errno_code(e);
+		goto out;
+	}
+	/* a lease of this disk: its holder, if any; anything else (never
+	 * arbitrated, or not a lease of ours) has none */
+	if (resource_leader_ours(&a, &l) && l.timestamp != 0)
+		*owner = (uint32_t)l.owner_id;
+	err = ERROR_SUCCESS;
+out:
+	if (fd >= 0)
+		close(fd);
+	return err;
+}

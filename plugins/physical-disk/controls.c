@@ -35,14 +35,6 @@
 
 #define WHY(...) do { if (why && why_len) snprintf(why, why_len, __VA_ARGS__); } while (0)
 
-/*
- * Read-only owner query of the arbitration back end, if the arbitration
- * library provides it (arb.h's pd_arb_owner() needs an open pd_arb, and
- * opening one joins the lockspace: a write this listing must not make).
- */
-uint32_t pd_arb_peek_owner(const struct pd_arb_params *p, uint32_t *owner, char *why,
-			   size_t why_len) __attribute__((weak));
-
 static void le32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -374,8 +366,6 @@ static uint32_t disk_owner(const struct pd_disk *dk, uint32_t node_id, pd_held_h
 		*owner = node_id ? node_id : UINT32_MAX;
 		return ERROR_SUCCESS;
 	}
-	if (!pd_arb_peek_owner)
-		return ERROR_SUCCESS; /* no read-only query in this build: see the doc */
 	pd_id_text(&dk->id, idt, sizeof(idt));
 	memset(&ap, 0, sizeof(ap));
 	ap.kind = PD_ARB_SANLOCK;

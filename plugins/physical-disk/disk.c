@@ -33,6 +33,8 @@
 #include <clusapi/proplist.h>
 #include <clusapi/resapi.h>
 
+#include <corosync/cmap.h>
+
 #include "arb.h"
 #include "controls.h"
 #include "cs_alloc.h"
@@ -80,17 +82,55 @@ static const cluster_plugin_host *host;
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pd_res *reg_head;
 
+/* This node's corosync node id: CS_NODE_ID when set (tests), else
+ * corosync's own (runtime.votequorum.this_node_id); 0 when unknown. */
 static uint32_t node_id(void)
 {
 	const char *e = getenv("CS_NODE_ID");
 	char *end = NULL;
 	unsigned long v;
+	uint32_t id = 0;
+	cmap_handle_t cmap;
 
-	if (!e || !*e)
-		return 0;
+	if (!e || !*e) {
+		if (cmap_initialize(&cmap) != CS_OK)
+			return 0;
+		if (cmap_get_uint32(cmap, "runtime.votequorum.this_node_id", &id) != CS_OK)
+			id = 0;
+		cmap_finalize(cmap);
+		return id;
+	}
 	errno = 0;
 	v = strtoul(e, &end, 10);
 	return errno || *end || v > UINT32_MAX ? 0 : (uint32_t)v;
+}
+
+/*
+ * Whether node `id` is out of corosync's membership now.  clusterd brings a
+ * disk online on this node only after the node that ran it before released
+ * it (a clean offline) or left the membership and then waited out the bound
+ * within which a node that left has stopped everything (doc/quorum.md).  So
+ * a lease still recorded for a node that is no member is a fenced node's:
+ * it may be taken over at once (PD_ARB_TAKEOVER_FENCED) instead of after
+ * sanlock's own 8 x io_timeout + 60 s (doc/arbitration.md).
+ */
+static bool node_gone(uint32_t id)
+{
+	cmap_handle_t cmap;
+	char key[64], *status = NULL;
+	bool gone = false;
+
+	if (cmap_initialize(&cmap) != CS_OK)
+		return false;
+	snprintf(key, sizeof(key), "runtime.members.%u.status", id);
+	cs_error_t e = cmap_get_string(cmap, key, &status);
+	if (e == CS_ERR_NOT_EXIST)
+		gone = true;
+	else if (e == CS_OK)
+		gone = strcmp(status, "joined") != 0;
+	free(status); /* allocated by libcmap */
+	cmap_finalize(cmap);
+	return gone;
 }
 
 static bool held_here(const struct pd_id *id)
@@ -176,8 +216,8 @@ static uint32_t arb_take(struct pd_res *d, const struct pd_props *p, const struc
 		ap.node_id = node_id();
 		ap.io_timeout_s = p->lease_io_timeout;
 		if (ap.kind == PD_ARB_SANLOCK && ap.node_id == 0) {
-			snprintf(why, why_len, "CS_NODE_ID is not set: this node's id is needed "
-					       "for its disk lease");
+			snprintf(why, why_len, "this node's corosync node id is unknown (corosync "
+					       "not running?): it is needed for its disk lease");
 			return ERROR_NOT_READY;
 		}
 		if ((err = pd_arb_open(&ap, &d->arb, why, why_len)) != ERROR_SUCCESS)
@@ -189,6 +229,17 @@ static uint32_t arb_take(struct pd_res *d, const struct pd_props *p, const struc
 	uint64_t deadline = now_ms() + 30000u + 4000u * p->lease_io_timeout;
 	for (;;) {
 		err = pd_arb_acquire(d->arb, 0, 0, why, why_len);
+		uint32_t holder = 0;
+		if (err == ERROR_SHARING_VIOLATION &&
+		    pd_arb_owner(d->arb, &holder, NULL, 0) == ERROR_SUCCESS && holder &&
+		    node_gone(holder)) {
+			host->log(d->handle, CLUSTER_PLUGIN_LOG_WARNING, "the disk's lease is held by "
+				  "node %u, which left the cluster and was waited out: taking it "
+				  "over", holder);
+			err = pd_arb_acquire(d->arb, PD_ARB_TAKEOVER_FENCED, holder, why, why_len);
+			if (err == ERROR_SUCCESS && why[0])
+				host->log(d->handle, CLUSTER_PLUGIN_LOG_NOTICE, "%s", why);
+		}
 		if (err != ERROR_NOT_READY || d->cancel || now_ms() >= deadline)
 			break;
 		usleep(250000);
