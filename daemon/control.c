@@ -34,6 +34,7 @@
 #include "csd.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include <clusapi/clusctl.h>
 
@@ -41,6 +42,7 @@
 #include "clientproto.h"
 #include "cs_alloc.h"
 #include "cs_bytes.h"
+#include "disks.h"
 #include "log.h"
 
 /* How long a client waits for a control's answer (longer than the host's
@@ -77,6 +79,7 @@ struct ctl_run {
 	uint32_t origin, req_id;
 	struct ctl_query q;      /* q.name and q.in point into this struct's copies */
 	uint32_t out_size;
+	int filter_disks;        /* GET_AVAILABLE_DISKS: drop disks that are resources */
 	char *name;
 	void *in;
 };
@@ -225,6 +228,27 @@ static void answer_from_model(const struct ctl_run *run)
 	clusprop_builder_free(&b);
 }
 
+/* GET_AVAILABLE_DISKS: the plugin's list without the disks that are already
+ * resources, under the client's buffer contract (the plugin was given room
+ * for the whole list, DISKS_AVAILABLE_MAX). */
+static void answer_available_disks(const struct ctl_run *run, const void *out, size_t out_len)
+{
+	uint8_t *list = NULL;
+	size_t n = 0;
+	uint32_t rc = disks_filter_available(&csd->model, out, out_len, &list, &n);
+
+	if (rc != ERROR_SUCCESS) {
+		log_err("GET_AVAILABLE_DISKS: the Physical Disk plugin's list is unusable: %s",
+			cluster_strerror(rc));
+		answered(run->origin, run->req_id, rc, NULL, 0, 0);
+	} else if (n > run->out_size) {
+		answered(run->origin, run->req_id, ERROR_MORE_DATA, NULL, n, 0);
+	} else {
+		answered(run->origin, run->req_id, ERROR_SUCCESS, list, n, n);
+	}
+	cs_free(list);
+}
+
 /* rm_control()'s completion: the plugin's answer, or its "invalid function". */
 static void on_plugin_done(void *ctx, uint32_t status, const void *out, size_t bytes_returned,
 			   size_t out_len)
@@ -234,10 +258,43 @@ static void on_plugin_done(void *ctx, uint32_t status, const void *out, size_t b
 	if (!stopping) {
 		if (status == ERROR_INVALID_FUNCTION)
 			answer_from_model(run);
+		else if (run->filter_disks && status == ERROR_SUCCESS)
+			answer_available_disks(run, out, out_len);
 		else
 			answered(run->origin, run->req_id, status, out, bytes_returned, out_len);
 	}
 	run_free(run);
+}
+
+/* The storage controls a resource answers only where its disk is online. */
+static int storage_code(uint32_t code)
+{
+	return code == CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO ||
+	       code == CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO_EX ||
+	       code == CLUSCTL_RESOURCE_STORAGE_IS_PATH_VALID;
+}
+
+/*
+ * A storage control for a resource that is not open on this node (doc/ABI.md,
+ * man/cluster.8): a resource that is not a disk has no such function (as in
+ * MSCS); a disk whose group another node owns answers there only -
+ * ERROR_HOST_NODE_NOT_RESOURCE_OWNER, without touching the disk the owner
+ * protects; a disk nobody runs is not online (ERROR_RESOURCE_NOT_ONLINE).
+ */
+static uint32_t storage_not_here(const struct cs_resource *r, const char **why)
+{
+	const struct cs_group *g = model_group(&csd->model, r->group);
+
+	if (strcasecmp(r->type, "Physical Disk") != 0) {
+		*why = "not a storage resource";
+		return ERROR_INVALID_FUNCTION;
+	}
+	if (g && g->owner && g->owner != csd->local_id) {
+		*why = "the disk is online on another node: ask that node (or give no node)";
+		return ERROR_HOST_NODE_NOT_RESOURCE_OWNER;
+	}
+	*why = "the disk is not online";
+	return ERROR_RESOURCE_NOT_ONLINE;
 }
 
 /* Answer a control on this node; the answer goes to `origin` (this node or
@@ -265,11 +322,24 @@ static void run_here(uint32_t op, const struct cs_args *a, uint32_t origin, uint
 			answered(origin, req_id, ERROR_RESOURCE_NOT_FOUND, NULL, 0, 0);
 			goto out;
 		}
+		if (storage_code(a->code) && !rm_loaded(r)) {
+			const char *why;
+			rc = storage_not_here(r, &why);
+			log_debug("control %#x for %s: %s", a->code, r->name, why);
+			answered(origin, req_id, rc, NULL, 0, 0);
+			goto out;
+		}
 		if (!answer_is_clusterd_only(a->code))
 			rc = rm_control(r, NULL, a->code, a->in, a->in_size, a->out_size,
 					on_plugin_done, run);
 	} else if (op == CS_OP_TYPE_CONTROL) {
-		rc = rm_control(NULL, a->name, a->code, a->in, a->in_size, a->out_size,
+		uint32_t out_size = a->out_size;
+		if (a->code == CLUSCTL_RESOURCE_TYPE_STORAGE_GET_AVAILABLE_DISKS &&
+		    strcasecmp(a->name, DISKS_TYPE) == 0) {
+			run->filter_disks = 1;
+			out_size = DISKS_AVAILABLE_MAX;
+		}
+		rc = rm_control(NULL, a->name, a->code, a->in, a->in_size, out_size,
 				on_plugin_done, run);
 	}
 	if (rc == ERROR_IO_PENDING) {

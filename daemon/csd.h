@@ -235,6 +235,8 @@ typedef void (*rm_control_done_fn)(void *ctx, uint32_t status, const void *out,
 uint32_t rm_control(const struct cs_resource *r, const char *type, uint32_t code,
 		    const void *in, size_t in_size, uint32_t out_size, rm_control_done_fn done,
 		    void *ctx);
+/* Whether resource r is open in this node's resource host. */
+int rm_loaded(const struct cs_resource *r);
 void rm_sigchld(void);
 void rm_quorum_lost(void);
 /* The lease the resource host runs under (repl's lease hook). */

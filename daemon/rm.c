@@ -851,6 +851,13 @@ void rm_sigchld(void)
 		hostclient_reap(hc);
 }
 
+int rm_loaded(const struct cs_resource *r)
+{
+	struct lres *l = r ? lres_find(r) : NULL;
+
+	return l && l->opened;
+}
+
 uint32_t rm_control(const struct cs_resource *r, const char *type, uint32_t code,
 		    const void *in, size_t in_size, uint32_t out_size, rm_control_done_fn done,
 		    void *ctx)
