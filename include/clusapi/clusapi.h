@@ -475,6 +475,13 @@ uint32_t cluster_resource_remove_possible_owner(cluster_resource *r, cluster_nod
  * ERROR_RESOURCE_NOT_ONLINE and what the resource's type answers;
  * ERROR_INVALID_PARAMETER (in NULL with in_size > 0, or an input too large
  * for one request); the connection's.
+ *
+ * Storage controls (STORAGE_GET_DISK_INFO, STORAGE_GET_DISK_INFO_EX,
+ * STORAGE_IS_PATH_VALID) are answered from the disk only on the node that
+ * owns the resource's group.  Asked of another node: a Physical Disk
+ * answers ERROR_HOST_NODE_NOT_RESOURCE_OWNER; one that no node runs,
+ * ERROR_RESOURCE_NOT_ONLINE; a resource of another type,
+ * ERROR_INVALID_FUNCTION.  doc/physical-disk.md lists every answer.
  */
 uint32_t cluster_resource_control(cluster_resource *r, cluster_node *host_node, uint32_t code,
 				  const void *in, size_t in_size, void *out, size_t out_size,

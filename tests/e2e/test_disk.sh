@@ -107,9 +107,14 @@ out=$(cl n2 resource control D STORAGE_GET_DISK_INFO --node n2 2>&1) && fail "B:
 grep -q "5015" <<<"$out" || grep -qi "does not own the resource" <<<"$out" ||
 	fail "B: the non-owner's answer is not ERROR_HOST_NODE_NOT_RESOURCE_OWNER: $out"
 note "B: GET_DISK_INFO: owner answers (signature first, partition d0p1); non-owner n2: 5015"
-cl n1 resource control D STORAGE_IS_PATH_VALID --in-utf16 "$MNT/f1" >/dev/null 2>&1 ||
-	cl n1 resource control D STORAGE_IS_PATH_VALID --path "$MNT/f1" >/dev/null 2>&1 ||
-	note "B: (IS_PATH_VALID needs a UTF-16 input the CLI cannot give: checked by tests/disk)"
+out=$(cl n1 resource control D STORAGE_IS_PATH_VALID --in-string "$MNT/f1" 2>&1) ||
+	fail "B: IS_PATH_VALID of $MNT/f1 on the owner: $out"
+out=$(cl n1 resource control D STORAGE_IS_PATH_VALID --in-string /etc/hostname 2>&1) &&
+	fail "B: IS_PATH_VALID of /etc/hostname (not on the disk) succeeded: $out"
+grep -qi "not find\|(2)" <<<"$out" || fail "B: IS_PATH_VALID off the disk is not ERROR_FILE_NOT_FOUND: $out"
+out=$(cl n1 resource control D STORAGE_GET_DISK_INFO --node n3 2>&1) && fail "B: GET_DISK_INFO on n3 succeeded"
+grep -q "5015\|does not own" <<<"$out" || fail "B: n3's answer is not 5015: $out"
+note "B: IS_PATH_VALID: on the mount yes, /etc/hostname no (2); n3: 5015"
 cl n1 group create GX >/dev/null
 cl n1 resource create X --type Dummy --group GX >/dev/null
 out=$(cl n1 resource control X STORAGE_GET_DISK_INFO 2>&1) && fail "B: a Dummy resource answered GET_DISK_INFO: $out"
