@@ -59,9 +59,18 @@ pd_cleanup() {
 attach() {
 	L=$(losetup -f --show "$1") || { echo "losetup failed"; exit 1; }
 	LOOPS+=("$L")
-	partx -a "$L" 2>/dev/null
+	# partition nodes left over from an earlier user of this loop number
+	# make `partx -a` fail: update them to this table instead
+	partx -a "$L" 2>/dev/null || partx -u "$L" 2>/dev/null
 	for _ in $(seq 50); do
-		[ "$2" = 0 ] || [ -b "${L}p$2" ] && return 0
+		if [ "$2" = 0 ] || [ -b "${L}p$2" ]; then
+			# and drop what the kernel may still cache of them (a stale
+			# root directory was seen once through a reused loop1p1)
+			for p in "$L" "$L"p*; do
+				[ -b "$p" ] && blockdev --flushbufs "$p" 2>/dev/null
+			done
+			return 0
+		fi
 		sleep 0.1
 	done
 	echo "no partition nodes for $L"
