@@ -34,7 +34,8 @@ trap 'exit 130' INT TERM
 
 if [ -n "${CS_TEST_VALGRIND:-}" ]; then
 	NODE_WRAP=("$CS_TEST_VALGRIND" -q --leak-check=full --show-leak-kinds=definite,indirect
-		   --errors-for-leak-kinds=definite,indirect --error-exitcode=99)
+		   --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+		   --keep-debuginfo=yes "--suppressions=$(dirname "$0")/pd.supp")
 	[ -n "${CS_TEST_VALGRIND_SUPP:-}" ] && NODE_WRAP+=("--suppressions=$CS_TEST_VALGRIND_SUPP")
 	echo "both sessions under valgrind"
 fi
