@@ -13,6 +13,14 @@
  *   online          online, is_alive, looks_alive; "hold FILE" after the props
  *                   keeps FILE open across offline (busy) - see the script
  *   cycle           online, checks, offline
+ *   session         one resource kept open; one command a line on stdin,
+ *                   each answer ends with a line "." (a node of
+ *                   test_pd_identity.sh / test_pd_two.sh, which keeps its
+ *                   sanlock connection, so its lease, between commands):
+ *                     online | offline | terminate | alive | available
+ *                     set PROP...      SET_PRIVATE_PROPERTIES (PROP as below)
+ *                     hold FILE | unhold   keep FILE open (a busy mount)
+ *                     quit
  * PROP: Name=dw:N | Name=sz:TEXT | Name=msz:A;B;...
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -282,6 +290,87 @@ static uint32_t wait_done(uint32_t rc, int want_state)
 	return rc;
 }
 
+static void available(void)
+{
+	uint8_t *out = NULL;
+	size_t out_size = 0;
+	uint32_t rc = control(NULL, CLUSCTL_RESOURCE_TYPE_STORAGE_GET_AVAILABLE_DISKS, NULL, 0, &out,
+			      &out_size, 1);
+	printf("available -> %u (%zu bytes)\n", rc, out_size);
+	if (rc == ERROR_SUCCESS)
+		print_value_list(out, out_size);
+	free(out);
+}
+
+static void clear_log(void)
+{
+	pthread_mutex_lock(&mu);
+	last_log[0] = '\0';
+	pthread_mutex_unlock(&mu);
+}
+
+/* The session command: see the header.  Returns the exit status. */
+static int session(cluster_resid id)
+{
+	char line[8192];
+	int fd = -1;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		char *arg = NULL, *sp;
+		uint32_t rc;
+
+		line[strcspn(line, "\n")] = '\0';
+		if ((sp = strchr(line, ' '))) {
+			*sp = '\0';
+			arg = sp + 1;
+		}
+		clear_log();
+		if (strcmp(line, "quit") == 0)
+			break;
+		if (strcmp(line, "online") == 0) {
+			rc = wait_done(pl->online(id), CLUSTER_PLUGIN_STATE_ONLINE);
+			printf("online -> %u%s%s\n", rc, rc ? ": " : "", rc ? last_log : "");
+		} else if (strcmp(line, "offline") == 0) {
+			rc = wait_done(pl->offline(id), CLUSTER_PLUGIN_STATE_OFFLINE);
+			printf("offline -> %u%s%s\n", rc, rc ? ": " : "", rc ? last_log : "");
+		} else if (strcmp(line, "terminate") == 0) {
+			pl->terminate(id);
+			printf("terminate done\n");
+		} else if (strcmp(line, "alive") == 0) {
+			printf("is_alive -> %d\n", pl->is_alive(id));
+			printf("looks_alive -> %d\n", pl->looks_alive(id));
+		} else if (strcmp(line, "available") == 0) {
+			available();
+		} else if (strcmp(line, "set") == 0 && arg) {
+			char *argv[64], *save = NULL;
+			int n = 0;
+			void *props = NULL;
+			size_t props_size = 0, br = 0;
+			for (char *t = strtok_r(arg, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
+				argv[n++] = t;
+			build_props(n, argv, &props, &props_size);
+			rc = pl->resource_control(id, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES, props,
+						  props_size, NULL, 0, &br);
+			printf("set -> %u%s%s\n", rc, rc ? ": " : "", rc ? last_log : "");
+			clusprop_free(props);
+		} else if (strcmp(line, "hold") == 0 && arg && fd < 0) {
+			fd = open(arg, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+			printf("holding %s open: %s\n", arg, fd >= 0 ? "yes" : strerror(errno));
+		} else if (strcmp(line, "unhold") == 0 && fd >= 0) {
+			close(fd);
+			fd = -1;
+			printf("unheld\n");
+		} else {
+			printf("unknown session command %s\n", line);
+		}
+		printf(".\n");
+		fflush(stdout);
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 static size_t utf16_path(const char *s, uint8_t *out, size_t cap)
 {
 	size_t got = 0;
@@ -328,11 +417,7 @@ int main(int argc, char **argv)
 	uint32_t rc, err = 0;
 
 	if (strcmp(cmd, "available") == 0) {
-		rc = control(NULL, CLUSCTL_RESOURCE_TYPE_STORAGE_GET_AVAILABLE_DISKS, NULL, 0, &out,
-			     &out_size, 1);
-		printf("available -> %u (%zu bytes)\n", rc, out_size);
-		if (rc == ERROR_SUCCESS)
-			print_value_list(out, out_size);
+		available();
 		goto done;
 	}
 	/* validate: open without properties, then VALIDATE them */
@@ -345,7 +430,9 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto done;
 	}
-	if (strcmp(cmd, "info") == 0 || strcmp(cmd, "infoex") == 0) {
+	if (strcmp(cmd, "session") == 0) {
+		ret = session(id);
+	} else if (strcmp(cmd, "info") == 0 || strcmp(cmd, "infoex") == 0) {
 		rc = control(id, strcmp(cmd, "info") == 0 ? CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO
 							  : CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO_EX,
 			     NULL, 0, &out, &out_size, 1);

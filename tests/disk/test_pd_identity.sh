@@ -2,65 +2,34 @@
 # test_pd_identity.sh - the Physical Disk plugin against real loop devices:
 # identity (MBR signature, GPT GUID), GET_DISK_INFO(_EX) decoded and its
 # buffer contract, IS_PATH_VALID, VALIDATE_PRIVATE_PROPERTIES errors,
-# GET_AVAILABLE_DISKS in and out of scope, and online/offline mounting for
-# real (over the always-granting test arbitration, physical-disk-fakearb.so;
-# the sanlock path is tests/disk/test_arb.sh's), a busy offline and a forced
-# terminate.  Then the driver once more under valgrind.
+# GET_AVAILABLE_DISKS in and out of scope, and online/offline for real: the
+# plugin's own sanlock arbitration against a sanlock daemon started here
+# (the lease on the disk read back with `sanlock direct dump`), mounts,
+# MaintenanceMode while online, a busy offline and a forced terminate.
+# Then the driver once more under valgrind.  Two nodes: test_pd_two.sh.
 #
-# Needs root, losetup, partx, sfdisk, mkfs.ext4.  Exit 77 (skip) otherwise.
-# Env: PD_DRIVER, PD_PLUGIN, PD_PLUGIN_FAKEARB (meson sets them).
+# Needs root, losetup, partx, sfdisk, mkfs.ext4, sanlock.  Exit 77 (skip)
+# otherwise.  Env: PD_DRIVER, PD_PLUGIN, SANLOCK_RLIMIT_SHIM (meson sets
+# them), CS_TEST_VALGRIND(_SUPP).
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 set -u
 
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (loop devices, mount)"
-for t in losetup partx sfdisk mkfs.ext4; do
+for t in losetup partx sfdisk mkfs.ext4 sanlock; do
 	command -v "$t" >/dev/null || skip "$t not found"
 done
-: "${PD_DRIVER:?}" "${PD_PLUGIN:?}" "${PD_PLUGIN_FAKEARB:?}"
+: "${PD_DRIVER:?}" "${PD_PLUGIN:?}"
 
 T=$(mktemp -d /tmp/test_pd.XXXXXX)
-LOOPS=()
-cleanup() {
-	for m in $(awk -v t="$T" '$5 ~ "^"t {print $5}' /proc/self/mountinfo | sort -r); do
-		umount -l "$m" 2>/dev/null
-	done
-	for l in "${LOOPS[@]}"; do
-		partx -d "$l" 2>/dev/null
-		losetup -d "$l" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
+# shellcheck source=tests/disk/pd_lib.sh
+. "$(dirname "$0")/pd_lib.sh"
+trap pd_cleanup EXIT
+trap 'exit 130' INT TERM
 
-FAILS=0
-CHECKS=0
-ok() { CHECKS=$((CHECKS + 1)); echo "ok   - $*"; }
-bad() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
-# expect OUTPUT REGEX WHAT
-expect() {
-	if grep -Eq -- "$2" <<<"$1"; then ok "$3"; else bad "$3 (wanted /$2/)"; echo "$1" | sed 's/^/     | /'; fi
-}
-expect_not() {
-	if grep -Eq -- "$2" <<<"$1"; then bad "$3 (unwanted /$2/)"; echo "$1" | sed 's/^/     | /'; else ok "$3"; fi
-}
 drv() { "$PD_DRIVER" "$PD_PLUGIN" "$@" 2>&1; }
-drvf() { "$PD_DRIVER" "$PD_PLUGIN_FAKEARB" "$@" 2>&1; }
 
-# attach IMG NPARTS: the loop device in $L (not a subshell: LOOPS must grow
-# here for the cleanup), its partition nodes made with partx and waited for
-attach() {
-	L=$(losetup -f --show "$1") || { echo "losetup failed"; exit 1; }
-	LOOPS+=("$L")
-	partx -a "$L" 2>/dev/null
-	for _ in $(seq 50); do
-		[ "$2" = 0 ] || [ -b "${L}p$2" ] && return 0
-		sleep 0.1
-	done
-	echo "no partition nodes for $L"
-	exit 1
-}
 # partition device of loop $1, number $2
 pdev() { echo "${1}p$2"; }
 
@@ -194,32 +163,77 @@ out=$(drv infoex -- DiskSignature=dw:0x$SIG)
 expect "$out" "^PARTEX dev=$(pdev "$L1" 2) .* free=[1-9][0-9]* " "GET_DISK_INFO_EX: free bytes of a mounted partition"
 umount "$T/pv"
 
-# ---- online / offline, for real (test arbitration) ----
-export PD_FAKE_ARB_LOG="$T/arb.log" CS_NODE_ID=1
+# ---- online / offline, for real: the plugin's sanlock arbitration ----
+# One sanlock daemon for this node; LeaseIoTimeout 1 s makes a lockspace
+# join take about 3 s.  CS_NODE_ID: no corosync runs here.
+start_sanlock node1
+export SANLOCK_RUN_DIR=$T/run-node1 CS_NODE_ID=1
+IOT=LeaseIoTimeout=dw:1
 MP="MountPoints=msz:1=$T/m1;2=$T/m2:noatime"
-out=$(drvf cycle -- DiskSignature=dw:0x$SIG "$MP")
+expect "$(lease "$L1")" "^no lease$" "before the first online the disk has no lease"
+out=$(drv cycle -- DiskSignature=dw:0x$SIG "$MP" $IOT)
 expect "$out" "^online -> 0$" "online: arbitrated, checked, mounted"
 expect "$out" "^is_alive -> 1$" "is_alive: O_DIRECT read, mounts, arbitration"
 expect "$out" "^looks_alive -> 1$" "looks_alive"
 expect "$out" "^offline -> 0$" "offline: unmounted, released"
-expect "$(tr '\n' ' ' <"$T/arb.log")" "^open acquire release close $" "arbitration: open, acquire, release, close, in order"
-grep -q " $T/m[12] " /proc/self/mountinfo && bad "nothing left mounted" || ok "nothing left mounted"
-out=$(PD_DRIVER_VERBOSE=1 drvf online -- DiskSignature=dw:0x$SIG "$MP" MaintenanceMode=dw:2)
-expect "$out" "^online -> 0$" "MaintenanceMode 2: online..."
-expect "$out" "online on .* \(0 file system\(s\) mounted\)" "... without mounting"
-out=$(drvf cycle -- DiskSignature=dw:0x$SIG MountPoints=msz:3=$T/m3)
+mounted "$T/m1" || mounted "$T/m2" && bad "nothing left mounted" || ok "nothing left mounted"
+expect "$(lease "$L1")" "^free$" "the lease area initialised by the first online, the lease free"
+
+# one process kept running: what its lease is between the steps
+node_start n1 -- DiskSignature=dw:0x$SIG "$MP" $IOT
+out=$(ask n1 online)
+expect "$out" "^online -> 0$" "session: online"
+expect "$(lease "$L1")" "^node 1$" "after online the lease on disk names node 1"
+mounted "$T/m1" && mounted "$T/m2" && ok "both partitions mounted" || bad "both partitions mounted"
+expect "$(ask n1 alive)" "^is_alive -> 1$" "is_alive while online"
+out=$(ask n1 offline)
+expect "$out" "^offline -> 0$" "session: offline"
+expect "$(lease "$L1")" "^free$" "after offline the lease is free (the process still runs)"
+mounted "$T/m1" && bad "offline unmounted" || ok "offline unmounted"
+expect "$(ask n1 alive)" "^is_alive -> 0$" "is_alive 0 while offline"
+
+# a failed online undoes its arbitration
+expect "$(ask n1 set MountPoints=msz:3=$T/m3)" "^set -> 0$" "SET MountPoints to a missing partition"
+out=$(ask n1 online)
 expect "$out" "^online -> 87: .*has no partition 3" "a mount of a partition that does not exist: clear error"
-expect "$(tail -2 "$T/arb.log" | tr '\n' ' ')" "release close" "... and the arbitration is undone"
+expect "$(lease "$L1")" "^free$" "... and the arbitration is undone (lease free)"
+
+# MaintenanceMode while online: 2 unmounts, 3 releases, 0 takes both back
+expect "$(ask n1 set "$MP")" "^set -> 0$" "SET MountPoints back"
+expect "$(ask n1 online)" "^online -> 0$" "online again"
+expect "$(ask n1 set MaintenanceMode=dw:2)" "^set -> 0$" "MaintenanceMode 2 while online"
+mounted "$T/m1" && bad "MaintenanceMode 2: unmounted" || ok "MaintenanceMode 2: unmounted"
+expect "$(lease "$L1")" "^node 1$" "MaintenanceMode 2: the lease kept"
+out=$(ask n1 alive)
+expect "$out" "^is_alive -> 1$" "MaintenanceMode 2: health checks ignored (is_alive)"
+expect "$out" "^looks_alive -> 1$" "MaintenanceMode 2: health checks ignored (looks_alive)"
+expect "$(ask n1 set MaintenanceMode=dw:3)" "^set -> 0$" "MaintenanceMode 3 while online"
+expect "$(lease "$L1")" "^free$" "MaintenanceMode 3: the lease released"
+expect "$(ask n1 set MaintenanceMode=dw:0)" "^set -> 0$" "MaintenanceMode 0 while online"
+expect "$(lease "$L1")" "^node 1$" "MaintenanceMode 0: the lease taken again"
+mounted "$T/m1" && mounted "$T/m2" && ok "MaintenanceMode 0: remounted" || bad "MaintenanceMode 0: remounted"
+expect "$(ask n1 alive)" "^is_alive -> 1$" "MaintenanceMode 0: is_alive checks for real again"
+
 # busy offline: a file held open on the mount
-out=$(drvf online -- DiskSignature=dw:0x$SIG "MountPoints=msz:1=$T/m1" hold "$T/m1/busy")
+expect "$(ask n1 hold "$T/m1/busy")" "^holding .* yes$" "a file held open on $T/m1"
+out=$(ask n1 offline)
 expect "$out" "^offline -> 170: .*cannot unmount $T/m1: .*busy" "busy offline: ERROR_BUSY after the wait, naming the mount point"
-expect "$out" "^terminate done$" "terminate after it returns"
-grep -q " $T/m1 " /proc/self/mountinfo && bad "terminate: lazily detached" || ok "terminate: lazily detached (logged)"
+expect "$(lease "$L1")" "^node 1$" "busy offline: the disk stays arbitrated under the mounted file system"
+expect "$(ask n1 terminate)" "^terminate done$" "terminate after it returns"
+mounted "$T/m1" && bad "terminate: lazily detached" || ok "terminate: lazily detached (logged)"
+expect "$(lease "$L1")" "^free$" "terminate: the lease released"
+ask n1 unhold >/dev/null
+node_stop n1
+[ "$NODE_RC" = 0 ] && ok "session exits 0" || bad "session exits 0 (got $NODE_RC)"
 # a detached ext4 lets go of its device a moment after its last file closes
 for _ in $(seq 50); do
 	e2fsck -n "$(pdev "$L1" 1)" >/dev/null 2>&1 && break
 	sleep 0.1
 done
+
+out=$(PD_DRIVER_VERBOSE=1 drv online -- DiskSignature=dw:0x$SIG "$MP" MaintenanceMode=dw:2 $IOT)
+expect "$out" "^online -> 0$" "MaintenanceMode 2: online..."
+expect "$out" "online on .* \(0 file system\(s\) mounted\)" "... without mounting"
 
 # ---- the C side under valgrind ----
 if [ -n "${CS_TEST_VALGRIND:-}" ]; then
@@ -239,7 +253,7 @@ if [ -n "${CS_TEST_VALGRIND:-}" ]; then
 	done
 	if "$CS_TEST_VALGRIND" -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--error-exitcode=99 --suppressions="$CS_TEST_VALGRIND_SUPP" "$PD_DRIVER" \
-		"$PD_PLUGIN_FAKEARB" cycle -- DiskSignature=dw:0x$SIG "$MP" >"$T/vg.out" 2>&1 &&
+		"$PD_PLUGIN" cycle -- DiskSignature=dw:0x$SIG "$MP" $IOT >"$T/vg.out" 2>&1 &&
 	   grep -q '^offline -> 0$' "$T/vg.out"; then
 		ok "valgrind clean: online/offline cycle"
 	else
