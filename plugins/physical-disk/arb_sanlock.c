@@ -668,17 +668,15 @@ uint32_t pd_arb_sanlock_owner(struct pd_arb *a, uint32_t *owner, char *why, size
 
 void pd_arb_sanlock_close(struct pd_arb *a)
 {
-	struct sanlk_lockspace ls;
-
 	if (a->u.sl.held)
 		(void)pd_arb_sanlock_release(a, NULL, 0);
-	if (a->u.sl.added) {
-		/* Leave only if nobody on this node holds a lease in it; do not
-		 * wait for the daemon to write our host lease free. */
-		fill_lockspace(a, &ls);
-		(void)sanlock_rem_lockspace(&ls, SANLK_REM_ASYNC | SANLK_REM_UNUSED);
-		a->u.sl.added = false;
-	}
+	/* The lockspace stays joined: leaving it is asynchronous, and a lease
+	 * taken in it meanwhile (the same disk brought online again at once, by
+	 * this or another process of the node) would have its holder killed by
+	 * sanlock when the removal completes - seen in tests.  Staying joined
+	 * also spares the next online the join (about 3 s at io_timeout 1).
+	 * The daemon's own shutdown leaves it. */
+	a->u.sl.added = false;
 	if (a->u.sl.sock >= 0) {
 		close(a->u.sl.sock);
 		a->u.sl.sock = -1;

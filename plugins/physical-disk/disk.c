@@ -82,6 +82,14 @@ static const cluster_plugin_host *host;
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pd_res *reg_head;
 
+/* Leases of closed resources whose file system was still in use (reg_mu):
+ * held until cleanup. */
+struct kept_arb {
+	struct kept_arb *next;
+	struct pd_arb *arb;
+};
+static struct kept_arb *kept_head;
+
 /* This node's corosync node id: CS_NODE_ID when set (tests), else
  * corosync's own (runtime.votequorum.this_node_id); 0 when unknown. */
 static uint32_t node_id(void)
@@ -263,28 +271,44 @@ static void arb_give(struct pd_res *d)
 
 /* Unmount the active mounts in reverse order.  force: terminate.  On
  * failure (not forced) the ones left stay in d->am. */
+/* Unmount the active mounts in reverse order.  force (terminate): try each
+ * one, keep those whose file system is still in use anywhere in d->am (the
+ * disk must then stay arbitrated) and fail at the end; else stop at the
+ * first failure. */
 static uint32_t unmount_all(struct pd_res *d, bool force, char *why, size_t why_len)
 {
-	while (d->n_am) {
-		struct active_mount *m = &d->am[d->n_am - 1];
+	uint32_t first = ERROR_SUCCESS;
+	size_t top = d->n_am; /* kept entries gather in am[top..n_am), at or after i */
+
+	for (size_t i = d->n_am; i-- > 0;) {
+		struct active_mount *m = &d->am[i];
 		bool lazy = false;
 		uint32_t err = pd_umount(m->dev, m->target, force ? 0 : PD_UMOUNT_WAIT_S, force, &lazy,
 					 why, why_len);
-		if (err != ERROR_SUCCESS && !force)
+		if (err != ERROR_SUCCESS && !force) {
+			d->n_am = i + 1;
 			return err;
-		if (err != ERROR_SUCCESS)
+		}
+		if (err != ERROR_SUCCESS) {
 			host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "terminate: %s", why);
-		else if (lazy)
+			if (first == ERROR_SUCCESS)
+				first = err;
+			d->am[--top] = *m;
+			continue;
+		}
+		if (lazy)
 			host->log(d->handle, CLUSTER_PLUGIN_LOG_WARNING,
-				  "terminate: %s was busy: detached (lazy unmount); it is released "
-				  "when its last user goes", m->target);
+				  "terminate: %s was busy: detached (lazy unmount), and its users "
+				  "have gone", m->target);
 		else
 			host->log(d->handle, CLUSTER_PLUGIN_LOG_INFO, "unmounted %s", m->target);
 		cs_free(m->target);
-		d->n_am--;
 	}
-	cs_freep(&d->am);
-	return ERROR_SUCCESS;
+	memmove(d->am, d->am + top, (d->n_am - top) * sizeof(*d->am));
+	d->n_am -= top;
+	if (!d->n_am)
+		cs_freep(&d->am);
+	return first;
 }
 
 static int mount_order(const void *a, const void *b)
@@ -316,6 +340,14 @@ static uint32_t mount_all(struct pd_res *d, const struct pd_props *p, const stru
 			err = ERROR_INVALID_PARAMETER;
 			goto out;
 		}
+		if (!pt->devname && pt->stale_node) {
+			snprintf(why, why_len, "%s partition %u: the kernel's partition device lies "
+				 "where an older partition table put it; make the kernel read the "
+				 "table again (`partx -u %s`, or `blockdev --rereadpt`)", dk->path,
+				 m->part, dk->path);
+			err = ERROR_DEV_NOT_EXIST;
+			goto out;
+		}
 		if (!pt->devname) {
 			snprintf(why, why_len, "%s partition %u has no device node (loop devices "
 				 "need `partx -a %s`)", dk->path, m->part, dk->path);
@@ -328,7 +360,8 @@ static uint32_t mount_all(struct pd_res *d, const struct pd_props *p, const stru
 			goto out;
 		}
 		if (!pd_is_mounted(pt->devno, m->path)) {
-			if ((err = pd_fsck(pt->devname, pt->fstype, PD_FSCK_TIMEOUT_S, &d->cancel, why,
+			if ((err = pd_drop_cache(pt->devname, why, why_len)) != ERROR_SUCCESS ||
+			    (err = pd_fsck(pt->devname, pt->fstype, PD_FSCK_TIMEOUT_S, &d->cancel, why,
 					   why_len)) != ERROR_SUCCESS ||
 			    (err = pd_mount(pt->devname, pt->fstype, m->path, m->options, why,
 					    why_len)) != ERROR_SUCCESS) {
@@ -542,6 +575,26 @@ static void pd_close(cluster_resid id)
 		}
 	}
 	pthread_mutex_unlock(&reg_mu);
+	if (d->n_am && d->arb) {
+		/* still in use here: the lease stays held, by this process, until
+		 * the plugin's cleanup (the host's exit) */
+		host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "close: a file system of the disk is "
+			  "still in use on this node: its lease stays held until the resource host "
+			  "exits");
+		pthread_mutex_lock(&reg_mu);
+		struct kept_arb *k = cs_calloc(1, sizeof(*k));
+		if (k) {
+			k->arb = d->arb;
+			k->next = kept_head;
+			kept_head = k;
+			d->arb = NULL;
+		}
+		pthread_mutex_unlock(&reg_mu);
+		/* without memory for the list the lease is released with the
+		 * rest: logged above, nothing better is possible */
+	}
+	for (size_t i = 0; i < d->n_am; i++)
+		cs_free(d->am[i].target);
 	pd_arb_close(d->arb);
 	pd_props_free(&d->p);
 	cs_free(d->am);
@@ -549,6 +602,19 @@ static void pd_close(cluster_resid id)
 	cs_free(d->name);
 	pthread_mutex_destroy(&d->mu);
 	cs_free(d);
+}
+
+/* Last: the leases kept for file systems that stayed in use. */
+static void pd_cleanup(void)
+{
+	pthread_mutex_lock(&reg_mu);
+	while (kept_head) {
+		struct kept_arb *k = kept_head;
+		kept_head = k->next;
+		pd_arb_close(k->arb);
+		cs_free(k);
+	}
+	pthread_mutex_unlock(&reg_mu);
 }
 
 static uint32_t pd_online(cluster_resid id)
@@ -578,14 +644,12 @@ static void pd_terminate(cluster_resid id)
 	teardown(d, true);
 	if (d->n_am == 0)
 		return;
-	/* a mount that even a lazy unmount refused: forget it, loudly */
-	host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "terminate: %zu mount(s) left behind",
-		  d->n_am);
-	for (size_t i = 0; i < d->n_am; i++)
-		cs_free(d->am[i].target);
-	cs_freep(&d->am);
-	d->n_am = 0;
-	arb_give(d);
+	/* a file system still in use (another mount namespace, or users of a
+	 * detached mount): this node keeps the disk - another node mounting it
+	 * now would corrupt it - until it is gone (close, or the host's exit) */
+	host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "terminate: %zu file system(s) of the "
+		  "disk still in use on this node: the disk stays arbitrated here", d->n_am);
+	d->online = false;
 	if (d->hold_fd >= 0) {
 		close(d->hold_fd);
 		d->hold_fd = -1;
@@ -857,7 +921,7 @@ static const cluster_resource_plugin pd_plugin = {
 	.release = pd_release,
 	.resource_control = pd_control,
 	.resource_type_control = pd_type_control,
-	.cleanup = NULL,
+	.cleanup = pd_cleanup,
 };
 
 __attribute__((visibility("default")))

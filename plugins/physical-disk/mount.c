@@ -10,6 +10,8 @@
 #include "mount.h"
 
 #include <errno.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -53,6 +55,29 @@ static const char *find_e2fsck(void)
 		if (access(cand[i], X_OK) == 0)
 			return cand[i];
 	return NULL;
+}
+
+uint32_t pd_drop_cache(const char *dev, char *why, size_t why_len)
+{
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	int e = 0;
+
+	if (fd < 0) {
+		e = errno;
+		snprintf(why, why_len, "opening %s to drop its cache: %s", dev, strerror(e));
+		return e == ENOENT ? ERROR_DEV_NOT_EXIST : ERROR_IO_DEVICE;
+	}
+	/* BLKFLSBUF writes back and invalidates the device's buffer cache;
+	 * DONTNEED drops what is left of its page cache */
+	if (ioctl(fd, BLKFLSBUF, 0) != 0)
+		e = errno;
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+	if (e) {
+		snprintf(why, why_len, "dropping the cache of %s: %s", dev, strerror(e));
+		return ERROR_IO_DEVICE;
+	}
+	return ERROR_SUCCESS;
 }
 
 uint32_t pd_fsck(const char *dev, const char *fstype, unsigned timeout_s, const volatile bool *cancel,
@@ -311,36 +336,90 @@ out:
 	return rc;
 }
 
+bool pd_dev_in_use(dev_t dev)
+{
+	char path[96], line[128], node[160] = "";
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent", major(dev), minor(dev));
+	if (!(f = fopen(path, "re")))
+		return false; /* the device is gone: nothing can use it */
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "DEVNAME=", 8) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(node, sizeof(node), "/dev/%s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+	if (!node[0])
+		return false;
+	/* an exclusive open fails while any mount namespace still mounts a file
+	 * system from the device (or anyone else holds it exclusively) */
+	fd = open(node, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EBUSY;
+	close(fd);
+	return false;
+}
+
+/* Wait up to ms for the device to be free of every mount; true when it is. */
+static bool wait_released(dev_t dev, unsigned ms)
+{
+	uint64_t deadline = now_ms() + ms;
+
+	for (;;) {
+		if (!pd_dev_in_use(dev))
+			return true;
+		if (now_ms() >= deadline)
+			return false;
+		sleep_ms(50);
+	}
+}
+
 uint32_t pd_umount(dev_t dev, const char *target, unsigned wait_s, bool force, bool *lazy,
 		   char *why, size_t why_len)
 {
 	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000u;
+	unsigned settle_ms = force ? PD_RELEASE_WAIT_FORCE_MS : PD_RELEASE_WAIT_MS;
 	int rc;
 
 	if (lazy)
 		*lazy = false;
 	for (;;) {
 		if (!pd_is_mounted(dev, target))
-			return ERROR_SUCCESS;
+			goto gone;
 		rc = umount_once(target, false, false);
 		if (rc == 0)
 			continue; /* look again: a file system mounted twice there */
 		if (rc == -EINVAL && !pd_is_mounted(dev, target))
-			return ERROR_SUCCESS; /* gone meanwhile */
+			goto gone; /* gone meanwhile */
 		if (rc != -EBUSY || force || now_ms() >= deadline)
 			break;
 		sleep_ms(200);
 	}
 	if (force) {
 		if (umount_once(target, true, false) == 0 && !pd_is_mounted(dev, target))
-			return ERROR_SUCCESS;
+			goto gone;
 		if (umount_once(target, false, true) == 0) {
 			if (lazy)
 				*lazy = true;
-			return ERROR_SUCCESS;
+			goto gone;
 		}
 	}
 	WHY("cannot unmount %s: %s%s", target, strerror(-rc),
 	    rc == -EBUSY ? " (files are open there; see fuser -m)" : "");
 	return rc == -EBUSY ? ERROR_BUSY : ERROR_DISK_OPERATION_FAILED;
+gone:
+	/* gone from this mount namespace; the file system itself lives on while
+	 * another namespace (a container, a service started while it was
+	 * mounted) still mounts it, or while a lazily detached one is in use -
+	 * and its dirty data with it: then the disk must not be given up */
+	if (wait_released(dev, settle_ms))
+		return ERROR_SUCCESS;
+	WHY("%s is unmounted here, but its file system is still in use (mounted in another "
+	    "mount namespace, or open files on a detached mount): the disk cannot be released",
+	    target);
+	return ERROR_BUSY;
 }

@@ -24,6 +24,24 @@
  * replays the journal after a crash).  Others are left to the kernel.
  * *cancel (may be NULL) is polled: when it turns true the check is killed.
  */
+/*
+ * pd_drop_cache - forget what this node's kernel cached of block device dev.
+ * Another node may have written the disk since this node last read it (a
+ * partition's cache outlives its last close), and a file system checked or
+ * mounted from stale blocks is corrupted by the first write.  Called after
+ * arbitration, before fsck and mount.
+ */
+uint32_t pd_drop_cache(const char *dev, char *why, size_t why_len);
+
+/* Whether a file system of block device dev is still mounted anywhere (any
+ * mount namespace) or the device is held exclusively. */
+bool pd_dev_in_use(dev_t dev);
+
+/* How long pd_umount waits, after the unmount, for the file system to be gone
+ * from every mount namespace (a lazily detached one: its users to go). */
+#define PD_RELEASE_WAIT_MS 5000u
+#define PD_RELEASE_WAIT_FORCE_MS 500u
+
 uint32_t pd_fsck(const char *dev, const char *fstype, unsigned timeout_s, const volatile bool *cancel,
 		 char *why, size_t why_len);
 

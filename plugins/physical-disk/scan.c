@@ -353,10 +353,31 @@ static uint32_t find_part_nodes(struct pd_disk *d)
 		fclose(f);
 		if (!ok)
 			continue;
+		/* the kernel's idea of where the partition lies (sectors of 512
+		 * bytes): a partition node left from an older table - another
+		 * node repartitioned the LUN, or a loop device reused for another
+		 * image - must not be taken for this table's partition */
+		unsigned long long start = 0, size = 0;
+		snprintf(fp, sizeof(fp), "%s/%s/start", dp, e->d_name);
+		if ((f = fopen(fp, "re"))) {
+			ok = fscanf(f, "%llu", &start) == 1;
+			fclose(f);
+		}
+		snprintf(fp, sizeof(fp), "%s/%s/size", dp, e->d_name);
+		if (ok && (f = fopen(fp, "re"))) {
+			ok = fscanf(f, "%llu", &size) == 1;
+			fclose(f);
+		}
+		if (!ok)
+			continue;
 		for (size_t i = 0; i < d->n_parts; i++) {
 			struct pd_part *p = &d->parts[i];
 			if (p->number != num || p->devname)
 				continue;
+			if (start * 512u != p->start || size * 512u != p->size) {
+				p->stale_node = true;
+				continue;
+			}
 			char node[PATH_MAX];
 			snprintf(node, sizeof(node), "/dev/%s", e->d_name);
 			if (!(p->devname = cs_strdup(node))) {

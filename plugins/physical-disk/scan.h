@@ -47,6 +47,8 @@ struct pd_part {
 	uint32_t serial;        /* derived from uuid (pd_serial_from_uuid) */
 	uint64_t start;         /* bytes from the start of the disk */
 	uint64_t size;          /* bytes */
+	bool stale_node;        /* the kernel has a node for this number, but where an
+	                           older table put it (devname stays NULL) */
 };
 
 struct pd_disk {

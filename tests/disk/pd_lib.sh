@@ -60,8 +60,10 @@ attach() {
 	L=$(losetup -f --show "$1") || { echo "losetup failed"; exit 1; }
 	LOOPS+=("$L")
 	# partition nodes left over from an earlier user of this loop number
-	# make `partx -a` fail: update them to this table instead
-	partx -a "$L" 2>/dev/null || partx -u "$L" 2>/dev/null
+	# would keep that user's geometry (`partx -u` cannot move a start):
+	# delete them, then add this table's
+	partx -d "$L" 2>/dev/null
+	partx -a "$L" 2>/dev/null
 	for _ in $(seq 50); do
 		if [ "$2" = 0 ] || [ -b "${L}p$2" ]; then
 			# and drop what the kernel may still cache of them (a stale

@@ -98,8 +98,12 @@ log_has n1 1 "reaches 1 of 3 nodes, no majority: it is cut off" ||
 for n in n2 n3; do
 	log_has "$n" 1 "link report: .* link to node 1 is down" || fail "B: $n did not report its link to n1 down"
 done
-left_at=$(grep -m1 -h "node 1 (n1) left (node down)" "$CLUSTER_SANDBOX_DIR"/n[23]/log/clusterd.log | sort | head -1 | cut -d' ' -f1)
-placed_at=$(grep -h "its owner n1 is gone: placing it on" "$CLUSTER_SANDBOX_DIR"/n[23]/log/clusterd.log | tail -1 | cut -d' ' -f1)
+# in the log of the node that placed G: the last report of n1's departure
+# before the placement
+coord_log=$(grep -l "its owner n1 is gone: placing it on" "$CLUSTER_SANDBOX_DIR"/n[23]/log/clusterd.log | head -1)
+[[ -n $coord_log ]] || fail "B: no survivor logged the placement of G"
+read -r left_at placed_at < <(awk '/node 1 \(n1\) left \(node down\)/ {left=$1}
+	/its owner n1 is gone: placing it on/ {print left, $1; exit}' "$coord_log")
 [[ -n $left_at && -n $placed_at ]] || fail "B: no 'left' or 'placing' line in the survivors' logs"
 gap=$(python3 -c "import sys
 def ms(t):
