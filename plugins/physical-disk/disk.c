@@ -297,9 +297,8 @@ static uint32_t unmount_all(struct pd_res *d, bool force, char *why, size_t why_
 			continue;
 		}
 		if (lazy)
-			host->log(d->handle, CLUSTER_PLUGIN_LOG_WARNING,
-				  "terminate: %s was busy: detached (lazy unmount), and its users "
-				  "have gone", m->target);
+			host->log(d->handle, CLUSTER_PLUGIN_LOG_WARNING, "terminate: %s",
+				  why[0] ? why : "busy: detached (lazy unmount), and its users have gone");
 		else
 			host->log(d->handle, CLUSTER_PLUGIN_LOG_INFO, "unmounted %s", m->target);
 		cs_free(m->target);

@@ -364,6 +364,24 @@ bool pd_dev_in_use(dev_t dev)
 	return false;
 }
 
+/* The file-system "going down" ioctl that ext4 and XFS share
+ * (EXT4_IOC_SHUTDOWN, XFS_IOC_GOINGDOWN), with the log flushed first. */
+#define PD_FS_IOC_SHUTDOWN _IOR('X', 125, uint32_t)
+#define PD_FS_GOING_LOGFLUSH 1u
+
+bool pd_fs_shutdown(const char *target)
+{
+	uint32_t how = PD_FS_GOING_LOGFLUSH;
+	int fd = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return false;
+	rc = ioctl(fd, PD_FS_IOC_SHUTDOWN, &how);
+	close(fd);
+	return rc == 0;
+}
+
 /* Wait up to ms for the device to be free of every mount; true when it is. */
 static bool wait_released(dev_t dev, unsigned ms)
 {
@@ -383,8 +401,11 @@ uint32_t pd_umount(dev_t dev, const char *target, unsigned wait_s, bool force, b
 {
 	uint64_t deadline = now_ms() + (uint64_t)wait_s * 1000u;
 	unsigned settle_ms = force ? PD_RELEASE_WAIT_FORCE_MS : PD_RELEASE_WAIT_MS;
+	bool shut = false;
 	int rc;
 
+	if (why && why_len)
+		why[0] = '\0';
 	if (lazy)
 		*lazy = false;
 	for (;;) {
@@ -402,6 +423,10 @@ uint32_t pd_umount(dev_t dev, const char *target, unsigned wait_s, bool force, b
 	if (force) {
 		if (umount_once(target, true, false) == 0 && !pd_is_mounted(dev, target))
 			goto gone;
+		/* still busy: stop the file system itself - its journal committed,
+		 * every later write of whoever still has files open fails - so
+		 * that detaching it lazily leaves nothing that writes the disk */
+		shut = pd_fs_shutdown(target);
 		if (umount_once(target, false, true) == 0) {
 			if (lazy)
 				*lazy = true;
@@ -416,6 +441,12 @@ gone:
 	 * another namespace (a container, a service started while it was
 	 * mounted) still mounts it, or while a lazily detached one is in use -
 	 * and its dirty data with it: then the disk must not be given up */
+	if (shut) {
+		/* whoever still holds it cannot write the disk any more */
+		WHY("%s was busy: its file system was shut down (its journal committed, every "
+		    "later write fails) and detached", target);
+		return ERROR_SUCCESS;
+	}
 	if (wait_released(dev, settle_ms))
 		return ERROR_SUCCESS;
 	WHY("%s is unmounted here, but its file system is still in use (mounted in another "

@@ -33,6 +33,10 @@
  */
 uint32_t pd_drop_cache(const char *dev, char *why, size_t why_len);
 
+/* Shut the file system mounted at target down (ext4, XFS): the journal is
+ * committed, every later write fails.  False where the file system cannot. */
+bool pd_fs_shutdown(const char *target);
+
 /* Whether a file system of block device dev is still mounted anywhere (any
  * mount namespace) or the device is held exclusively. */
 bool pd_dev_in_use(dev_t dev);
