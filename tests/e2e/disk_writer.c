@@ -398,9 +398,9 @@ static void report_scenarios(const struct rec *recs, size_t n, const struct mark
 {
 	for (size_t m = 0; m < n_marks; m++) {
 		uint64_t from = marks[m].t, to = m + 1 < n_marks ? marks[m + 1].t : UINT64_MAX;
-		size_t count = 0, handovers = 0, run = 0, sl = 0, gl = 0;
+		size_t count = 0, handovers = 0, run = 0, sl = 0, gl = 0, pl = 0;
 		uint64_t maxgap = 0;
-		char seqbuf[2048] = "", gaps[2048] = "";
+		char seqbuf[2048] = "", gaps[2048] = "", pauses[2048] = "";
 		const struct rec *prev = NULL;
 		for (size_t i = 0; i < n; i++) {
 			const struct rec *r = &recs[i];
@@ -411,6 +411,11 @@ static void report_scenarios(const struct rec *recs, size_t n, const struct mark
 				continue;
 			}
 			count++;
+			if (prev && prev->inc == r->inc && r->ts_ns - prev->ts_ns > 200000000ull &&
+			    pl < sizeof(pauses))
+				pl += (size_t)snprintf(pauses + pl, sizeof(pauses) - pl, "%sn%u %.3f s",
+						       pl ? ", " : "", r->node,
+						       (double)(r->ts_ns - prev->ts_ns) / 1e9);
 			if (prev && prev->inc != r->inc) {
 				uint64_t gap = r->ts_ns - prev->ts_ns;
 				if (run && sl < sizeof(seqbuf))
@@ -430,8 +435,9 @@ static void report_scenarios(const struct rec *recs, size_t n, const struct mark
 		}
 		if (run && sl < sizeof(seqbuf))
 			snprintf(seqbuf + sl, sizeof(seqbuf) - sl, "n%u:%zu", prev->node, run);
-		printf("scenario %s: %zu records: %s; handovers as the disk saw them: %s\n",
-		       marks[m].label, count, count ? seqbuf : "(none)", gl ? gaps : "none");
+		printf("scenario %s: %zu records: %s; handovers as the disk saw them: %s; "
+		       "pauses of one writer over 0.2 s: %s\n", marks[m].label, count,
+		       count ? seqbuf : "(none)", gl ? gaps : "none", pl ? pauses : "none");
 		printf("SCENARIO %s records=%zu handovers=%zu maxgap_ms=%" PRIu64 "\n", marks[m].label,
 		       count, handovers, (uint64_t)(maxgap / 1000000u));
 	}

@@ -6,7 +6,7 @@
 # A writer (tests/e2e/disk_writer.c) runs in EVERY node's namespaces all the
 # time and appends a checksummed 512-byte record (node, incarnation, sequence
 # number, CLOCK_REALTIME) with O_DIRECT|O_DSYNC to /run/d0/cswriters.dat every
-# 5 ms whenever the disk is mounted in its own node, logging every outcome
+# 10 ms whenever the disk is mounted in its own node, logging every outcome
 # outside the disk.  A power loss kills it with the node; it is started again
 # with the node.  Scenarios, each followed by a check of the file as the
 # current owner reads it:
@@ -14,8 +14,10 @@
 #   2. the owner cut off, then healed;
 #   3. a non-owner cut off, then healed (the disk must not move);
 #   4. kill -9 of the owner's clusterd alone, then `start` (clusterd only);
-#   5. a storm: 12 cut/heal of random nodes in quick succession, three of
-#      them with a second node cut for a moment (no quorum anywhere);
+#   5. a storm: 12 cut/heal in quick succession (the owner every other
+#      time, others at random; cut for 0-3 s, shorter and longer than
+#      corosync needs to notice), three of them with a second node cut for
+#      a moment (no quorum anywhere);
 #   6. a clean move, then `cluster node drain` of the new owner.
 # The checker fails on a torn or foreign record, a sequence going backwards,
 # time going backwards between records (two writers interleaved), a write its
@@ -58,7 +60,7 @@ MOBS_PID=
 
 # ---- the writers ----
 start_writer() {
-	"$SB" exec "$1" -- "$DW" write "${1#n}" "$FILE" "$ACKS" "$STOP" 5 \
+	"$SB" exec "$1" -- "$DW" write "${1#n}" "$FILE" "$ACKS" "$STOP" 10 \
 		2>>"$E2E_TMP/writer.$1.err" &
 	WPID[$1]=$!
 }
@@ -146,6 +148,12 @@ e2e_before_cleanup() {
 	cp -r "$ACKS" "$KEEP.acks" 2>/dev/null
 	cp "$MOUNTS" "$KEEP.mounts" 2>/dev/null
 	cp "$MARKS" "$KEEP.marks" 2>/dev/null
+	rm -rf "$KEEP.logs"
+	mkdir -p "$KEEP.logs"
+	for n in n1 n2 n3; do
+		cp "$CLUSTER_SANDBOX_DIR/$n/log/clusterd.log" "$KEEP.logs/$n.clusterd.log" 2>/dev/null
+		cp "$CLUSTER_SANDBOX_DIR/$n/log/sanlock.log" "$KEEP.logs/$n.sanlock.log" 2>/dev/null
+	done
 	return 0
 }
 
@@ -230,9 +238,12 @@ expect_records 4-kill-clusterd
 # ---- 5: a heal/rejoin storm ----
 mark 5-storm
 for i in $(seq 1 12); do
+	# the owner every other time; cuts both shorter and longer than the
+	# time corosync needs to notice (token 500 + consensus 600 ms)
 	r=n$((RANDOM % 3 + 1))
+	((i % 2)) && r=$(current_owner 2>/dev/null || echo "$r")
 	"$SB" cut "$r" >/dev/null
-	sleep "0.$((RANDOM % 9 + 1))"
+	sleep "$((RANDOM % 3)).$((RANDOM % 10))"
 	if ((i % 4 == 3)); then
 		# a second node for a moment: nobody has quorum
 		s=$(other_node "$r")
