@@ -130,6 +130,10 @@ check_now() {
 		fail "the checker found signs of two writers (or could not read the file: exit $rc)"
 	fi
 	grep -E '^(/run|owner|scenario )' "$E2E_TMP/check.out" | tail -n 3 | sed "s/^/$E2E_NAME:   /"
+	if grep -q '^TWICE' "$MOUNTS"; then
+		grep '^TWICE' "$MOUNTS" | head >&2
+		fail "the mount observer saw $MNT mounted on two nodes"
+	fi
 }
 # scenario_field LABEL KEY: from the last check, a value of scenario LABEL.
 scenario_field() {
