@@ -6,7 +6,7 @@
 # A writer (tests/e2e/disk_writer.c) runs in EVERY node's namespaces all the
 # time and appends a checksummed 512-byte record (node, incarnation, sequence
 # number, CLOCK_REALTIME) with O_DIRECT|O_DSYNC to /run/d0/cswriters.dat every
-# 10 ms whenever the disk is mounted in its own node, logging every outcome
+# 20 ms whenever the disk is mounted in its own node, logging every outcome
 # outside the disk.  A power loss kills it with the node; it is started again
 # with the node.  Scenarios, each followed by a check of the file as the
 # current owner reads it:
@@ -28,6 +28,11 @@
 # the file system through every node's own loop device.  All along, an
 # observer reads every node's mount table every 10 ms: /run/d0 must never be
 # mounted on two nodes in one sample.
+#
+# Every record is a journal commit and a flush of the loop device, which the
+# host turns into an fsync of the image: 20 ms keeps that to ~40/s on a
+# machine other sandboxes share (at 5 ms the host disk's flush latency
+# stalled corosync and clusterd for tens of seconds here).
 #
 # Run as root: CLUSTER_BUILD_DIR=$PWD/build bash tests/e2e/test_disk_writers.sh
 # Exit status: 0 pass, 1 fail, 77 skip.
@@ -60,7 +65,7 @@ MOBS_PID=
 
 # ---- the writers ----
 start_writer() {
-	"$SB" exec "$1" -- "$DW" write "${1#n}" "$FILE" "$ACKS" "$STOP" 10 \
+	"$SB" exec "$1" -- "$DW" write "${1#n}" "$FILE" "$ACKS" "$STOP" 20 \
 		2>>"$E2E_TMP/writer.$1.err" &
 	WPID[$1]=$!
 }
