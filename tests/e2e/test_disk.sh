@@ -18,6 +18,11 @@
 #      node's lease over at once (it left the membership and was waited out),
 #      replays the journal and mounts; the file written before is there; the
 #      restarted node mounts nothing;
+#   F. a process on the owner that keeps a file open on the disk and writes
+#      + fdatasyncs every 50 ms (nothing in the group stops it) while the
+#      owner is cut off: the owner's terminate finds the file system busy,
+#      shuts it down and detaches it, so the holder's writes fail from then
+#      on - before a survivor mounts the disk; the file system checks clean;
 #   E. the disk was never mounted on two nodes in any sample of an observer
 #      that looks at every node's mounts all the time.
 #
@@ -150,6 +155,47 @@ wait_for 30 "n2 back" rejoined n2
 sleep 2
 mounted_on n2 && fail "D: the restarted n2 mounted the disk"
 expect_eq "$(owner_of n2)" "$new" "D: GD's owner as n2 sees it"
+
+# ---- F ----
+owner=$(owner_of n1)
+PROGRESS=$E2E_TMP/holder.progress
+note "F: a process on $owner keeps a file open on the disk and writes; cut $owner"
+"$SB" exec "$owner" -- python3 -c '
+import os, sys, time
+fd = os.open("/run/d0/held.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+i = 0
+while True:
+    try:
+        os.write(fd, b"%d\n" % i)
+        os.fdatasync(fd)
+    except OSError:
+        time.sleep(0.05)
+        continue
+    with open(sys.argv[1], "a") as p:
+        p.write("%d %.3f\n" % (i, time.time()))
+    i += 1
+    time.sleep(0.05)
+' "$PROGRESS" 2>/dev/null &
+HOLDER_PID=$!
+wait_for 10 "the holder writing" test -s "$PROGRESS"
+"$SB" cut "$owner" >/dev/null
+wait_for 60 "GD online on a survivor (asked on $(other_node "$owner"))" group_moved "$(other_node "$owner")" GD "$owner"
+new=$(owner_of "$(other_node "$owner")")
+mounted_at=$(date +%s.%N)
+sleep 2
+last=$(tail -1 "$PROGRESS" | cut -d' ' -f2)
+note "F: GD online on $new; the holder's last durable write on $owner at $last, $(awk -v a="$mounted_at" -v b="$last" 'BEGIN{printf "%.2f", a-b}') s before the survivor reported it mounted"
+awk -v a="$mounted_at" -v b="$last" 'BEGIN{exit !(b < a)}' ||
+	fail "F: the holder on the cut-off $owner still wrote the disk after $new took it"
+log_has "$owner" 1 "its file system was shut down" || fail "F: $owner did not shut the busy file system down"
+kill "$HOLDER_PID" 2>/dev/null
+"$SB" heal "$owner" >/dev/null
+wait_for 30 "$owner back" rejoined "$owner"
+cl "$new" group offline GD --wait 60 >/dev/null || fail "F: group offline GD"
+dev=$(readlink "$CLUSTER_SANDBOX_DIR/$new/disks/disk0")p1
+"$SB" exec "$new" -- blockdev --flushbufs "$dev"
+out=$("$SB" exec "$new" -- e2fsck -fn "$dev" 2>&1) || fail "F: e2fsck -fn $dev after the holder: $out"
+note "F: passed (the holder's writes stopped at the shutdown; e2fsck clean)"
 
 # ---- E ----
 kill "$MNT_OBS_PID" 2>/dev/null
