@@ -32,32 +32,38 @@ static int guid_eq(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
-/* Whether a Physical Disk resource already names this disk. */
-static int is_resource(const struct cs_model *m, int by_sig, uint32_t sig, const char *guid)
+/* Whether a Physical Disk resource already names this disk: *found 1 or 0.
+ * ERROR_SUCCESS, or the iterator's error (an allocation failure must not
+ * pass for "not a resource": the disk would be offered twice). */
+static uint32_t is_resource(const struct cs_model *m, int by_sig, uint32_t sig, const char *guid,
+			    int *found)
 {
-	for (size_t i = 0; i < m->n_resources; i++) {
+	*found = 0;
+	for (size_t i = 0; i < m->n_resources && !*found; i++) {
 		const struct cs_resource *r = m->resources[i];
 		clusprop_iter it;
 		clusprop_value v;
-		int found = 0;
+		uint32_t rc;
 
 		if (strcasecmp(r->type, DISKS_TYPE) != 0 || !r->priv_size)
 			continue;
-		if (clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, r->priv, r->priv_size, NULL) !=
-		    ERROR_SUCCESS)
-			continue;
-		while (!found && clusprop_iter_next(&it, &v) == ERROR_SUCCESS) {
+		rc = clusprop_iter_init(&it, CLUSPROP_PROPERTY_LIST, r->priv, r->priv_size, NULL);
+		if (rc == ERROR_NOT_ENOUGH_MEMORY)
+			return rc;
+		if (rc != ERROR_SUCCESS)
+			continue; /* a stored list that does not parse names no disk */
+		while (!*found && (rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
 			if (by_sig && v.format == CLUSPROP_FORMAT_DWORD &&
 			    strcmp(v.name, "DiskSignature") == 0)
-				found = v.num.dw == sig;
+				*found = v.num.dw == sig;
 			else if (!by_sig && v.str && strcmp(v.name, "DiskIdGuid") == 0)
-				found = guid_eq(v.str, guid);
+				*found = guid_eq(v.str, guid);
 		}
 		clusprop_iter_done(&it);
-		if (found)
-			return 1;
+		if (!*found && rc != ERROR_NO_MORE_ITEMS)
+			return rc;
 	}
-	return 0;
+	return ERROR_SUCCESS;
 }
 
 uint32_t disks_filter_available(const struct cs_model *m, const void *in, size_t in_len,
@@ -83,10 +89,18 @@ uint32_t disks_filter_available(const struct cs_model *m, const void *in, size_t
 	while ((rc = clusprop_iter_next(&it, &v)) == ERROR_SUCCESS) {
 		const uint8_t *entry = (const uint8_t *)v.data - 8;
 		size_t size = 8 + (((size_t)v.length + 3) & ~(size_t)3);
-		if (v.syntax == CLUSPROP_SYNTAX_DISK_SIGNATURE)
-			keep = !is_resource(m, 1, v.num.dw, NULL);
-		else if (v.syntax == CLUSPROP_SYNTAX_DISK_GUID)
-			keep = !v.str || !is_resource(m, 0, 0, v.str);
+		int found = 0;
+		if (v.syntax == CLUSPROP_SYNTAX_DISK_SIGNATURE ||
+		    (v.syntax == CLUSPROP_SYNTAX_DISK_GUID && v.str)) {
+			int by_sig = v.syntax == CLUSPROP_SYNTAX_DISK_SIGNATURE;
+			uint32_t e = is_resource(m, by_sig, by_sig ? v.num.dw : 0,
+						 by_sig ? NULL : v.str, &found);
+			if (e != ERROR_SUCCESS) {
+				rc = e;
+				goto out;
+			}
+			keep = !found;
+		}
 		if (keep) {
 			memcpy(buf + n, entry, size);
 			n += size;
