@@ -504,6 +504,25 @@ static uint32_t disk_owner(struct pd_arb *a, uint32_t *owner, struct leader *l,
 	return ERROR_SUCCESS;
 }
 
+/* Whether node id's sanlock daemon still renews its host (delta) lease in
+ * the disk's lockspace, as this node's daemon sees it: LIVE, or not yet
+ * known.  A powered-off node stops renewing; its status turns FAIL after
+ * sanlock's id_renewal_fail (8 x io_timeout).  Unreadable: counts as alive. */
+static bool holder_renews(struct pd_arb *a, uint32_t id)
+{
+	struct sanlk_host *hss = NULL;
+	int count = 0, rv;
+	bool live = true;
+
+	rv = sanlock_get_hosts(a->u.sl.ls_name, id, &hss, &count, 0);
+	if (rv == 0 && hss && count > 0) {
+		uint32_t st = hss[0].flags & SANLK_HOST_MASK;
+		live = !(st == SANLK_HOST_FAIL || st == SANLK_HOST_DEAD || st == SANLK_HOST_FREE);
+	}
+	free(hss); /* allocated by libsanlock */
+	return live;
+}
+
 static bool held_elsewhere(int rv)
 {
 	return rv == SANLK_ACQUIRE_IDLIVE || rv == SANLK_ACQUIRE_OWNED ||
@@ -532,10 +551,23 @@ uint32_t pd_arb_sanlock_acquire(struct pd_arb *a, uint32_t flags, uint32_t prev_
 		err = disk_owner(a, &owner, &l, why, why_len);
 		if (err != ERROR_SUCCESS)
 			goto out;
+		if (owner == prev_owner && holder_renews(a, prev_owner)) {
+			/* Its sanlock still renews its host lease: the node runs
+			 * and reaches the disk.  Left the cluster's membership
+			 * and back (a short cut), it may never have learnt that
+			 * it lost the disk's group - a test saw two writers so.
+			 * It releases the lease when it stops the disk. */
+			pd_arb_why(why, why_len, "disk %s: node %u, which holds its lease, still "
+				   "renews its sanlock host lease (alive, reaching the disk): "
+				   "waiting for it to release", a->disk_id, prev_owner);
+			err = ERROR_NOT_READY;
+			goto out;
+		}
 		if (owner == prev_owner) {
-			/* The cluster proved prev_owner stopped (arb.h): clear
-			 * its lease instead of waiting out its host lease
-			 * (8 x io_timeout + 60 s).  Only ever prev_owner's. */
+			/* The cluster proved prev_owner stopped (arb.h) and its
+			 * sanlock no longer renews: clear its lease instead of
+			 * waiting out sanlock's host_dead (8 x io_timeout + 60 s).
+			 * Only ever prev_owner's. */
 			rv = sanlock_write_resource(a->u.sl.res, 0, 0, 0);
 			if (rv < 0) {
 				pd_arb_why(why, why_len, "clearing fenced node %u's lease on %s: %s",
