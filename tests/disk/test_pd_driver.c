@@ -62,6 +62,8 @@ static void h_status(cluster_resource_handle *h, uint32_t state, uint32_t status
 }
 
 static void h_log(cluster_resource_handle *h, uint32_t level, const char *fmt, ...)
+	CLUSTER_RESAPI_PRINTF(3, 4);
+static void h_log(cluster_resource_handle *h, uint32_t level, const char *fmt, ...)
 {
 	va_list ap;
 	(void)h;
