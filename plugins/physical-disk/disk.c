@@ -94,6 +94,8 @@ static struct kept_arb *kept_head;
  * corosync's own (runtime.votequorum.this_node_id); 0 when unknown. */
 static uint32_t node_id(void)
 {
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static uint32_t cached; /* a node's id does not change while corosync runs */
 	const char *e = getenv("CS_NODE_ID");
 	char *end = NULL;
 	unsigned long v;
@@ -101,11 +103,14 @@ static uint32_t node_id(void)
 	cmap_handle_t cmap;
 
 	if (!e || !*e) {
-		if (cmap_initialize(&cmap) != CS_OK)
-			return 0;
-		if (cmap_get_uint32(cmap, "runtime.votequorum.this_node_id", &id) != CS_OK)
-			id = 0;
-		cmap_finalize(cmap);
+		pthread_mutex_lock(&mu);
+		if (!cached && cmap_initialize(&cmap) == CS_OK) {
+			if (cmap_get_uint32(cmap, "runtime.votequorum.this_node_id", &id) == CS_OK)
+				cached = id;
+			cmap_finalize(cmap);
+		}
+		id = cached;
+		pthread_mutex_unlock(&mu);
 		return id;
 	}
 	errno = 0;
