@@ -340,6 +340,28 @@ other_node() {
 	done
 }
 
+# rejoined NODE: NODE is quorate and synced again.
+rejoined() {
+	is_eq jq_py "$1" "s['quorate'] and s['synced']" -- true
+}
+
+# disk_group SIG MNT: on a sandbox made with --disks, group GD (any node,
+# FailoverThreshold 100) with the Physical Disk resource D: the disk whose
+# MBR signature is SIG, partition 1 mounted at MNT (made on every node),
+# sanlock's io_timeout 1 s.  Offline.
+disk_group() {
+	local n
+	for n in n1 n2 n3; do
+		"$SB" exec "$n" -- mkdir -p "$2"
+	done
+	cl n1 group create GD >/dev/null
+	cl n1 group set-owners GD n1 n2 n3 >/dev/null
+	cl n1 group set GD FailoverThreshold=100 >/dev/null
+	cl n1 resource create D --type "Physical Disk" --group GD \
+		--priv "DiskSignature:dword=$1" --priv "MountPoints:multi_sz=1=$2" \
+		--priv "LeaseIoTimeout:dword=1" >/dev/null || fail "resource create D"
+}
+
 # watched_group NODE STATEFILE: group G (preferred owners n1 n2 n3;
 # FailoverThreshold 100, since a test's failovers are not faults) with a Dummy
 # resource R whose state file is STATEFILE, online on NODE and seen there by

@@ -56,9 +56,6 @@ mounts_now() {
 owner_of() {
 	group_online_on "$1" GD
 }
-rejoined() {
-	is_eq jq_py "$1" "s['quorate'] and s['synced']" -- true
-}
 
 # The observer: every node's mounts, all the time, into a file.
 MNT_OBS=$(mktemp)
@@ -77,17 +74,9 @@ e2e_before_cleanup() {
 
 "$SB" up 3 --token "${E2E_TOKEN:-500}" --disks 2 >/dev/null || fail "sandbox up --disks 2"
 note "3 nodes up with 2 shared disks"
-for n in n1 n2 n3; do
-	"$SB" exec "$n" -- mkdir -p "$MNT"
-done
 
 # ---- A ----
-cl n1 group create GD >/dev/null
-cl n1 group set-owners GD n1 n2 n3 >/dev/null
-cl n1 group set GD FailoverThreshold=100 >/dev/null
-cl n1 resource create D --type "Physical Disk" --group GD \
-	--priv "DiskSignature:dword=$SIG" --priv "MountPoints:multi_sz=1=$MNT" \
-	--priv "LeaseIoTimeout:dword=1" >/dev/null || fail "A: resource create D"
+disk_group "$SIG" "$MNT"
 observer &
 MNT_OBS_PID=$!
 t0=$(date +%s.%N)

@@ -102,9 +102,6 @@ owner_is_not() {
 	local o
 	o=$(current_owner) && [[ $o != "$1" ]]
 }
-rejoined() {
-	is_eq jq_py "$1" "s['quorate'] and s['synced']" -- true
-}
 mark() {
 	echo "$(date +%s%N) $1" >>"$MARKS"
 	note "---- $1"
@@ -169,15 +166,7 @@ e2e_before_cleanup() {
 # ---- up ----
 "$SB" up 3 --token "${E2E_TOKEN:-500}" --disks 1 >/dev/null || fail "sandbox up --disks 1"
 note "3 nodes up with 1 shared disk"
-for n in n1 n2 n3; do
-	"$SB" exec "$n" -- mkdir -p "$MNT"
-done
-cl n1 group create GD >/dev/null
-cl n1 group set-owners GD n1 n2 n3 >/dev/null
-cl n1 group set GD FailoverThreshold=100 >/dev/null
-cl n1 resource create D --type "Physical Disk" --group GD \
-	--priv "DiskSignature:dword=$SIG" --priv "MountPoints:multi_sz=1=$MNT" \
-	--priv "LeaseIoTimeout:dword=1" >/dev/null || fail "resource create D"
+disk_group "$SIG" "$MNT"
 "$DW" observe "$CLUSTER_SANDBOX_DIR" "$MNT" "$MOUNTS" &
 MOBS_PID=$!
 for n in n1 n2 n3; do

@@ -60,10 +60,6 @@ corosync_pid() {
 	read -r pid rest <"$CLUSTER_SANDBOX_DIR/$1/pids/corosync" || return 1
 	echo "$pid"
 }
-# rejoined NODE: NODE quorate and synced, and its peers see it Up.
-rejoined() {
-	is_eq jq_py "$1" "s['quorate'] and s['synced']" -- true
-}
 
 sandbox_up 3
 note "3 nodes up"
