@@ -391,14 +391,18 @@ uint32_t pd_ctl_available_disks(pd_held_here_fn held_here, uint32_t node_id,
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t owner = 0;
-		err = pd_disk_probe(paths[i], &dk, NULL, 0);
+		/* identity and owner first (a few reads); only a disk that is
+		 * offered is read whole */
+		err = pd_disk_identify(paths[i], &dk, NULL, 0);
 		if (err == ERROR_NOT_ENOUGH_MEMORY)
 			goto out;
 		/* a disk we cannot read, or that has no MBR/GPT identity, is
 		 * not offered; neither is one someone owns */
 		if (err == ERROR_SUCCESS && dk->id.kind != PD_ID_NONE &&
 		    disk_owner(dk, node_id, held_here, &owner) == ERROR_SUCCESS && owner == 0) {
-			if ((err = put_disk(&b, dk, NULL, false)) != ERROR_SUCCESS)
+			err = pd_disk_complete(dk, NULL, 0);
+			if (err == ERROR_NOT_ENOUGH_MEMORY ||
+			    (err == ERROR_SUCCESS && (err = put_disk(&b, dk, NULL, false)) != ERROR_SUCCESS))
 				goto out;
 		}
 		pd_disk_free(dk);

@@ -65,6 +65,11 @@ struct pd_res {
 	bool arb_held;
 	struct pd_id id;                /* of the disk online */
 	int hold_fd;                    /* O_DIRECT, while online */
+	/* under mu: the disk as found at online and a buffered descriptor of
+	 * it, read by the storage controls (pd_disk_reprobe) */
+	struct pd_disk *held;
+	int info_fd;
+	int *part_fds;                  /* pd_disk_open_parts(held) */
 	struct active_mount *am;
 	size_t n_am;
 	uint32_t maint_applied;         /* the MaintenanceMode in effect */
@@ -203,6 +208,31 @@ static uint32_t find_disk(struct pd_res *d, const struct pd_props *p, struct pd_
 	if (err == ERROR_SUCCESS)
 		remember_path(d, (*ret)->path);
 	return err;
+}
+
+/* The resource's disk, read now: online, through the descriptor kept open
+ * (the disk as found at online says where to look); else found in scope. */
+static uint32_t live_disk(struct pd_res *d, const struct pd_props *p, struct pd_disk **ret,
+			  char *why, size_t why_len)
+{
+	struct pd_disk *dk = NULL;
+	uint32_t err = ERROR_DEV_NOT_EXIST;
+
+	pthread_mutex_lock(&d->mu);
+	if (d->held)
+		err = pd_disk_reprobe(d->info_fd, d->part_fds, d->held, &dk, why, why_len);
+	/* repartitioned or replaced under us: a full search says what is there */
+	if (err == ERROR_SUCCESS && !pd_id_equal(&dk->id, &d->held->id))
+		err = ERROR_DEV_NOT_EXIST;
+	pthread_mutex_unlock(&d->mu);
+	if (err == ERROR_SUCCESS) {
+		*ret = dk;
+		return ERROR_SUCCESS;
+	}
+	pd_disk_free(dk);
+	if (err == ERROR_NOT_ENOUGH_MEMORY)
+		return err;
+	return find_disk(d, p, ret, why, why_len);
 }
 
 /* ---- the online state ---- */
@@ -386,6 +416,25 @@ out:
 	return err;
 }
 
+/* Close what online keeps open of the disk. */
+static void hold_close(struct pd_res *d)
+{
+	if (d->hold_fd >= 0) {
+		close(d->hold_fd);
+		d->hold_fd = -1;
+	}
+	pthread_mutex_lock(&d->mu);
+	if (d->info_fd >= 0)
+		close(d->info_fd);
+	d->info_fd = -1;
+	if (d->held)
+		pd_disk_close_parts(d->part_fds, d->held->n_parts);
+	d->part_fds = NULL;
+	pd_disk_free(d->held);
+	d->held = NULL;
+	pthread_mutex_unlock(&d->mu);
+}
+
 /* Undo everything the online state holds (terminate, a failed online). */
 static void teardown(struct pd_res *d, bool force)
 {
@@ -396,10 +445,7 @@ static void teardown(struct pd_res *d, bool force)
 		return;
 	}
 	arb_give(d);
-	if (d->hold_fd >= 0) {
-		close(d->hold_fd);
-		d->hold_fd = -1;
-	}
+	hold_close(d);
 	d->online = false;
 }
 
@@ -417,15 +463,30 @@ static uint32_t do_online(struct pd_res *d, const struct pd_props *p, char *why,
 	if (p->maint < PD_MAINT_OFFLINE && (err = mount_all(d, p, dk, why, why_len)) != ERROR_SUCCESS)
 		goto out;
 	d->hold_fd = open(dk->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (d->hold_fd < 0) {
+	int info_fd = open(dk->path, O_RDONLY | O_CLOEXEC);
+	if (d->hold_fd < 0 || info_fd < 0) {
 		snprintf(why, why_len, "%s: %s", dk->path, strerror(errno));
+		if (info_fd >= 0)
+			close(info_fd);
 		err = ERROR_OPEN_FAILED;
 		goto out;
 	}
+	int *part_fds = NULL;
+	if ((err = pd_disk_open_parts(dk, &part_fds)) != ERROR_SUCCESS) {
+		snprintf(why, why_len, "out of memory");
+		close(info_fd);
+		goto out;
+	}
+	pthread_mutex_lock(&d->mu);
+	d->info_fd = info_fd;
+	d->part_fds = part_fds;
+	d->held = dk;
+	pthread_mutex_unlock(&d->mu);
+	dk = NULL;
 	d->maint_applied = p->maint;
 	d->online = true;
 	host->log(d->handle, CLUSTER_PLUGIN_LOG_INFO, "online on %s (%u file system(s) mounted)",
-		  dk->path, (unsigned)d->n_am);
+		  d->held->path, (unsigned)d->n_am);
 out:
 	if (err != ERROR_SUCCESS) {
 		host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "online failed: %s", why);
@@ -534,6 +595,7 @@ static cluster_resid pd_open(const char *resource_name, const void *private_prop
 		goto fail;
 	pd_props_init(&d->p);
 	d->hold_fd = -1;
+	d->info_fd = -1;
 	if (pthread_mutex_init(&d->mu, NULL) != 0)
 		goto fail;
 	mu = true;
@@ -599,6 +661,7 @@ static void pd_close(cluster_resid id)
 	}
 	for (size_t i = 0; i < d->n_am; i++)
 		cs_free(d->am[i].target);
+	hold_close(d); /* teardown leaves it open when a mount stayed */
 	pd_arb_close(d->arb);
 	pd_props_free(&d->p);
 	cs_free(d->am);
@@ -653,11 +716,7 @@ static void pd_terminate(cluster_resid id)
 	 * now would corrupt it - until it is gone (close, or the host's exit) */
 	host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "terminate: %zu file system(s) of the "
 		  "disk still in use on this node: the disk stays arbitrated here", d->n_am);
-	d->online = false;
-	if (d->hold_fd >= 0) {
-		close(d->hold_fd);
-		d->hold_fd = -1;
-	}
+	hold_close(d);
 	d->online = false;
 }
 
@@ -869,7 +928,7 @@ static uint32_t pd_control(cluster_resid id, uint32_t code, const void *in, size
 	}
 	if (!snapshot(d, &p))
 		return ERROR_NOT_ENOUGH_MEMORY;
-	err = find_disk(d, &p, &dk, why, sizeof(why));
+	err = live_disk(d, &p, &dk, why, sizeof(why));
 	if (code == CLUSCTL_RESOURCE_STORAGE_IS_PATH_VALID) {
 		if (err == ERROR_SUCCESS || err == ERROR_DEV_NOT_EXIST || err == ERROR_INVALID_PARAMETER)
 			err = pd_ctl_is_path_valid(dk, in, in_size);

@@ -287,19 +287,24 @@ static uint32_t lookup_dup(blkid_probe pr, const char *name, char **dst)
 	return *dst ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 
-/* The file system in [start, start + size) of the disk open as fd. */
-static uint32_t probe_fs(int fd, struct pd_part *p)
+/* The file system of partition p, read through fd from byte off (p->start
+ * through the whole disk's descriptor, 0 through the partition's own).  only
+ * (may be NULL): look for this file-system type alone (a re-read of a
+ * partition whose type is known: one probe instead of libblkid's ~60). */
+static uint32_t probe_fs(int fd, uint64_t off, struct pd_part *p, const char *only)
 {
 	blkid_probe pr = blkid_new_probe();
+	char *types[2] = { (char *)only, NULL };
 	uint32_t err = ERROR_SUCCESS;
 
 	if (!pr)
 		return ERROR_NOT_ENOUGH_MEMORY;
-	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)p->start, (blkid_loff_t)p->size) != 0 ||
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)p->size) != 0 ||
 	    blkid_probe_enable_superblocks(pr, 1) != 0 ||
 	    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
 							  BLKID_SUBLKS_TYPE) != 0 ||
-	    blkid_probe_enable_partitions(pr, 0) != 0) {
+	    blkid_probe_enable_partitions(pr, 0) != 0 ||
+	    (only && blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, types) != 0)) {
 		err = ERROR_READ_FAULT;
 		goto out;
 	}
@@ -463,7 +468,7 @@ static uint32_t read_table(blkid_probe pr, struct pd_disk *d, char *why, size_t 
 	return ERROR_SUCCESS;
 }
 
-uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t why_len)
+uint32_t pd_disk_identify(const char *path, struct pd_disk **ret, char *why, size_t why_len)
 {
 	struct pd_disk *d = NULL;
 	blkid_probe pr = NULL;
@@ -486,6 +491,9 @@ uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t
 	if (!(d->name = cs_strdup(base ? base + 1 : strrchr(path, '/') + 1)))
 		goto out;
 
+	/* a probe of libblkid's own opening drops the device's cached pages
+	 * when freed: the next reads come from the disk, which another node
+	 * may have written since */
 	pr = blkid_new_probe_from_filename(path);
 	if (!pr) {
 		WHY("%s: cannot open for probing: %s", path, strerror(errno));
@@ -507,9 +515,35 @@ uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t
 	d->size = sz > 0 ? (uint64_t)sz : 0;
 	if (rc == 0 && (err = read_table(pr, d, why, why_len)) != ERROR_SUCCESS)
 		goto out;
+	*ret = d;
+	d = NULL;
+	err = ERROR_SUCCESS;
+out:
+	if (pr)
+		blkid_free_probe(pr);
+	pd_disk_free(d);
+	return err;
+}
+
+uint32_t pd_disk_complete(struct pd_disk *d, char *why, size_t why_len)
+{
+	uint32_t err = ERROR_SUCCESS;
+	int fd = -1;
+
+	if (d->n_parts) {
+		fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			WHY("%s: cannot open for probing: %s", d->path, strerror(errno));
+			return errno == EACCES || errno == EPERM ? ERROR_ACCESS_DENIED
+								 : ERROR_OPEN_FAILED;
+		}
+		/* read the file systems from the disk, not from pages cached
+		 * before another node wrote them */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	}
 	for (size_t i = 0; i < d->n_parts; i++) {
-		if ((err = probe_fs(blkid_probe_get_fd(pr), &d->parts[i])) != ERROR_SUCCESS) {
-			WHY("%s: partition %u: %s", path, d->parts[i].number,
+		if ((err = probe_fs(fd, d->parts[i].start, &d->parts[i], NULL)) != ERROR_SUCCESS) {
+			WHY("%s: partition %u: %s", d->path, d->parts[i].number,
 			    err == ERROR_NOT_ENOUGH_MEMORY ? "out of memory" : "read error");
 			goto out;
 		}
@@ -517,6 +551,133 @@ uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t
 	if ((err = find_part_nodes(d)) != ERROR_SUCCESS)
 		goto out;
 	read_scsi(d);
+out:
+	if (fd >= 0) {
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
+	}
+	return err;
+}
+
+uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t why_len)
+{
+	struct pd_disk *d = NULL;
+	uint32_t err;
+
+	if ((err = pd_disk_identify(path, &d, why, why_len)) != ERROR_SUCCESS)
+		return err;
+	if ((err = pd_disk_complete(d, why, why_len)) != ERROR_SUCCESS) {
+		pd_disk_free(d);
+		return err;
+	}
+	*ret = d;
+	return ERROR_SUCCESS;
+}
+
+/* The partition of prev that p is (same number, start and size), or NULL. */
+static const struct pd_part *same_part(const struct pd_disk *prev, const struct pd_part *p)
+{
+	const struct pd_part *q = pd_disk_part(prev, p->number);
+	return q && q->start == p->start && q->size == p->size ? q : NULL;
+}
+
+uint32_t pd_disk_open_parts(const struct pd_disk *d, int **ret_fds)
+{
+	int *fds = NULL;
+
+	*ret_fds = NULL;
+	if (!d->n_parts)
+		return ERROR_SUCCESS;
+	if (!(fds = cs_calloc(d->n_parts, sizeof(*fds))))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (size_t i = 0; i < d->n_parts; i++) {
+		const struct pd_part *q = &d->parts[i];
+		struct stat st;
+
+		fds[i] = q->devname ? open(q->devname, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+		if (fds[i] >= 0 && (fstat(fds[i], &st) != 0 || !S_ISBLK(st.st_mode) ||
+				    st.st_rdev != q->devno)) {
+			close(fds[i]); /* not the node found: the whole disk's fd serves */
+			fds[i] = -1;
+		}
+	}
+	*ret_fds = fds;
+	return ERROR_SUCCESS;
+}
+
+void pd_disk_close_parts(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	cs_free(fds);
+}
+
+uint32_t pd_disk_reprobe(int fd, const int *part_fds, const struct pd_disk *prev, struct pd_disk **ret, char *why,
+			 size_t why_len)
+{
+	struct pd_disk *d = NULL;
+	blkid_probe pr = NULL;
+	char *types[2] = { NULL, NULL };
+	bool all_known = true;
+	uint32_t err = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (!(d = cs_calloc(1, sizeof(*d))) || !(d->path = cs_strdup(prev->path)) ||
+	    !(d->name = cs_strdup(prev->name)) || !(pr = blkid_new_probe()))
+		goto out;
+	d->devno = prev->devno;
+	d->scsi = prev->scsi;
+	memcpy(d->scsi_addr, prev->scsi_addr, sizeof(d->scsi_addr));
+	types[0] = prev->id.kind == PD_ID_GPT ? "gpt" : "dos";
+	if (blkid_probe_set_device(pr, fd, 0, 0) != 0 || blkid_probe_enable_superblocks(pr, 0) != 0 ||
+	    blkid_probe_enable_partitions(pr, 1) != 0 ||
+	    (prev->id.kind != PD_ID_NONE &&
+	     blkid_probe_filter_partitions_type(pr, BLKID_FLTR_ONLYIN, types) != 0)) {
+		WHY("%s: libblkid refused the probe settings", d->path);
+		err = ERROR_GEN_FAILURE;
+		goto out;
+	}
+	int rc = blkid_do_safeprobe(pr);
+	if (rc == -1) {
+		WHY("%s: read error while probing", d->path);
+		err = ERROR_READ_FAULT;
+		goto out;
+	}
+	blkid_loff_t sz = blkid_probe_get_size(pr);
+	d->size = sz > 0 ? (uint64_t)sz : 0;
+	if (rc == 0 && (err = read_table(pr, d, why, why_len)) != ERROR_SUCCESS)
+		goto out;
+	for (size_t i = 0; i < d->n_parts; i++) {
+		struct pd_part *p = &d->parts[i];
+		const struct pd_part *q = same_part(prev, p);
+		int pfd = q && part_fds ? part_fds[q - prev->parts] : -1;
+		int rfd = pfd >= 0 ? pfd : fd;
+		uint64_t off = pfd >= 0 ? 0 : p->start;
+		/* the type it had, if any; a partition reformatted since is
+		 * found by the full probe that follows a miss */
+		if ((err = probe_fs(rfd, off, p, q ? q->fstype : NULL)) == ERROR_SUCCESS && q &&
+		    q->fstype && !p->fstype)
+			err = probe_fs(rfd, off, p, NULL);
+		if (err != ERROR_SUCCESS) {
+			WHY("%s: partition %u: %s", d->path, p->number,
+			    err == ERROR_NOT_ENOUGH_MEMORY ? "out of memory" : "read error");
+			goto out;
+		}
+		if (!q) {
+			all_known = false;
+			continue;
+		}
+		p->stale_node = q->stale_node;
+		p->devno = q->devno;
+		if (q->devname && !(p->devname = cs_strdup(q->devname))) {
+			err = ERROR_NOT_ENOUGH_MEMORY;
+			goto out;
+		}
+	}
+	/* the same table as before: the kernel's partition nodes are the ones
+	 * found then (they change only when a table is re-read) */
+	if (!all_known && (err = find_part_nodes(d)) != ERROR_SUCCESS)
+		goto out;
 	*ret = d;
 	d = NULL;
 	err = ERROR_SUCCESS;
@@ -537,8 +698,12 @@ uint32_t pd_disk_find(const struct pd_id *id, const char *hint, struct pd_disk *
 	uint32_t err;
 
 	pd_id_text(id, idt, sizeof(idt));
-	if (hint && pd_scope_contains(hint) && pd_disk_probe(hint, &d, NULL, 0) == ERROR_SUCCESS &&
+	if (hint && pd_scope_contains(hint) && pd_disk_identify(hint, &d, NULL, 0) == ERROR_SUCCESS &&
 	    pd_id_equal(&d->id, id)) {
+		if ((err = pd_disk_complete(d, why, why_len)) != ERROR_SUCCESS) {
+			pd_disk_free(d);
+			return err;
+		}
 		*ret = d;
 		return ERROR_SUCCESS;
 	}
@@ -548,7 +713,7 @@ uint32_t pd_disk_find(const struct pd_id *id, const char *hint, struct pd_disk *
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		/* a disk we cannot read is not the one we look for */
-		if (pd_disk_probe(paths[i], &d, NULL, 0) != ERROR_SUCCESS)
+		if (pd_disk_identify(paths[i], &d, NULL, 0) != ERROR_SUCCESS)
 			continue;
 		if (pd_id_equal(&d->id, id)) {
 			if (found) {
@@ -568,6 +733,8 @@ uint32_t pd_disk_find(const struct pd_id *id, const char *hint, struct pd_disk *
 		err = ERROR_DEV_NOT_EXIST;
 		goto out;
 	}
+	if ((err = pd_disk_complete(found, why, why_len)) != ERROR_SUCCESS)
+		goto out;
 	*ret = found;
 	found = NULL;
 	err = ERROR_SUCCESS;

@@ -73,9 +73,42 @@ void pd_paths_free(char **paths, size_t n);
 bool pd_scope_contains(const char *path);
 
 /* Probe one whole disk: identity, size, partitions and their file systems.
- * A disk with no partition table is ERROR_SUCCESS with id.kind PD_ID_NONE. */
+ * A disk with no partition table is ERROR_SUCCESS with id.kind PD_ID_NONE.
+ * pd_disk_identify() + pd_disk_complete(). */
 uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t why_len);
+
+/* The first half, a few reads: identity, size and the partition table
+ * (number, start, size); no file systems, device nodes or SCSI address. */
+uint32_t pd_disk_identify(const char *path, struct pd_disk **ret, char *why, size_t why_len);
+
+/* The second half, for a disk from pd_disk_identify(): each partition's file
+ * system (read from the disk, not the page cache), the partitions' device
+ * nodes, the SCSI address.  On failure d is as it was or partly filled: free
+ * it. */
+uint32_t pd_disk_complete(struct pd_disk *d, char *why, size_t why_len);
 void pd_disk_free(struct pd_disk *d);
+
+/* Descriptors of d's partition device nodes, open for reading, one per
+ * d->parts entry (-1 where there is no node, or the node is not the one
+ * found), for pd_disk_reprobe(); freed with pd_disk_close_parts(fds,
+ * d->n_parts).  ERROR_NOT_ENOUGH_MEMORY is the only failure. */
+uint32_t pd_disk_open_parts(const struct pd_disk *d, int **ret_fds);
+void pd_disk_close_parts(int *fds, size_t n);
+
+/* Probe again, live, the disk prev described: the partition table through
+ * fd (a descriptor of prev->path kept open, O_RDONLY, not O_DIRECT), each
+ * partition's file system through part_fds (from pd_disk_open_parts(prev);
+ * may be NULL): the partition's own page cache, which a mounted file system
+ * writes its superblock through, or the whole disk's fd where there is no
+ * node; looking first for the table and file-system types prev found (a
+ * fraction of a full probe's reads).  Kept open, the descriptors read from
+ * the page cache: right on the owner, through which alone the disk is
+ * written.  Partition device nodes are taken from prev for partitions that
+ * did not move.  The caller compares the identity: a disk repartitioned or
+ * replaced under the descriptor comes back with another id (or
+ * PD_ID_NONE). */
+uint32_t pd_disk_reprobe(int fd, const int *part_fds, const struct pd_disk *prev,
+			 struct pd_disk **ret, char *why, size_t why_len);
 
 /* Find the disk with identity id in scope.  hint (may be NULL) is tried
  * first: the path where it was last seen.  ERROR_DEV_NOT_EXIST if no disk

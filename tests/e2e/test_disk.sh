@@ -6,7 +6,8 @@
 #      mounted at /run/d0 comes online on n1: the mount is in n1 only, the
 #      disk's sanlock lease names node 1;
 #   B. the storage control codes: STORAGE_GET_DISK_INFO from n2 (routed to
-#      the owner) gives the signature first and the partition with its label;
+#      the owner) gives the signature first and the partition with its label,
+#      read live (a label changed by e2label while online is in the next answer);
 #      asked of n2 itself (not the owner) it is ERROR_HOST_NODE_NOT_RESOURCE_OWNER
 #      (5015); IS_PATH_VALID on and off the mount; a Dummy resource answers
 #      ERROR_INVALID_FUNCTION; GET_AVAILABLE_DISKS (a type control) on n2
@@ -101,6 +102,12 @@ out=$(cl n2 resource control D STORAGE_GET_DISK_INFO --node n2 2>&1) && fail "B:
 grep -q "5015" <<<"$out" || grep -qi "does not own the resource" <<<"$out" ||
 	fail "B: the non-owner's answer is not ERROR_HOST_NODE_NOT_RESOURCE_OWNER: $out"
 note "B: GET_DISK_INFO: owner answers (signature first, partition d0p1); non-owner n2: 5015"
+# read live: a label changed on the owner while online is in the next answer
+"$SB" exec n1 -- e2label "$dev1" d0relabel || fail "B: e2label $dev1 on n1"
+info=$(cl n1 resource control D STORAGE_GET_DISK_INFO 2>&1) || fail "B: GET_DISK_INFO on n1: $info"
+grep -q "d0relabel" <<<"$info" || fail "B: the new label d0relabel is not in the owner's answer: $info"
+"$SB" exec n1 -- e2label "$dev1" d0p1 || fail "B: e2label $dev1 back to d0p1"
+note "B: a label changed while online is in the owner's next GET_DISK_INFO (read live)"
 out=$(cl n1 resource control D STORAGE_IS_PATH_VALID --in-string "$MNT/f1" 2>&1) ||
 	fail "B: IS_PATH_VALID of $MNT/f1 on the owner: $out"
 out=$(cl n1 resource control D STORAGE_IS_PATH_VALID --in-string /etc/hostname 2>&1) &&

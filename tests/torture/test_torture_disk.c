@@ -15,6 +15,9 @@
  *              free.  Root (else skipped).
  *   path       IS_PATH_VALID of that disk for "/" (not on it: the mount
  *              table is read).  Root.
+ *   reprobe    the online owner's live re-read of that disk through a kept
+ *              descriptor (pd_disk_reprobe), also where a file system the
+ *              first probe saw is gone.  Root.
  *   available  GET_AVAILABLE_DISKS with CS_DISK_DEVICES = that loop
  *              device: scope, probe, the owner read from its (never
  *              initialised) lease area, the list.  Root.
@@ -385,6 +388,53 @@ static void test_path_disk(void **state)
 	free(in);
 }
 
+struct reprobe_ctx {
+	int fd;
+	const struct pd_disk *prev;
+};
+
+/* The online owner's live re-read (pd_disk_reprobe through a kept
+ * descriptor): the same disk and table as the full probe. */
+static uint32_t scen_reprobe(void *arg)
+{
+	struct reprobe_ctx *c = arg;
+	struct pd_disk *dk = NULL;
+	uint32_t rc;
+
+	if ((rc = pd_disk_reprobe(c->fd, NULL, c->prev, &dk, NULL, 0)) != ERROR_SUCCESS)
+		return rc;
+	if (!pd_id_equal(&dk->id, &c->prev->id) || dk->n_parts != c->prev->n_parts ||
+	    dk->size != c->prev->size || (dk->n_parts && dk->parts[0].fstype)) {
+		fprintf(stderr, "reprobe: not the disk the full probe saw\n");
+		rc = ERROR_INVALID_DATA;
+	}
+	pd_disk_free(dk);
+	return rc;
+}
+
+static void test_reprobe(void **state)
+{
+	(void)state;
+	struct pd_disk *prev = NULL;
+	char *fstype;
+
+	if (!loopdev[0])
+		skip();
+	assert_int_equal(pd_disk_probe(loopdev, &prev, NULL, 0), ERROR_SUCCESS);
+	assert_int_equal(prev->n_parts, 1);
+	struct reprobe_ctx c = { .fd = open(loopdev, O_RDONLY | O_CLOEXEC), .prev = prev };
+	assert_true(c.fd >= 0);
+	assert_true(torture_ok("pd_disk_reprobe", scen_reprobe, &c));
+	/* a partition that had a file system before and has none now: the
+	 * filtered probe misses, the full one runs (and finds none) */
+	fstype = prev->parts[0].fstype;
+	prev->parts[0].fstype = (char *)"ext4";
+	assert_true(torture_ok("pd_disk_reprobe (file system gone)", scen_reprobe, &c));
+	prev->parts[0].fstype = fstype;
+	close(c.fd);
+	pd_disk_free(prev);
+}
+
 static uint32_t scen_available(void *arg)
 {
 	(void)arg;
@@ -427,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_path_none),
 		cmocka_unit_test(test_disk_info),
 		cmocka_unit_test(test_path_disk),
+		cmocka_unit_test(test_reprobe),
 		cmocka_unit_test(test_available),
 	};
 	int failed;
