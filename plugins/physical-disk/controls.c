@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 
@@ -107,8 +108,9 @@ struct part_view {
 	uint64_t free_bytes;
 };
 
+/* at: where the partition is mounted on this node, or NULL. */
 static void part_view(const struct pd_disk *dk, const struct pd_part *p, const struct pd_props *props,
-		      struct part_view *v)
+		      const char *at, struct part_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->namemax = 255;
@@ -121,14 +123,10 @@ static void part_view(const struct pd_disk *dk, const struct pd_part *p, const s
 		snprintf(v->devname, sizeof(v->devname), "%s", p->devname);
 	else
 		snprintf(v->devname, sizeof(v->devname), "%s partition %u", dk->path, p->number);
-	if (p->devno) {
-		char *at = pd_mounted_at(p->devno);
-		struct statvfs sv;
-		if (at && statvfs(at, &sv) == 0) {
-			v->free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
-			v->namemax = (uint32_t)sv.f_namemax;
-		}
-		cs_free(at);
+	struct statvfs sv;
+	if (at && statvfs(at, &sv) == 0) {
+		v->free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+		v->namemax = (uint32_t)sv.f_namemax;
 	}
 }
 
@@ -194,10 +192,52 @@ static uint32_t put_partition_ex(clusprop_builder *b, const struct pd_disk *dk,
 	return clusprop_put_binary(b, CLUSPROP_SYNTAX_PARTITION_INFO_EX, e, sizeof(e));
 }
 
+/* Where each partition of dk is mounted on this node: at[i] a copy of the
+ * target, or NULL.  From the resource's own mounts where given, else from
+ * one read of the mount table. */
+static uint32_t mounted_at(const struct pd_disk *dk, const struct pd_mount_list *mounted,
+			   char **at)
+{
+	dev_t *devs = NULL;
+	uint32_t err = ERROR_SUCCESS;
+
+	if (!mounted) {
+		if (!(devs = cs_calloc(dk->n_parts, sizeof(*devs))))
+			return ERROR_NOT_ENOUGH_MEMORY;
+		for (size_t i = 0; i < dk->n_parts; i++)
+			devs[i] = dk->parts[i].devno;
+		err = pd_mounted_targets(devs, dk->n_parts, at);
+		cs_free(devs);
+		return err;
+	}
+	for (size_t i = 0; i < dk->n_parts; i++) {
+		dev_t dev = dk->parts[i].devno;
+		for (size_t j = 0; dev && j < mounted->n && !at[i]; j++) {
+			const struct pd_mounted *m = &mounted->v[j];
+			struct stat st;
+			/* still mounted there (a MaintenanceMode change may have
+			 * unmounted it): the file system at the target is dev */
+			if (m->dev != dev || stat(m->target, &st) != 0 || st.st_dev != dev)
+				continue;
+			if (!(at[i] = cs_strdup(m->target))) {
+				pd_targets_free(at, dk->n_parts);
+				return ERROR_NOT_ENOUGH_MEMORY;
+			}
+		}
+	}
+	return ERROR_SUCCESS;
+}
+
 /* One disk's entries (no ENDMARK). */
 static uint32_t put_disk(clusprop_builder *b, const struct pd_disk *dk, const struct pd_props *props,
-			 bool ex)
+			 bool ex, const struct pd_mount_list *mounted)
 {
+	char **at = NULL;
+	uint32_t err = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (dk->n_parts && (!(at = cs_calloc(dk->n_parts, sizeof(*at))) ||
+			    (err = mounted_at(dk, mounted, at)) != ERROR_SUCCESS))
+		goto out;
 	if (dk->id.kind == PD_ID_MBR) {
 		clusprop_put_disk_signature(b, dk->id.signature);
 	} else if (dk->id.kind == PD_ID_GPT) {
@@ -222,8 +262,7 @@ static uint32_t put_disk(clusprop_builder *b, const struct pd_disk *dk, const st
 	for (size_t i = 0; i < dk->n_parts; i++) {
 		const struct pd_part *p = &dk->parts[i];
 		struct part_view v;
-		uint32_t err;
-		part_view(dk, p, props, &v);
+		part_view(dk, p, props, at[i], &v);
 		if (ex) {
 			err = put_partition_ex(b, dk, p, &v);
 		} else {
@@ -239,24 +278,31 @@ static uint32_t put_disk(clusprop_builder *b, const struct pd_disk *dk, const st
 			err = clusprop_put_partition_info(b, &cp);
 		}
 		if (err != ERROR_SUCCESS)
-			return err;
+			goto out;
 	}
-	return clusprop_builder_status(b);
+	err = clusprop_builder_status(b);
+out:
+	pd_targets_free(at, dk->n_parts);
+	cs_free(at);
+	return err;
 }
 
 /* Build with an OWNED builder once (the entries read live state: statvfs,
  * mountinfo, which could differ between a measuring and a writing pass),
  * then copy out under the buffer contract. */
 uint32_t pd_ctl_disk_info(const struct pd_disk *dk, const struct pd_props *p, bool ex,
+			  const struct pd_mount_list *mounted,
 			  void *out, size_t out_size, size_t *bytes_returned)
 {
 	clusprop_builder b;
 	uint32_t err;
 
 	clusprop_builder_init_owned(&b);
-	put_disk(&b, dk, p, ex);
-	clusprop_put_endmark(&b);
-	if ((err = clusprop_builder_status(&b)) == ERROR_SUCCESS)
+	if ((err = put_disk(&b, dk, p, ex, mounted)) == ERROR_SUCCESS) {
+		clusprop_put_endmark(&b);
+		err = clusprop_builder_status(&b);
+	}
+	if (err == ERROR_SUCCESS)
 		err = clusprop_builder_copy_out(&b, out, out_size, bytes_returned);
 	clusprop_builder_free(&b);
 	return err;
@@ -402,7 +448,7 @@ uint32_t pd_ctl_available_disks(pd_held_here_fn held_here, uint32_t node_id,
 		    disk_owner(dk, node_id, held_here, &owner) == ERROR_SUCCESS && owner == 0) {
 			err = pd_disk_complete(dk, NULL, 0);
 			if (err == ERROR_NOT_ENOUGH_MEMORY ||
-			    (err == ERROR_SUCCESS && (err = put_disk(&b, dk, NULL, false)) != ERROR_SUCCESS))
+			    (err == ERROR_SUCCESS && (err = put_disk(&b, dk, NULL, false, NULL)) != ERROR_SUCCESS))
 				goto out;
 		}
 		pd_disk_free(dk);

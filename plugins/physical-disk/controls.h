@@ -31,9 +31,27 @@ uint32_t pd_ctl_class_info(void *out, size_t out_size, size_t *bytes_returned);
 /* GET_CHARACTERISTICS: a disk can hold quorum; deleting it needs all nodes. */
 uint32_t pd_ctl_characteristics(void *out, size_t out_size, size_t *bytes_returned);
 
+/* A file system the resource mounted: its device and mount point. */
+struct pd_mounted {
+	dev_t dev;
+	char *target;
+};
+
+/* The mounts an online resource made (n may be 0). */
+struct pd_mount_list {
+	const struct pd_mounted *v;
+	size_t n;
+};
+
 /* STORAGE_GET_DISK_INFO(_EX) of disk dk; p (may be NULL) marks the
- * partitions that have a configured mount point STICKY. */
+ * partitions that have a configured mount point STICKY.  mounted (may be
+ * NULL): the online owner's own mounts; a partition's
+ * free space and name length are then read where it mounted it (checked
+ * with stat: the file system at the target is that partition), without
+ * reading the whole mount table.  NULL: the mount table says where each
+ * partition is mounted on this node. */
 uint32_t pd_ctl_disk_info(const struct pd_disk *dk, const struct pd_props *p, bool ex,
+			  const struct pd_mount_list *mounted,
 			  void *out, size_t out_size, size_t *bytes_returned);
 
 /* STORAGE_IS_PATH_VALID: in = a NUL-terminated UTF-16LE path.  dk NULL: the

@@ -65,11 +65,11 @@ struct pd_res {
 	bool arb_held;
 	struct pd_id id;                /* of the disk online */
 	int hold_fd;                    /* O_DIRECT, while online */
-	/* under mu: the disk as found at online and a buffered descriptor of
-	 * it, read by the storage controls (pd_disk_reprobe) */
-	struct pd_disk *held;
-	int info_fd;
-	int *part_fds;                  /* pd_disk_open_parts(held) */
+	/* under mu: the disk kept open for the storage controls' live reads,
+	 * and a copy of am as online made it */
+	struct pd_live *live;
+	struct pd_mounted *held_mounts;
+	size_t n_held_mounts;
 	struct active_mount *am;
 	size_t n_am;
 	uint32_t maint_applied;         /* the MaintenanceMode in effect */
@@ -210,29 +210,21 @@ static uint32_t find_disk(struct pd_res *d, const struct pd_props *p, struct pd_
 	return err;
 }
 
-/* The resource's disk, read now: online, through the descriptor kept open
- * (the disk as found at online says where to look); else found in scope. */
-static uint32_t live_disk(struct pd_res *d, const struct pd_props *p, struct pd_disk **ret,
-			  char *why, size_t why_len)
+/* The online disk read again through the descriptors kept open (d->mu
+ * held, d->live set).  ERROR_DEV_NOT_EXIST: it is not the disk found at
+ * online any more (repartitioned or replaced under us). */
+static uint32_t reprobe_held(struct pd_res *d, struct pd_disk **ret, char *why, size_t why_len)
 {
-	struct pd_disk *dk = NULL;
-	uint32_t err = ERROR_DEV_NOT_EXIST;
+	const struct pd_disk *was = pd_live_disk(d->live);
+	uint32_t err = pd_live_read(d->live, ret, why, why_len);
 
-	pthread_mutex_lock(&d->mu);
-	if (d->held)
-		err = pd_disk_reprobe(d->info_fd, d->part_fds, d->held, &dk, why, why_len);
-	/* repartitioned or replaced under us: a full search says what is there */
-	if (err == ERROR_SUCCESS && !pd_id_equal(&dk->id, &d->held->id))
+	if (err == ERROR_SUCCESS && !pd_id_equal(&(*ret)->id, &was->id)) {
+		snprintf(why, why_len, "%s no longer carries the disk it had at online", was->path);
+		pd_disk_free(*ret);
+		*ret = NULL;
 		err = ERROR_DEV_NOT_EXIST;
-	pthread_mutex_unlock(&d->mu);
-	if (err == ERROR_SUCCESS) {
-		*ret = dk;
-		return ERROR_SUCCESS;
 	}
-	pd_disk_free(dk);
-	if (err == ERROR_NOT_ENOUGH_MEMORY)
-		return err;
-	return find_disk(d, p, ret, why, why_len);
+	return err;
 }
 
 /* ---- the online state ---- */
@@ -416,6 +408,13 @@ out:
 	return err;
 }
 
+static void free_mounts(struct pd_mounted *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++)
+		cs_free(m[i].target);
+	cs_free(m);
+}
+
 /* Close what online keeps open of the disk. */
 static void hold_close(struct pd_res *d)
 {
@@ -424,14 +423,11 @@ static void hold_close(struct pd_res *d)
 		d->hold_fd = -1;
 	}
 	pthread_mutex_lock(&d->mu);
-	if (d->info_fd >= 0)
-		close(d->info_fd);
-	d->info_fd = -1;
-	if (d->held)
-		pd_disk_close_parts(d->part_fds, d->held->n_parts);
-	d->part_fds = NULL;
-	pd_disk_free(d->held);
-	d->held = NULL;
+	pd_live_close(d->live);
+	d->live = NULL;
+	free_mounts(d->held_mounts, d->n_held_mounts);
+	d->held_mounts = NULL;
+	d->n_held_mounts = 0;
 	pthread_mutex_unlock(&d->mu);
 }
 
@@ -449,6 +445,28 @@ static void teardown(struct pd_res *d, bool force)
 	d->online = false;
 }
 
+/* A copy of the active mounts, for the storage controls (which run beside
+ * the online state's owner and so never read d->am). */
+static uint32_t copy_mounts(const struct pd_res *d, struct pd_mounted **ret)
+{
+	struct pd_mounted *m = NULL;
+
+	*ret = NULL;
+	if (!d->n_am)
+		return ERROR_SUCCESS;
+	if (!(m = cs_calloc(d->n_am, sizeof(*m))))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	for (size_t i = 0; i < d->n_am; i++) {
+		m[i].dev = d->am[i].dev;
+		if (!(m[i].target = cs_strdup(d->am[i].target))) {
+			free_mounts(m, i);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+	}
+	*ret = m;
+	return ERROR_SUCCESS;
+}
+
 static uint32_t do_online(struct pd_res *d, const struct pd_props *p, char *why, size_t why_len)
 {
 	struct pd_disk *dk = NULL;
@@ -463,30 +481,32 @@ static uint32_t do_online(struct pd_res *d, const struct pd_props *p, char *why,
 	if (p->maint < PD_MAINT_OFFLINE && (err = mount_all(d, p, dk, why, why_len)) != ERROR_SUCCESS)
 		goto out;
 	d->hold_fd = open(dk->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	int info_fd = open(dk->path, O_RDONLY | O_CLOEXEC);
-	if (d->hold_fd < 0 || info_fd < 0) {
+	if (d->hold_fd < 0) {
 		snprintf(why, why_len, "%s: %s", dk->path, strerror(errno));
-		if (info_fd >= 0)
-			close(info_fd);
 		err = ERROR_OPEN_FAILED;
 		goto out;
 	}
-	int *part_fds = NULL;
-	if ((err = pd_disk_open_parts(dk, &part_fds)) != ERROR_SUCCESS) {
+	struct pd_mounted *hm = NULL;
+	struct pd_live *live = NULL;
+	if ((err = copy_mounts(d, &hm)) != ERROR_SUCCESS) {
 		snprintf(why, why_len, "out of memory");
-		close(info_fd);
+		goto out;
+	}
+	err = pd_live_open(dk, &live, why, why_len); /* takes dk */
+	dk = NULL;
+	if (err != ERROR_SUCCESS) {
+		free_mounts(hm, d->n_am);
 		goto out;
 	}
 	pthread_mutex_lock(&d->mu);
-	d->info_fd = info_fd;
-	d->part_fds = part_fds;
-	d->held = dk;
+	d->live = live;
+	d->held_mounts = hm;
+	d->n_held_mounts = d->n_am;
 	pthread_mutex_unlock(&d->mu);
-	dk = NULL;
 	d->maint_applied = p->maint;
 	d->online = true;
 	host->log(d->handle, CLUSTER_PLUGIN_LOG_INFO, "online on %s (%u file system(s) mounted)",
-		  d->held->path, (unsigned)d->n_am);
+		  pd_live_disk(d->live)->path, (unsigned)d->n_am);
 out:
 	if (err != ERROR_SUCCESS) {
 		host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "online failed: %s", why);
@@ -595,7 +615,6 @@ static cluster_resid pd_open(const char *resource_name, const void *private_prop
 		goto fail;
 	pd_props_init(&d->p);
 	d->hold_fd = -1;
-	d->info_fd = -1;
 	if (pthread_mutex_init(&d->mu, NULL) != 0)
 		goto fail;
 	mu = true;
@@ -851,6 +870,26 @@ out:
 	return err;
 }
 
+/* The answer of a storage control for disk dk, found with error err. */
+static uint32_t storage_answer(struct pd_res *d, uint32_t code, uint32_t err,
+			       const struct pd_disk *dk, const struct pd_props *p,
+			       const struct pd_mount_list *mounted, const void *in,
+			       size_t in_size, void *out, size_t out_size, size_t *bytes_returned,
+			       const char *why)
+{
+	if (code == CLUSCTL_RESOURCE_STORAGE_IS_PATH_VALID) {
+		/* a path is not on a disk that is not here */
+		if (err == ERROR_SUCCESS || err == ERROR_DEV_NOT_EXIST || err == ERROR_INVALID_PARAMETER)
+			err = pd_ctl_is_path_valid(dk, in, in_size);
+		return err;
+	}
+	if (err == ERROR_SUCCESS)
+		return pd_ctl_disk_info(dk, p, code == CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO_EX,
+					mounted, out, out_size, bytes_returned);
+	host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "disk info: %s", why);
+	return err;
+}
+
 static uint32_t props_control(struct pd_res *d, uint32_t code, const void *in, size_t in_size,
 			      void *out, size_t out_size, size_t *bytes_returned)
 {
@@ -928,15 +967,20 @@ static uint32_t pd_control(cluster_resid id, uint32_t code, const void *in, size
 	}
 	if (!snapshot(d, &p))
 		return ERROR_NOT_ENOUGH_MEMORY;
-	err = live_disk(d, &p, &dk, why, sizeof(why));
-	if (code == CLUSCTL_RESOURCE_STORAGE_IS_PATH_VALID) {
-		if (err == ERROR_SUCCESS || err == ERROR_DEV_NOT_EXIST || err == ERROR_INVALID_PARAMETER)
-			err = pd_ctl_is_path_valid(dk, in, in_size);
-	} else if (err == ERROR_SUCCESS) {
-		err = pd_ctl_disk_info(dk, &p, code == CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO_EX, out,
-				       out_size, bytes_returned);
-	} else {
-		host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "disk info: %s", why);
+	/* online: read live through what online keeps open, with the mounts
+	 * it made; else (or when the disk changed under us) found in scope */
+	pthread_mutex_lock(&d->mu);
+	struct pd_mount_list ml = { d->held_mounts, d->n_held_mounts };
+	if (d->live && (err = reprobe_held(d, &dk, why, sizeof(why))) != ERROR_DEV_NOT_EXIST)
+		err = storage_answer(d, code, err, dk, &p, &ml, in, in_size, out, out_size,
+				     bytes_returned, why);
+	else
+		err = ERROR_DEV_NOT_EXIST;
+	pthread_mutex_unlock(&d->mu);
+	if (err == ERROR_DEV_NOT_EXIST && !dk) {
+		err = find_disk(d, &p, &dk, why, sizeof(why));
+		err = storage_answer(d, code, err, dk, &p, NULL, in, in_size, out, out_size,
+				     bytes_returned, why);
 	}
 	pd_disk_free(dk);
 	pd_props_free(&p);

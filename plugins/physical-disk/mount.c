@@ -243,26 +243,42 @@ out:
 	return found;
 }
 
-char *pd_mounted_at(dev_t dev)
+uint32_t pd_mounted_targets(const dev_t *devs, size_t n, char **targets)
 {
-	struct libmnt_table *tab = load_mountinfo();
+	struct libmnt_table *tab = NULL;
 	struct libmnt_iter *itr = NULL;
 	struct libmnt_fs *fs;
-	char *res = NULL;
+	uint32_t err = ERROR_NOT_ENOUGH_MEMORY;
 
-	if (!tab || !(itr = mnt_new_iter(MNT_ITER_FORWARD)))
+	for (size_t i = 0; i < n; i++)
+		targets[i] = NULL;
+	if (!(tab = load_mountinfo()) || !(itr = mnt_new_iter(MNT_ITER_FORWARD)))
 		goto out;
 	while (mnt_table_next_fs(tab, itr, &fs) == 0) {
 		const char *t = mnt_fs_get_target(fs);
-		if (mnt_fs_get_devno(fs) == dev && t) {
-			res = cs_strdup(t);
-			break;
+		dev_t dev = mnt_fs_get_devno(fs);
+		for (size_t i = 0; t && dev && i < n; i++) {
+			if (devs[i] != dev || targets[i])
+				continue;
+			if (!(targets[i] = cs_strdup(t)))
+				goto out;
 		}
 	}
+	err = ERROR_SUCCESS;
 out:
+	if (err != ERROR_SUCCESS)
+		pd_targets_free(targets, n);
 	mnt_free_iter(itr);
 	mnt_unref_table(tab);
-	return res;
+	return err;
+}
+
+void pd_targets_free(char **targets, size_t n)
+{
+	for (size_t i = 0; targets && i < n; i++) {
+		cs_free(targets[i]);
+		targets[i] = NULL;
+	}
 }
 
 /* Is target a path-component prefix of path? */

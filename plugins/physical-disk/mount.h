@@ -75,7 +75,11 @@ bool pd_is_mounted(dev_t dev, const char *target);
  */
 uint32_t pd_mount_of(const char *path, dev_t *ret_dev, char **ret_target);
 
-/* The mount point of dev, if mounted (first one found), else NULL (cs_free). */
-char *pd_mounted_at(dev_t dev);
+/* Where each of devs[0..n) is mounted on this node, from one read of the
+ * mount table: targets[i] a copy of its first mount's target, or NULL
+ * (devs[i] 0 or not mounted).  On failure every targets[i] is NULL.  Free
+ * with pd_targets_free(targets, n). */
+uint32_t pd_mounted_targets(const dev_t *devs, size_t n, char **targets);
+void pd_targets_free(char **targets, size_t n);
 
 #endif /* CS_PD_MOUNT_H */

@@ -287,42 +287,63 @@ static uint32_t lookup_dup(blkid_probe pr, const char *name, char **dst)
 	return *dst ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
 }
 
-/* The file system of partition p, read through fd from byte off (p->start
+/* A superblock probe of partition p through fd from byte off (p->start
  * through the whole disk's descriptor, 0 through the partition's own).  only
  * (may be NULL): look for this file-system type alone (a re-read of a
- * partition whose type is known: one probe instead of libblkid's ~60). */
-static uint32_t probe_fs(int fd, uint64_t off, struct pd_part *p, const char *only)
+ * partition whose type is known: one probe instead of libblkid's ~60).
+ * NULL on failure: *err says why. */
+static blkid_probe fs_probe_new(int fd, uint64_t off, const struct pd_part *p, const char *only,
+				uint32_t *err)
 {
 	blkid_probe pr = blkid_new_probe();
 	char *types[2] = { (char *)only, NULL };
-	uint32_t err = ERROR_SUCCESS;
 
-	if (!pr)
-		return ERROR_NOT_ENOUGH_MEMORY;
+	if (!pr) {
+		*err = ERROR_NOT_ENOUGH_MEMORY;
+		return NULL;
+	}
 	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)off, (blkid_loff_t)p->size) != 0 ||
 	    blkid_probe_enable_superblocks(pr, 1) != 0 ||
 	    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID |
 							  BLKID_SUBLKS_TYPE) != 0 ||
 	    blkid_probe_enable_partitions(pr, 0) != 0 ||
 	    (only && blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, types) != 0)) {
-		err = ERROR_READ_FAULT;
-		goto out;
+		blkid_free_probe(pr);
+		*err = ERROR_READ_FAULT;
+		return NULL;
 	}
+	return pr;
+}
+
+/* Read p's file system with probe pr (from fs_probe_new). */
+static uint32_t fs_probe_read(blkid_probe pr, struct pd_part *p)
+{
+	uint32_t err;
+
 	/* 1: nothing recognised; -2: ambivalent (two signatures): no file
 	 * system we would mount either way; -1: a read error */
 	int rc = blkid_do_safeprobe(pr);
-	if (rc == -1) {
-		err = ERROR_READ_FAULT;
-		goto out;
-	}
+	if (rc == -1)
+		return ERROR_READ_FAULT;
 	if (rc != 0)
-		goto out;
+		return ERROR_SUCCESS;
 	if ((err = lookup_dup(pr, "TYPE", &p->fstype)) != ERROR_SUCCESS ||
 	    (err = lookup_dup(pr, "LABEL", &p->label)) != ERROR_SUCCESS ||
 	    (err = lookup_dup(pr, "UUID", &p->uuid)) != ERROR_SUCCESS)
-		goto out;
+		return err;
 	p->serial = pd_serial_from_uuid(p->uuid);
-out:
+	return ERROR_SUCCESS;
+}
+
+/* The file system of partition p, read through fd from byte off, once. */
+static uint32_t probe_fs(int fd, uint64_t off, struct pd_part *p, const char *only)
+{
+	uint32_t err = ERROR_SUCCESS;
+	blkid_probe pr = fs_probe_new(fd, off, p, only, &err);
+
+	if (!pr)
+		return err;
+	err = fs_probe_read(pr, p);
 	blkid_free_probe(pr);
 	return err;
 }
@@ -574,6 +595,109 @@ uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t
 	return ERROR_SUCCESS;
 }
 
+/* An online disk kept open for live re-reads: the whole disk's descriptor
+ * and a partition-table probe on it; per partition of the disk as found, its
+ * own node's descriptor (-1 where there is none, or the node is not the one
+ * found) and a superblock probe on it (or on the whole disk at its offset),
+ * set up once: a re-read drops the probes' buffers and probes again. */
+struct pd_live {
+	struct pd_disk *d;
+	int fd;
+	blkid_probe table;
+	int *part_fd;
+	blkid_probe *part_pr;
+};
+
+void pd_live_close(struct pd_live *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; l->part_pr && i < l->d->n_parts; i++)
+		if (l->part_pr[i])
+			blkid_free_probe(l->part_pr[i]);
+	for (size_t i = 0; l->part_fd && i < l->d->n_parts; i++)
+		if (l->part_fd[i] >= 0)
+			close(l->part_fd[i]);
+	if (l->table)
+		blkid_free_probe(l->table);
+	if (l->fd >= 0)
+		close(l->fd);
+	cs_free(l->part_pr);
+	cs_free(l->part_fd);
+	pd_disk_free(l->d);
+	cs_free(l);
+}
+
+/* The partition's own node, open for reading, if it is still the node
+ * found; else -1. */
+static int part_node_open(const struct pd_part *q)
+{
+	struct stat st;
+	int fd = q->devname ? open(q->devname, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || st.st_rdev != q->devno)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+uint32_t pd_live_open(struct pd_disk *d, struct pd_live **ret, char *why, size_t why_len)
+{
+	struct pd_live *l = NULL;
+	char *types[2] = { d->id.kind == PD_ID_GPT ? "gpt" : "dos", NULL };
+	uint32_t err = ERROR_NOT_ENOUGH_MEMORY;
+
+	if (!(l = cs_calloc(1, sizeof(*l)))) {
+		pd_disk_free(d);
+		return ERROR_NOT_ENOUGH_MEMORY;
+	}
+	l->d = d;
+	l->fd = -1;
+	if (d->n_parts && (!(l->part_fd = cs_calloc(d->n_parts, sizeof(*l->part_fd))) ||
+			   !(l->part_pr = cs_calloc(d->n_parts, sizeof(*l->part_pr)))))
+		goto out;
+	for (size_t i = 0; l->part_fd && i < d->n_parts; i++)
+		l->part_fd[i] = -1;
+	if ((l->fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		WHY("%s: %s", d->path, strerror(errno));
+		err = ERROR_OPEN_FAILED;
+		goto out;
+	}
+	if (!(l->table = blkid_new_probe()))
+		goto out;
+	if (blkid_probe_set_device(l->table, l->fd, 0, 0) != 0 ||
+	    blkid_probe_enable_superblocks(l->table, 0) != 0 ||
+	    blkid_probe_enable_partitions(l->table, 1) != 0 ||
+	    (d->id.kind != PD_ID_NONE &&
+	     blkid_probe_filter_partitions_type(l->table, BLKID_FLTR_ONLYIN, types) != 0)) {
+		WHY("%s: libblkid refused the probe settings", d->path);
+		err = ERROR_GEN_FAILURE;
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_parts; i++) {
+		const struct pd_part *q = &d->parts[i];
+		l->part_fd[i] = part_node_open(q);
+		l->part_pr[i] = fs_probe_new(l->part_fd[i] >= 0 ? l->part_fd[i] : l->fd,
+					     l->part_fd[i] >= 0 ? 0 : q->start, q, q->fstype, &err);
+		if (!l->part_pr[i]) {
+			WHY("%s: partition %u: cannot set up its probe", d->path, q->number);
+			goto out;
+		}
+	}
+	*ret = l;
+	l = NULL;
+	err = ERROR_SUCCESS;
+out:
+	pd_live_close(l);
+	return err;
+}
+
+const struct pd_disk *pd_live_disk(const struct pd_live *l)
+{
+	return l->d;
+}
+
 /* The partition of prev that p is (same number, start and size), or NULL. */
 static const struct pd_part *same_part(const struct pd_disk *prev, const struct pd_part *p)
 {
@@ -581,98 +705,67 @@ static const struct pd_part *same_part(const struct pd_disk *prev, const struct 
 	return q && q->start == p->start && q->size == p->size ? q : NULL;
 }
 
-uint32_t pd_disk_open_parts(const struct pd_disk *d, int **ret_fds)
+/* Partition p of a re-read: through its kept probe when it did not move. */
+static uint32_t live_part(struct pd_live *l, struct pd_part *p)
 {
-	int *fds = NULL;
+	const struct pd_part *q = same_part(l->d, p);
+	size_t i = q ? (size_t)(q - l->d->parts) : 0;
+	uint32_t err;
 
-	*ret_fds = NULL;
-	if (!d->n_parts)
-		return ERROR_SUCCESS;
-	if (!(fds = cs_calloc(d->n_parts, sizeof(*fds))))
+	if (!q) /* a new or moved partition: a full probe through the whole disk */
+		return probe_fs(l->fd, p->start, p, NULL);
+	if (blkid_probe_reset_buffers(l->part_pr[i]) != 0)
+		return ERROR_READ_FAULT;
+	err = fs_probe_read(l->part_pr[i], p);
+	/* not the type it had: reformatted since, or gone; a full probe says */
+	if (err == ERROR_SUCCESS && q->fstype && !p->fstype)
+		err = probe_fs(l->part_fd[i] >= 0 ? l->part_fd[i] : l->fd,
+			       l->part_fd[i] >= 0 ? 0 : p->start, p, NULL);
+	if (err != ERROR_SUCCESS)
+		return err;
+	p->stale_node = q->stale_node;
+	p->devno = q->devno;
+	if (q->devname && !(p->devname = cs_strdup(q->devname)))
 		return ERROR_NOT_ENOUGH_MEMORY;
-	for (size_t i = 0; i < d->n_parts; i++) {
-		const struct pd_part *q = &d->parts[i];
-		struct stat st;
-
-		fds[i] = q->devname ? open(q->devname, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
-		if (fds[i] >= 0 && (fstat(fds[i], &st) != 0 || !S_ISBLK(st.st_mode) ||
-				    st.st_rdev != q->devno)) {
-			close(fds[i]); /* not the node found: the whole disk's fd serves */
-			fds[i] = -1;
-		}
-	}
-	*ret_fds = fds;
 	return ERROR_SUCCESS;
 }
 
-void pd_disk_close_parts(int *fds, size_t n)
+uint32_t pd_live_read(struct pd_live *l, struct pd_disk **ret, char *why, size_t why_len)
 {
-	for (size_t i = 0; fds && i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	cs_free(fds);
-}
-
-uint32_t pd_disk_reprobe(int fd, const int *part_fds, const struct pd_disk *prev, struct pd_disk **ret, char *why,
-			 size_t why_len)
-{
+	const struct pd_disk *prev = l->d;
 	struct pd_disk *d = NULL;
-	blkid_probe pr = NULL;
-	char *types[2] = { NULL, NULL };
 	bool all_known = true;
 	uint32_t err = ERROR_NOT_ENOUGH_MEMORY;
 
 	if (!(d = cs_calloc(1, sizeof(*d))) || !(d->path = cs_strdup(prev->path)) ||
-	    !(d->name = cs_strdup(prev->name)) || !(pr = blkid_new_probe()))
+	    !(d->name = cs_strdup(prev->name)))
 		goto out;
 	d->devno = prev->devno;
 	d->scsi = prev->scsi;
 	memcpy(d->scsi_addr, prev->scsi_addr, sizeof(d->scsi_addr));
-	types[0] = prev->id.kind == PD_ID_GPT ? "gpt" : "dos";
-	if (blkid_probe_set_device(pr, fd, 0, 0) != 0 || blkid_probe_enable_superblocks(pr, 0) != 0 ||
-	    blkid_probe_enable_partitions(pr, 1) != 0 ||
-	    (prev->id.kind != PD_ID_NONE &&
-	     blkid_probe_filter_partitions_type(pr, BLKID_FLTR_ONLYIN, types) != 0)) {
-		WHY("%s: libblkid refused the probe settings", d->path);
+	if (blkid_probe_reset_buffers(l->table) != 0) {
+		WHY("%s: libblkid cannot drop its buffers", d->path);
 		err = ERROR_GEN_FAILURE;
 		goto out;
 	}
-	int rc = blkid_do_safeprobe(pr);
+	int rc = blkid_do_safeprobe(l->table);
 	if (rc == -1) {
 		WHY("%s: read error while probing", d->path);
 		err = ERROR_READ_FAULT;
 		goto out;
 	}
-	blkid_loff_t sz = blkid_probe_get_size(pr);
+	blkid_loff_t sz = blkid_probe_get_size(l->table);
 	d->size = sz > 0 ? (uint64_t)sz : 0;
-	if (rc == 0 && (err = read_table(pr, d, why, why_len)) != ERROR_SUCCESS)
+	if (rc == 0 && (err = read_table(l->table, d, why, why_len)) != ERROR_SUCCESS)
 		goto out;
 	for (size_t i = 0; i < d->n_parts; i++) {
 		struct pd_part *p = &d->parts[i];
-		const struct pd_part *q = same_part(prev, p);
-		int pfd = q && part_fds ? part_fds[q - prev->parts] : -1;
-		int rfd = pfd >= 0 ? pfd : fd;
-		uint64_t off = pfd >= 0 ? 0 : p->start;
-		/* the type it had, if any; a partition reformatted since is
-		 * found by the full probe that follows a miss */
-		if ((err = probe_fs(rfd, off, p, q ? q->fstype : NULL)) == ERROR_SUCCESS && q &&
-		    q->fstype && !p->fstype)
-			err = probe_fs(rfd, off, p, NULL);
-		if (err != ERROR_SUCCESS) {
+		if ((err = live_part(l, p)) != ERROR_SUCCESS) {
 			WHY("%s: partition %u: %s", d->path, p->number,
 			    err == ERROR_NOT_ENOUGH_MEMORY ? "out of memory" : "read error");
 			goto out;
 		}
-		if (!q) {
-			all_known = false;
-			continue;
-		}
-		p->stale_node = q->stale_node;
-		p->devno = q->devno;
-		if (q->devname && !(p->devname = cs_strdup(q->devname))) {
-			err = ERROR_NOT_ENOUGH_MEMORY;
-			goto out;
-		}
+		all_known = all_known && same_part(prev, p);
 	}
 	/* the same table as before: the kernel's partition nodes are the ones
 	 * found then (they change only when a table is re-read) */
@@ -682,8 +775,6 @@ uint32_t pd_disk_reprobe(int fd, const int *part_fds, const struct pd_disk *prev
 	d = NULL;
 	err = ERROR_SUCCESS;
 out:
-	if (pr)
-		blkid_free_probe(pr);
 	pd_disk_free(d);
 	return err;
 }

@@ -88,27 +88,30 @@ uint32_t pd_disk_identify(const char *path, struct pd_disk **ret, char *why, siz
 uint32_t pd_disk_complete(struct pd_disk *d, char *why, size_t why_len);
 void pd_disk_free(struct pd_disk *d);
 
-/* Descriptors of d's partition device nodes, open for reading, one per
- * d->parts entry (-1 where there is no node, or the node is not the one
- * found), for pd_disk_reprobe(); freed with pd_disk_close_parts(fds,
- * d->n_parts).  ERROR_NOT_ENOUGH_MEMORY is the only failure. */
-uint32_t pd_disk_open_parts(const struct pd_disk *d, int **ret_fds);
-void pd_disk_close_parts(int *fds, size_t n);
-
-/* Probe again, live, the disk prev described: the partition table through
- * fd (a descriptor of prev->path kept open, O_RDONLY, not O_DIRECT), each
- * partition's file system through part_fds (from pd_disk_open_parts(prev);
- * may be NULL): the partition's own page cache, which a mounted file system
- * writes its superblock through, or the whole disk's fd where there is no
- * node; looking first for the table and file-system types prev found (a
- * fraction of a full probe's reads).  Kept open, the descriptors read from
+/*
+ * A disk kept open, while online, for live re-reads (STORAGE_GET_DISK_INFO
+ * on the owner): the partition table through a descriptor of the whole disk,
+ * each partition's file system through the partition's own device node (the
+ * page cache a mounted file system writes its superblock through; the whole
+ * disk's where there is no node), with libblkid probes set up once for the
+ * table and file-system types found (a fraction of a full probe's work; a
+ * type not found again falls back to a full probe).  The descriptors read
  * the page cache: right on the owner, through which alone the disk is
- * written.  Partition device nodes are taken from prev for partitions that
- * did not move.  The caller compares the identity: a disk repartitioned or
- * replaced under the descriptor comes back with another id (or
- * PD_ID_NONE). */
-uint32_t pd_disk_reprobe(int fd, const int *part_fds, const struct pd_disk *prev,
-			 struct pd_disk **ret, char *why, size_t why_len);
+ * written.
+ *
+ * pd_live_open takes d (from pd_disk_probe/pd_disk_find; freed on failure
+ * too).  pd_live_read probes again, now: partition device nodes are taken
+ * from d for partitions that did not move.  The caller compares the
+ * identity: a disk repartitioned or replaced under the descriptors comes
+ * back with another id (or PD_ID_NONE).  Not thread-safe: one caller at a
+ * time per pd_live.
+ */
+struct pd_live;
+uint32_t pd_live_open(struct pd_disk *d, struct pd_live **ret, char *why, size_t why_len);
+uint32_t pd_live_read(struct pd_live *l, struct pd_disk **ret, char *why, size_t why_len);
+/* The disk as found at pd_live_open. */
+const struct pd_disk *pd_live_disk(const struct pd_live *l);
+void pd_live_close(struct pd_live *l);
 
 /* Find the disk with identity id in scope.  hint (may be NULL) is tried
  * first: the path where it was last seen.  ERROR_DEV_NOT_EXIST if no disk

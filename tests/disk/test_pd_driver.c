@@ -343,6 +343,15 @@ static int session(cluster_resid id)
 			printf("looks_alive -> %d\n", pl->looks_alive(id));
 		} else if (strcmp(line, "available") == 0) {
 			available();
+		} else if (strcmp(line, "infoex") == 0) {
+			uint8_t *out = NULL;
+			size_t out_size = 0;
+			rc = control(id, CLUSCTL_RESOURCE_STORAGE_GET_DISK_INFO_EX, NULL, 0, &out,
+				     &out_size, 0);
+			printf("infoex -> %u (%zu bytes)\n", rc, out_size);
+			if (rc == ERROR_SUCCESS)
+				print_value_list(out, out_size);
+			free(out);
 		} else if (strcmp(line, "set") == 0 && arg) {
 			char *argv[64], *save = NULL;
 			int n = 0;

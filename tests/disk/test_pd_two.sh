@@ -69,6 +69,13 @@ expect "$out" "^DISKS 1$" "... the only disk in its scope"
 expect "$(ask n1 online)" "^online -> 0$" "node 1: online"
 mounted "$T/n1" && ok "node 1: mounted" || bad "node 1: mounted"
 echo "written by node 1" >"$T/n1/hello" && ok "node 1 writes a file" || bad "node 1 writes a file"
+# the owner's GET_DISK_INFO_EX, read live: free bytes where it mounted the
+# partition; a label set on the mounted file system is in the next answer
+out=$(ask n1 infoex)
+expect "$out" "^PARTEX .* free=[1-9][0-9]* .*partnum=1 " "node 1 (owner): partition 1's free bytes, where it is mounted"
+dev=$(findmnt -n -o SOURCE "$T/n1")
+e2label "$dev" relabelled
+expect "$(ask n1 infoex)" "^PARTEX .*label=relabelled .*partnum=1 " "node 1: a label set while online is in the next answer (read live)"
 expect "$(lease "$D2")" "^node 1$" "the lease names node 1, read through node 2's path"
 out=$(ask n2 available)
 expect "$out" "^DISKS 0$" "node 2's GET_AVAILABLE_DISKS leaves out the disk node 1 holds"

@@ -15,9 +15,9 @@
  *              free.  Root (else skipped).
  *   path       IS_PATH_VALID of that disk for "/" (not on it: the mount
  *              table is read).  Root.
- *   reprobe    the online owner's live re-read of that disk through a kept
- *              descriptor (pd_disk_reprobe), also where a file system the
- *              first probe saw is gone.  Root.
+ *   live       the online owner's live re-read of that disk through kept
+ *              descriptors (pd_live_open, pd_live_read twice), also where a
+ *              file system the first probe saw is gone.  Root.
  *   available  GET_AVAILABLE_DISKS with CS_DISK_DEVICES = that loop
  *              device: scope, probe, the owner read from its (never
  *              initialised) lease area, the list.  Root.
@@ -346,14 +346,14 @@ static uint32_t scen_disk_info(void *arg)
 		rc = ERROR_INVALID_DATA;
 		goto out;
 	}
-	rc = pd_ctl_disk_info(dk, NULL, false, NULL, 0, &need);
+	rc = pd_ctl_disk_info(dk, NULL, false, NULL, NULL, 0, &need);
 	if (rc != ERROR_MORE_DATA)
 		goto out;
 	if (!(buf = cs_malloc(need))) {
 		rc = ERROR_NOT_ENOUGH_MEMORY;
 		goto out;
 	}
-	if ((rc = pd_ctl_disk_info(dk, NULL, false, buf, need, &got)) != ERROR_SUCCESS)
+	if ((rc = pd_ctl_disk_info(dk, NULL, false, NULL, buf, need, &got)) != ERROR_SUCCESS)
 		goto out;
 	if (got != need || clusprop_validate_value_list(buf, got, NULL) != ERROR_SUCCESS ||
 	    buf[0] != (CLUSPROP_SYNTAX_DISK_SIGNATURE & 0xff)) {
@@ -388,51 +388,61 @@ static void test_path_disk(void **state)
 	free(in);
 }
 
-struct reprobe_ctx {
-	int fd;
-	const struct pd_disk *prev;
+struct live_ctx {
+	const char *device;
+	bool fs_gone; /* pretend the first probe saw ext4 on partition 1 */
 };
 
-/* The online owner's live re-read (pd_disk_reprobe through a kept
- * descriptor): the same disk and table as the full probe. */
-static uint32_t scen_reprobe(void *arg)
+/* The online owner's live re-read: a disk kept open (pd_live_open), read
+ * again (pd_live_read): the same disk and table as the full probe. */
+static uint32_t scen_live(void *arg)
 {
-	struct reprobe_ctx *c = arg;
-	struct pd_disk *dk = NULL;
+	struct live_ctx *c = arg;
+	struct pd_disk *dk = NULL, *again = NULL;
+	struct pd_live *l = NULL;
+	uint64_t size;
+	size_t n_parts;
+	struct pd_id id;
 	uint32_t rc;
 
-	if ((rc = pd_disk_reprobe(c->fd, NULL, c->prev, &dk, NULL, 0)) != ERROR_SUCCESS)
+	if ((rc = pd_disk_probe(c->device, &dk, NULL, 0)) != ERROR_SUCCESS)
 		return rc;
-	if (!pd_id_equal(&dk->id, &c->prev->id) || dk->n_parts != c->prev->n_parts ||
-	    dk->size != c->prev->size || (dk->n_parts && dk->parts[0].fstype)) {
-		fprintf(stderr, "reprobe: not the disk the full probe saw\n");
-		rc = ERROR_INVALID_DATA;
+	if (c->fs_gone && !(dk->parts[0].fstype = cs_strdup("ext4"))) {
+		pd_disk_free(dk);
+		return ERROR_NOT_ENOUGH_MEMORY;
 	}
-	pd_disk_free(dk);
+	id = dk->id;
+	size = dk->size;
+	n_parts = dk->n_parts;
+	if ((rc = pd_live_open(dk, &l, NULL, 0)) != ERROR_SUCCESS) /* takes dk */
+		return rc;
+	/* twice: the second through the probes' dropped buffers */
+	for (int i = 0; i < 2 && rc == ERROR_SUCCESS; i++) {
+		if ((rc = pd_live_read(l, &again, NULL, 0)) != ERROR_SUCCESS)
+			break;
+		if (!pd_id_equal(&again->id, &id) || again->n_parts != n_parts ||
+		    again->size != size || (again->n_parts && again->parts[0].fstype)) {
+			fprintf(stderr, "live read: not the disk the full probe saw\n");
+			rc = ERROR_INVALID_DATA;
+		}
+		pd_disk_free(again);
+		again = NULL;
+	}
+	pd_live_close(l);
 	return rc;
 }
 
-static void test_reprobe(void **state)
+static void test_live(void **state)
 {
 	(void)state;
-	struct pd_disk *prev = NULL;
-	char *fstype;
-
 	if (!loopdev[0])
 		skip();
-	assert_int_equal(pd_disk_probe(loopdev, &prev, NULL, 0), ERROR_SUCCESS);
-	assert_int_equal(prev->n_parts, 1);
-	struct reprobe_ctx c = { .fd = open(loopdev, O_RDONLY | O_CLOEXEC), .prev = prev };
-	assert_true(c.fd >= 0);
-	assert_true(torture_ok("pd_disk_reprobe", scen_reprobe, &c));
-	/* a partition that had a file system before and has none now: the
-	 * filtered probe misses, the full one runs (and finds none) */
-	fstype = prev->parts[0].fstype;
-	prev->parts[0].fstype = (char *)"ext4";
-	assert_true(torture_ok("pd_disk_reprobe (file system gone)", scen_reprobe, &c));
-	prev->parts[0].fstype = fstype;
-	close(c.fd);
-	pd_disk_free(prev);
+	struct live_ctx c = { .device = loopdev };
+	assert_true(torture_ok("pd_live_open/read", scen_live, &c));
+	/* a partition that had a file system and has none now: the probe for
+	 * its type misses, the full one runs (and finds none) */
+	c.fs_gone = true;
+	assert_true(torture_ok("pd_live_read (file system gone)", scen_live, &c));
 }
 
 static uint32_t scen_available(void *arg)
@@ -477,7 +487,7 @@ int main(void)
 		cmocka_unit_test(test_path_none),
 		cmocka_unit_test(test_disk_info),
 		cmocka_unit_test(test_path_disk),
-		cmocka_unit_test(test_reprobe),
+		cmocka_unit_test(test_live),
 		cmocka_unit_test(test_available),
 	};
 	int failed;
