@@ -400,22 +400,23 @@ out:
 	return err;
 }
 
-/* Whose is the disk?  0: nobody's (never arbitrated counts as free). */
-static uint32_t disk_owner(const struct pd_disk *dk, uint32_t node_id, pd_held_here_fn held_here,
-			   uint32_t *owner)
+/* Whose is the disk at path, of identity id?  0: nobody's (never
+ * arbitrated counts as free). */
+static uint32_t disk_owner(const char *path, const struct pd_id *id, uint32_t node_id,
+			   pd_held_here_fn held_here, uint32_t *owner)
 {
 	char idt[64];
 	struct pd_arb_params ap;
 
 	*owner = 0;
-	if (held_here && held_here(&dk->id)) {
+	if (held_here && held_here(id)) {
 		*owner = node_id ? node_id : UINT32_MAX;
 		return ERROR_SUCCESS;
 	}
-	pd_id_text(&dk->id, idt, sizeof(idt));
+	pd_id_text(id, idt, sizeof(idt));
 	memset(&ap, 0, sizeof(ap));
 	ap.kind = PD_ARB_SANLOCK;
-	ap.device = dk->path;
+	ap.device = path;
 	ap.disk_id = idt;
 	ap.node_id = node_id;
 	ap.io_timeout_s = PD_LEASE_IO_TIMEOUT_DEFAULT;
@@ -437,23 +438,26 @@ uint32_t pd_ctl_available_disks(pd_held_here_fn held_here, uint32_t node_id,
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t owner = 0;
-		/* identity and owner first (a few reads); only a disk that is
-		 * offered is read whole */
-		err = pd_disk_identify(paths[i], &dk, NULL, 0);
+		struct pd_id id;
+		/* identity and owner first (two reads of a disk seen before);
+		 * only a disk that is offered is read whole */
+		err = pd_disk_id_cached(paths[i], &id, NULL, 0);
 		if (err == ERROR_NOT_ENOUGH_MEMORY)
 			goto out;
 		/* a disk we cannot read, or that has no MBR/GPT identity, is
 		 * not offered; neither is one someone owns */
-		if (err == ERROR_SUCCESS && dk->id.kind != PD_ID_NONE &&
-		    disk_owner(dk, node_id, held_here, &owner) == ERROR_SUCCESS && owner == 0) {
-			err = pd_disk_complete(dk, NULL, 0);
-			if (err == ERROR_NOT_ENOUGH_MEMORY ||
-			    (err == ERROR_SUCCESS && (err = put_disk(&b, dk, NULL, false, NULL)) != ERROR_SUCCESS))
-				goto out;
-		}
+		if (err != ERROR_SUCCESS || id.kind == PD_ID_NONE ||
+		    disk_owner(paths[i], &id, node_id, held_here, &owner) != ERROR_SUCCESS || owner != 0)
+			continue;
+		err = pd_disk_probe(paths[i], &dk, NULL, 0);
+		if (err == ERROR_NOT_ENOUGH_MEMORY ||
+		    (err == ERROR_SUCCESS && pd_id_equal(&dk->id, &id) &&
+		     (err = put_disk(&b, dk, NULL, false, NULL)) != ERROR_SUCCESS))
+			goto out;
 		pd_disk_free(dk);
 		dk = NULL;
 	}
+	pd_id_cache_prune(paths, n); /* forget disks that left the scope */
 	clusprop_put_endmark(&b);
 	if ((err = clusprop_builder_status(&b)) != ERROR_SUCCESS)
 		goto out;

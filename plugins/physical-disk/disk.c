@@ -693,6 +693,7 @@ static void pd_close(cluster_resid id)
 /* Last: the leases kept for file systems that stayed in use. */
 static void pd_cleanup(void)
 {
+	pd_id_cache_prune(NULL, 0);
 	pthread_mutex_lock(&reg_mu);
 	while (kept_head) {
 		struct kept_arb *k = kept_head;

@@ -18,6 +18,8 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -544,6 +546,129 @@ out:
 		blkid_free_probe(pr);
 	pd_disk_free(d);
 	return err;
+}
+
+/* ---- identities remembered by the disk's first bytes ---- */
+
+/* Everything libblkid reads to name a disk - the MBR and the primary GPT
+ * header, at LBA 1 of 512- or 4096-byte sectors - lies in its first 8 KiB. */
+#define HEAD_BYTES 8192
+
+struct id_entry {
+	char *path;
+	dev_t devno;
+	uint64_t head;          /* FNV-1a of the first HEAD_BYTES */
+	struct pd_id id;
+};
+
+static pthread_mutex_t idc_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct id_entry *idc;
+static size_t idc_n, idc_cap;
+
+/* The device number and a hash of the first HEAD_BYTES of path, read with
+ * O_DIRECT: from the disk, which another node may have written. */
+static uint32_t read_head(const char *path, dev_t *devno, uint64_t *hash, char *why, size_t why_len)
+{
+	alignas(4096) uint8_t buf[HEAD_BYTES]; /* O_DIRECT: aligned to any sector size */
+	struct stat st;
+	uint64_t h = 14695981039346656037ull;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0) {
+		WHY("%s: %s", path, strerror(errno));
+		return errno == EACCES || errno == EPERM ? ERROR_ACCESS_DENIED : ERROR_OPEN_FAILED;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode)) {
+		close(fd);
+		WHY("%s: not a block device", path);
+		return ERROR_DEV_NOT_EXIST;
+	}
+	got = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (got < 0) {
+		WHY("%s: read error: %s", path, strerror(errno));
+		return ERROR_READ_FAULT;
+	}
+	for (ssize_t i = 0; i < got; i++)
+		h = (h ^ buf[i]) * 1099511628211ull;
+	*devno = st.st_rdev;
+	*hash = h ^ (uint64_t)got;
+	return ERROR_SUCCESS;
+}
+
+uint32_t pd_disk_id_cached(const char *path, struct pd_id *id, char *why, size_t why_len)
+{
+	struct pd_disk *d = NULL;
+	dev_t dev = 0;
+	uint64_t h = 0;
+	char *copy = NULL;
+	uint32_t err;
+	bool hit = false;
+
+	if ((err = read_head(path, &dev, &h, why, why_len)) != ERROR_SUCCESS)
+		return err;
+	pthread_mutex_lock(&idc_mu);
+	for (size_t i = 0; i < idc_n && !hit; i++) {
+		if (strcmp(idc[i].path, path) == 0 && idc[i].devno == dev && idc[i].head == h) {
+			*id = idc[i].id;
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(&idc_mu);
+	if (hit)
+		return ERROR_SUCCESS;
+	/* a disk not seen before, or whose first bytes changed: ask libblkid */
+	if ((err = pd_disk_identify(path, &d, why, why_len)) != ERROR_SUCCESS)
+		return err;
+	*id = d->id;
+	pd_disk_free(d);
+	if (!(copy = cs_strdup(path)))
+		return ERROR_NOT_ENOUGH_MEMORY;
+	pthread_mutex_lock(&idc_mu);
+	size_t i = 0;
+	while (i < idc_n && strcmp(idc[i].path, path) != 0)
+		i++;
+	if (i == idc_n && idc_n == idc_cap) {
+		size_t cap = idc_cap ? idc_cap * 2 : 16;
+		struct id_entry *grown = cs_realloc(idc, cap * sizeof(*idc));
+		if (!grown) {
+			pthread_mutex_unlock(&idc_mu);
+			cs_free(copy);
+			return ERROR_NOT_ENOUGH_MEMORY;
+		}
+		idc = grown;
+		idc_cap = cap;
+	}
+	if (i == idc_n)
+		idc_n++;
+	else
+		cs_free(idc[i].path);
+	idc[i] = (struct id_entry){ .path = copy, .devno = dev, .head = h, .id = *id };
+	pthread_mutex_unlock(&idc_mu);
+	return ERROR_SUCCESS;
+}
+
+void pd_id_cache_prune(char *const *paths, size_t n)
+{
+	pthread_mutex_lock(&idc_mu);
+	for (size_t i = 0; i < idc_n;) {
+		bool in_scope = false;
+		for (size_t j = 0; j < n && !in_scope; j++)
+			in_scope = strcmp(idc[i].path, paths[j]) == 0;
+		if (in_scope) {
+			i++;
+			continue;
+		}
+		cs_free(idc[i].path);
+		idc[i] = idc[--idc_n];
+	}
+	if (idc_n == 0) {
+		cs_free(idc);
+		idc = NULL;
+		idc_cap = 0;
+	}
+	pthread_mutex_unlock(&idc_mu);
 }
 
 uint32_t pd_disk_complete(struct pd_disk *d, char *why, size_t why_len)

@@ -81,6 +81,14 @@ uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t
  * (number, start, size); no file systems, device nodes or SCSI address. */
 uint32_t pd_disk_identify(const char *path, struct pd_disk **ret, char *why, size_t why_len);
 
+/* A disk's identity alone, cheaply: the identity libblkid found the last
+ * time, as long as the device and its first 8 KiB (read with O_DIRECT) are
+ * what they were then; else pd_disk_identify() again.  For scans of many
+ * disks (GET_AVAILABLE_DISKS).  The remembered identities are freed by
+ * pd_id_cache_prune(paths, n): all but those of paths (n 0: all). */
+uint32_t pd_disk_id_cached(const char *path, struct pd_id *id, char *why, size_t why_len);
+void pd_id_cache_prune(char *const *paths, size_t n);
+
 /* The second half, for a disk from pd_disk_identify(): each partition's file
  * system (read from the disk, not the page cache), the partitions' device
  * nodes, the SCSI address.  On failure d is as it was or partly filled: free

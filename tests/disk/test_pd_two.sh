@@ -64,6 +64,12 @@ node_start n2 CS_NODE_ID=2 SANLOCK_RUN_DIR="$T/run-node2" CS_DISK_DEVICES="$D2" 
 out=$(ask n2 available)
 expect "$out" "^SIGNATURE $SIG$" "node 2 offers the disk before anyone arbitrated it"
 expect "$out" "^DISKS 1$" "... the only disk in its scope"
+# the identity node 2 remembers is checked against the disk's first bytes:
+# a signature rewritten through node 1's path is what node 2 lists next
+sfdisk -q --disk-id "$D1" 0x7e57d15d >/dev/null 2>&1
+expect "$(ask n2 available)" "^SIGNATURE 7e57d15d$" "node 2 lists the signature rewritten by node 1 (read from the disk)"
+sfdisk -q --disk-id "$D1" "0x$SIG" >/dev/null 2>&1
+expect "$(ask n2 available)" "^SIGNATURE $SIG$" "... and the original again once restored"
 
 # node 1 takes the disk
 expect "$(ask n1 online)" "^online -> 0$" "node 1: online"
