@@ -134,6 +134,33 @@ static bool is_whole_disk(const char *path)
 	return access(p, F_OK) != 0;
 }
 
+/* The canonical path of the whole-disk block device at path, symlinks
+ * resolved, into out (PATH_MAX bytes): /dev/<kernel name> when that node is
+ * the same device (four system calls), else realpath().  false if path is
+ * not a whole-disk block device. */
+static bool resolve_disk(const char *path, char *out)
+{
+	struct stat st, st2;
+	char link[96], target[PATH_MAX];
+	ssize_t n;
+
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
+		return false;
+	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		const char *name = strrchr(target, '/');
+		name = name ? name + 1 : target;
+		if (strlen(name) < 250 && snprintf(out, PATH_MAX, "/dev/%.250s", name) > 0 &&
+		    stat(out, &st2) == 0 && S_ISBLK(st2.st_mode) && st2.st_rdev == st.st_rdev) {
+			snprintf(link + strlen(link), sizeof(link) - strlen(link), "/partition");
+			return access(link, F_OK) != 0;
+		}
+	}
+	return realpath(path, out) && is_whole_disk(out);
+}
+
 /* Append s (taken: freed on failure) unless already there. */
 static uint32_t paths_add(char ***arr, size_t *n, size_t *cap, char *s)
 {
@@ -179,7 +206,7 @@ static uint32_t scope_from_env(const char *env, char ***arr, size_t *n, size_t *
 		}
 		for (size_t i = 0; i < g.gl_pathc && err == ERROR_SUCCESS; i++) {
 			char res[PATH_MAX];
-			if (!realpath(g.gl_pathv[i], res) || !is_whole_disk(res))
+			if (!resolve_disk(g.gl_pathv[i], res))
 				continue;
 			char *s = cs_strdup(res);
 			err = s ? paths_add(arr, n, cap, s) : ERROR_NOT_ENOUGH_MEMORY;
