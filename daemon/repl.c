@@ -52,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -1026,6 +1027,33 @@ static void refuse_op(uint32_t from, uint16_t op, uint32_t req_id, uint32_t stam
  * too, long before the others declare the node lost (a token timeout).
  */
 /*
+ * corosync's connections are libqb rings in shared memory (1 MiB of data
+ * each, mapped twice): their pages enter this process's page tables one by
+ * one as messages first reach each part of a ring, so clusterd's RSS crept
+ * up by megabytes over a million routed calls without a byte leaked.  Map
+ * them all now (MADV_POPULATE_READ: read-only, the contents untouched):
+ * clusterd's RSS is then what it stays, and any growth is real.
+ */
+static void prefault_rings(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char path[384] = "";
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %383s", &lo, &hi, path) != 3 ||
+		    strncmp(path, "/dev/shm/qb-", 12) != 0 || hi <= lo)
+			continue;
+		if (madvise((void *)lo, hi - lo, MADV_POPULATE_READ) != 0)
+			log_debug("prefaulting %s: %s", path, strerror(errno));
+	}
+	fclose(f);
+}
+
+/*
  * A stall: this clusterd (or the corosync it asked) did not run for `ms`.
  * Whatever corosync said before it may be stale - the others may have formed
  * a ring without this node meanwhile, and this node's corosync notices only
@@ -1472,6 +1500,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 		return ERROR_GEN_FAILURE;
 	}
 	vq_open = 1;
+	prefault_rings();
 	/* quorum is taken from the notifications, for the ring CPG reports:
 	 * trackstart sends the current ones */
 	if ((err = START_STEP(4, votequorum_trackstart(vq, 0, CS_TRACK_CHANGES))) != CS_OK) {

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1468,6 +1469,16 @@ int main(int argc, char **argv)
 	int fd = -1;
 	const char *dir = NULL;
 	bool verbose = false;
+
+	/* one thread per resource: glibc would give them up to 8 malloc arenas
+	 * per CPU, each keeping its own high-water mark and fragments (a host
+	 * with 64 disks grew by megabytes so); two are plenty for the calls
+	 * plugins make.  A control's answer buffer is as large as the caller's
+	 * (256 KiB and more): always mapped and given back, never left in an
+	 * arena (glibc otherwise raises its mmap threshold past such a block
+	 * once one is freed, and the arenas keep them) */
+	mallopt(M_ARENA_MAX, 2);
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--fd") == 0 && i + 1 < argc) {

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -772,7 +773,9 @@ static bool pd_is_alive(cluster_resid id)
 {
 	struct pd_res *d = id;
 	char why[WHY_LEN] = "";
-	void *buf = NULL;
+	/* on the stack: an aligned block from the heap at every poll, in every
+	 * resource's thread, fragmented the host's malloc arenas */
+	alignas(4096) uint8_t buf[4096];
 	bool alive = false;
 
 	if (maint_now(d) != PD_MAINT_NONE)
@@ -781,9 +784,7 @@ static bool pd_is_alive(cluster_resid id)
 		return false;
 	/* real I/O: one 4 KiB-aligned block (any logical sector size up to
 	 * 4 KiB) from the start of the disk, past every cache */
-	if (posix_memalign(&buf, 4096, 4096) != 0)
-		return true; /* no memory is not the disk's failure */
-	ssize_t n = pread(d->hold_fd, buf, 4096, 0);
+	ssize_t n = pread(d->hold_fd, buf, sizeof(buf), 0);
 	if (n != 4096) {
 		host->log(d->handle, CLUSTER_PLUGIN_LOG_ERROR, "is_alive: read of the disk failed: %s",
 			  n < 0 ? strerror(errno) : "short read");
@@ -801,7 +802,6 @@ static bool pd_is_alive(cluster_resid id)
 	}
 	alive = true;
 out:
-	free(buf);
 	return alive;
 }
 
