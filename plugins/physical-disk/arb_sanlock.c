@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/fs.h>
@@ -309,6 +310,10 @@ static uint32_t classify_both(struct pd_arb *a, enum area_state *ls_st, enum are
 	return ERROR_SUCCESS;
 }
 
+/* How long an area that reads as foreign is read again before it is
+ * refused as such. */
+#define FOREIGN_SETTLE_MS 2000u
+
 /*
  * Initialise what is blank; refuse what is foreign.  Two nodes may both see
  * the area blank and both write it: they write the same thing (the content
@@ -327,9 +332,19 @@ static uint32_t init_area(struct pd_arb *a, char *why, size_t why_len)
 	uint32_t err;
 	int rv;
 
-	err = classify_both(a, &ls_st, &res_st, why, why_len);
-	if (err != ERROR_SUCCESS)
-		goto out;
+	/* another node may be writing the area right now (it saw it blank
+	 * too): half written, it reads as neither blank nor valid.  Only what
+	 * still reads so after FOREIGN_SETTLE_MS is someone else's data (the
+	 * area is written in a few direct writes: milliseconds, or a few
+	 * hundred on a loaded machine - a test saw it so) */
+	for (unsigned waited = 0;; waited += 100) {
+		err = classify_both(a, &ls_st, &res_st, why, why_len);
+		if (err != ERROR_SUCCESS)
+			goto out;
+		if ((ls_st != AREA_FOREIGN && res_st != AREA_FOREIGN) || waited >= FOREIGN_SETTLE_MS)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000000L }, NULL);
+	}
 	if (ls_st == AREA_FOREIGN || res_st == AREA_FOREIGN) {
 		pd_arb_why(why, why_len, "the sanlock area of %s (at %s MiB) holds other data: "
 			   "a partition starting before 3 MiB, or a lease for another disk id "
