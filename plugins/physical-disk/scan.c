@@ -121,17 +121,21 @@ static bool sys_exists(const char *name, const char *leaf)
 	return access(p, F_OK) == 0;
 }
 
+/* Is block device dev a partition (sysfs says so)? */
+static bool is_partition(dev_t dev)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
+	return access(p, F_OK) == 0;
+}
+
 /* A whole-disk block device (not a partition)?  Resolved path in. */
 static bool is_whole_disk(const char *path)
 {
 	struct stat st;
-	char p[96];
 
-	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
-		return false;
-	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u/partition", major(st.st_rdev),
-		 minor(st.st_rdev));
-	return access(p, F_OK) != 0;
+	return stat(path, &st) == 0 && S_ISBLK(st.st_mode) && !is_partition(st.st_rdev);
 }
 
 /* The canonical path of the whole-disk block device at path, symlinks
@@ -144,7 +148,7 @@ static bool resolve_disk(const char *path, char *out)
 	char link[96], target[PATH_MAX];
 	ssize_t n;
 
-	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode) || is_partition(st.st_rdev))
 		return false;
 	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
 	n = readlink(link, target, sizeof(target) - 1);
@@ -153,12 +157,10 @@ static bool resolve_disk(const char *path, char *out)
 		const char *name = strrchr(target, '/');
 		name = name ? name + 1 : target;
 		if (strlen(name) < 250 && snprintf(out, PATH_MAX, "/dev/%.250s", name) > 0 &&
-		    stat(out, &st2) == 0 && S_ISBLK(st2.st_mode) && st2.st_rdev == st.st_rdev) {
-			snprintf(link + strlen(link), sizeof(link) - strlen(link), "/partition");
-			return access(link, F_OK) != 0;
-		}
+		    stat(out, &st2) == 0 && S_ISBLK(st2.st_mode) && st2.st_rdev == st.st_rdev)
+			return true;
 	}
-	return realpath(path, out) && is_whole_disk(out);
+	return realpath(path, out) != NULL; /* the same device, named where it lies */
 }
 
 /* Append s (taken: freed on failure) unless already there. */
@@ -857,13 +859,15 @@ static const struct pd_part *same_part(const struct pd_disk *prev, const struct 
 	return q && q->start == p->start && q->size == p->size ? q : NULL;
 }
 
-/* Partition p of a re-read: through its kept probe when it did not move. */
-static uint32_t live_part(struct pd_live *l, struct pd_part *p)
+/* Partition p of a re-read: through its kept probe when it did not move
+ * (*known: it did not, and its device node is the one found at open). */
+static uint32_t live_part(struct pd_live *l, struct pd_part *p, bool *known)
 {
 	const struct pd_part *q = same_part(l->d, p);
 	size_t i = q ? (size_t)(q - l->d->parts) : 0;
 	uint32_t err;
 
+	*known = q != NULL;
 	if (!q) /* a new or moved partition: a full probe through the whole disk */
 		return probe_fs(l->fd, p->start, p, NULL);
 	if (blkid_probe_reset_buffers(l->part_pr[i]) != 0)
@@ -912,12 +916,13 @@ uint32_t pd_live_read(struct pd_live *l, struct pd_disk **ret, char *why, size_t
 		goto out;
 	for (size_t i = 0; i < d->n_parts; i++) {
 		struct pd_part *p = &d->parts[i];
-		if ((err = live_part(l, p)) != ERROR_SUCCESS) {
+		bool known;
+		if ((err = live_part(l, p, &known)) != ERROR_SUCCESS) {
 			WHY("%s: partition %u: %s", d->path, p->number,
 			    err == ERROR_NOT_ENOUGH_MEMORY ? "out of memory" : "read error");
 			goto out;
 		}
-		all_known = all_known && same_part(prev, p);
+		all_known = all_known && known;
 	}
 	/* the same table as before: the kernel's partition nodes are the ones
 	 * found then (they change only when a table is re-read) */
