@@ -10,6 +10,9 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
+# shellcheck source=tests/disk/loops.sh
+. "$(dirname "${BASH_SOURCE[0]}")/loops.sh"
+
 LOOPS=()
 DAEMONS=()
 declare -A NODE_PID NODE_IN NODE_OUT
@@ -29,28 +32,12 @@ expect_not() {
 mounted() { grep -q " $1 " /proc/self/mountinfo; }
 
 pd_cleanup() {
-	local n pid dev m
-	for n in "${!NODE_PID[@]}"; do
-		kill -9 "${NODE_PID[$n]}" 2>/dev/null
-		{ wait "${NODE_PID[$n]}"; } 2>/dev/null
-	done
-	for pid in "${DAEMONS[@]}"; do
-		kill -9 "$pid" 2>/dev/null
-		{ wait "$pid"; } 2>/dev/null
-	done
+	local m
+	stop_pids "${NODE_PID[@]}" "${DAEMONS[@]}"
 	for m in $(awk -v t="$T" '$5 ~ "^"t {print $5}' /proc/self/mountinfo | sort -r); do
 		umount -l "$m" 2>/dev/null
 	done
-	# a device still open somewhere (udev's probe) is only marked for
-	# detach: retry until losetup no longer lists it
-	for dev in "${LOOPS[@]}"; do
-		partx -d "$dev" 2>/dev/null
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			losetup -d "$dev" 2>/dev/null
-			losetup -a | grep -q "^$dev:" || break
-			sleep 0.2
-		done
-	done
+	detach_loops "${LOOPS[@]}"
 	rm -rf "$T"
 }
 

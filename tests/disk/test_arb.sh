@@ -30,21 +30,11 @@ tmp=$(mktemp -d /tmp/cs-arb.XXXXXX) || exit 1
 loops=()
 daemons=()
 
+# shellcheck source=tests/disk/loops.sh
+. "$(dirname "$0")/loops.sh"
 cleanup() {
-	local pid dev
-	for pid in "${daemons[@]}"; do
-		kill -9 "$pid" 2>/dev/null
-		{ wait "$pid"; } 2>/dev/null
-	done
-	# A device still open somewhere (udev's probe) is only marked for
-	# detach: retry until losetup no longer lists it.
-	for dev in "${loops[@]}"; do
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			losetup -d "$dev" 2>/dev/null
-			losetup -a | grep -q "^$dev:" || break
-			sleep 0.2
-		done
-	done
+	stop_pids "${daemons[@]}"
+	detach_loops "${loops[@]}"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
