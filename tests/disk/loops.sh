@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/disk/loops.sh - sourced by the disk tests' cleanups (pd_lib.sh,
 # test_arb.sh): stop what they started and give back their loop devices.
 #
