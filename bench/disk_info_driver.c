@@ -4,7 +4,9 @@
  * latency of each kind of call and the memory of the processes that answer.
  *
  * --mode nonowner (run inside a node that owns none of the disks, --self):
- * turn after turn, over the resources PREFIX0 .. PREFIX(count-1), one of:
+ * turn after turn, one of these calls; each kind goes over the resources
+ * PREFIX0 .. PREFIX(count-1) in turn, so that every kind reaches every disk
+ * (the even ones MBR, the odd ones GPT in bench/disk_info):
  *   self       the other turns: STORAGE_GET_DISK_INFO with host node = --self: clusterd
  *              answers ERROR_HOST_NODE_NOT_RESOURCE_OWNER (5015), the path
  *              of Q268835;
@@ -417,7 +419,7 @@ int main(int argc, char **argv)
 	print_rss_row("start", 0);
 
 	/* The turn sequence; the warm-up runs the same sequence unrecorded. */
-	long routed_turns = 0;
+	long routed_turns = 0, kind_turns[K_N] = { 0 };
 	double t_start = 0;
 	for (int phase = 0; phase < 2; phase++) {
 		long n = phase ? calls : warmup;
@@ -433,18 +435,18 @@ int main(int argc, char **argv)
 			t_start = now_s();
 		}
 		for (long t = 0; t < n; t++) {
-			int i = (int)(t % c.n_res);
-			if (owner_mode) {
-				one(&c, K_LOCAL, i);
-			} else if (avail_every && t % avail_every == avail_every - 1) {
-				one(&c, K_AVAIL, i);
-			} else if (!routed_every || t % routed_every != routed_every - 1) {
-				one(&c, K_SELF, i);
-			} else if (++routed_turns % 16 == 0) {
-				one(&c, K_SHORT, i);
-			} else {
-				one(&c, K_ROUTED, i);
-			}
+			enum kind k;
+			if (owner_mode)
+				k = K_LOCAL;
+			else if (avail_every && t % avail_every == avail_every - 1)
+				k = K_AVAIL;
+			else if (!routed_every || t % routed_every != routed_every - 1)
+				k = K_SELF;
+			else
+				k = ++routed_turns % 16 == 0 ? K_SHORT : K_ROUTED;
+			/* each kind goes round every disk in turn (MBR and GPT alike) */
+			int i = (int)(kind_turns[k]++ % c.n_res);
+			one(&c, k, i);
 			if (rtt_every && t % rtt_every == 0) {
 				if (!owner_mode)
 					one(&c, K_RTT_REMOTE, i);
