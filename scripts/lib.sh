@@ -12,7 +12,7 @@ CS_APT_PACKAGES="
 	clang libclang-rt-14-dev
 	libcmocka-dev valgrind
 	corosync libcorosync-common-dev libcpg-dev libvotequorum-dev libquorum-dev libcmap-dev
-	libqb-dev libsqlite3-dev libblkid-dev libmount-dev nettle-dev
+	libqb-dev libsqlite3-dev libblkid-dev libmount-dev nettle-dev zlib1g-dev
 	iproute2 util-linux procps git
 	sanlock libsanlock-dev fdisk e2fsprogs
 "

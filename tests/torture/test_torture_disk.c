@@ -17,7 +17,11 @@
  *              table is read).  Root.
  *   live       the online owner's live re-read of that disk through kept
  *              descriptors (pd_live_open, pd_live_read twice), also where a
- *              file system the first probe saw is gone.  Root.
+ *              file system the first probe saw is gone, and of a second
+ *              disk with a GPT (the second read takes the table kept from
+ *              the first).  Root.  Not under torture: that GPT changed under
+ *              the live disk (a partition added, a new disk GUID) is read as
+ *              it is now.
  *   available  GET_AVAILABLE_DISKS with CS_DISK_DEVICES = that loop
  *              device: scope, probe, the owner read from its (never
  *              initialised) lease area, the list.  Root.
@@ -312,6 +316,48 @@ static int setup_loop(void **state)
 	return loopdev[0] ? 0 : -1;
 }
 
+/* A 64 MiB image with a GPT (two partitions, made by sfdisk) on a second
+ * loop device: the live re-read keeps a GPT's table while its bytes stay
+ * the same (scan.c). */
+static char gpt_image[64] = "/tmp/cs-torture-gpt.XXXXXX";
+static char gpt_loopdev[64];
+
+static int run_cmd(const char *cmd)
+{
+	int rc = system(cmd);
+	return rc == 0 ? 0 : -1;
+}
+
+static int setup_gpt(void)
+{
+	char cmd[256];
+	FILE *p;
+	int fd;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((fd = mkstemp(gpt_image)) < 0)
+		return -1;
+	if (ftruncate(fd, 64 << 20) != 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd),
+		 "printf 'label: gpt\\nlabel-id: 7A11ED00-0000-4000-8000-000000000001\\n"
+		 "size=16MiB\\nsize=8MiB\\n' | sfdisk -q %s", gpt_image);
+	if (run_cmd(cmd) != 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "losetup -f --show %s", gpt_image);
+	if (!(p = popen(cmd, "r")))
+		return -1;
+	if (!fgets(gpt_loopdev, sizeof(gpt_loopdev), p))
+		gpt_loopdev[0] = '\0';
+	pclose(p);
+	gpt_loopdev[strcspn(gpt_loopdev, "\n")] = '\0';
+	return gpt_loopdev[0] ? 0 : -1;
+}
+
 static int teardown_loop(void **state)
 {
 	(void)state;
@@ -322,8 +368,15 @@ static int teardown_loop(void **state)
 		if (system(cmd) != 0)
 			fprintf(stderr, "cannot detach %s\n", loopdev);
 	}
-	if (geteuid() == 0)
+	if (gpt_loopdev[0]) {
+		snprintf(cmd, sizeof(cmd), "losetup -d %s", gpt_loopdev);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot detach %s\n", gpt_loopdev);
+	}
+	if (geteuid() == 0) {
 		unlink(image);
+		unlink(gpt_image);
+	}
 	return 0;
 }
 
@@ -443,6 +496,55 @@ static void test_live(void **state)
 	 * its type misses, the full one runs (and finds none) */
 	c.fs_gone = true;
 	assert_true(torture_ok("pd_live_read (file system gone)", scen_live, &c));
+	/* a GPT: the second read takes the table kept from the first */
+	c = (struct live_ctx){ .device = gpt_loopdev };
+	assert_true(torture_ok("pd_live_open/read (GPT)", scen_live, &c));
+}
+
+/* Not under torture: a GPT changed under a live disk is read as it is now,
+ * not as the table kept from the read before (a partition added, then the
+ * disk's GUID changed, each through the same loop device). */
+static void test_live_gpt_change(void **state)
+{
+	struct pd_disk *dk = NULL, *again = NULL;
+	struct pd_live *l = NULL;
+	struct pd_id id;
+	char cmd[256];
+
+	(void)state;
+	if (!gpt_loopdev[0])
+		skip();
+	assert_int_equal(pd_disk_probe(gpt_loopdev, &dk, NULL, 0), ERROR_SUCCESS);
+	assert_int_equal(dk->id.kind, PD_ID_GPT);
+	assert_int_equal(dk->n_parts, 2);
+	id = dk->id;
+	assert_int_equal(pd_live_open(dk, &l, NULL, 0), ERROR_SUCCESS);
+	for (int i = 0; i < 2; i++) { /* the second from the kept table */
+		assert_int_equal(pd_live_read(l, &again, NULL, 0), ERROR_SUCCESS);
+		assert_true(pd_id_equal(&again->id, &id));
+		assert_int_equal(again->n_parts, 2);
+		assert_int_equal(again->parts[1].start, again->parts[0].start + (16u << 20));
+		pd_disk_free(again);
+		again = NULL;
+	}
+	snprintf(cmd, sizeof(cmd), "printf 'size=4MiB\\n' | sfdisk -q --append --no-reread %s",
+		 gpt_loopdev);
+	assert_int_equal(run_cmd(cmd), 0);
+	assert_int_equal(pd_live_read(l, &again, NULL, 0), ERROR_SUCCESS);
+	assert_true(pd_id_equal(&again->id, &id));
+	assert_int_equal(again->n_parts, 3);
+	assert_int_equal(again->parts[2].size, 4u << 20);
+	pd_disk_free(again);
+	again = NULL;
+	snprintf(cmd, sizeof(cmd), "sfdisk -q --disk-id %s 7A11ED00-0000-4000-8000-000000000002",
+		 gpt_loopdev);
+	assert_int_equal(run_cmd(cmd), 0);
+	assert_int_equal(pd_live_read(l, &again, NULL, 0), ERROR_SUCCESS);
+	assert_int_equal(again->id.kind, PD_ID_GPT);
+	assert_false(pd_id_equal(&again->id, &id));
+	assert_int_equal(again->n_parts, 3);
+	pd_disk_free(again);
+	pd_live_close(l);
 }
 
 /* Twice (the second through the identities remembered by the first), each
@@ -499,14 +601,15 @@ int main(void)
 		cmocka_unit_test(test_disk_info),
 		cmocka_unit_test(test_path_disk),
 		cmocka_unit_test(test_live),
+		cmocka_unit_test(test_live_gpt_change),
 		cmocka_unit_test(test_available),
 	};
 	int failed;
 
 	/* Set up and torn down here, not as cmocka group fixtures: the loop
 	 * device must go whatever the tests did. */
-	if (setup_loop(NULL) != 0) {
-		fprintf(stderr, "cannot make a loop device over %s\n", image);
+	if (setup_loop(NULL) != 0 || setup_gpt() != 0) {
+		fprintf(stderr, "cannot make the loop devices over %s and %s\n", image, gpt_image);
 		teardown_loop(NULL);
 		return 1;
 	}
