@@ -278,12 +278,37 @@ static void test_path_none(void **state)
 static char image[64] = "/tmp/cs-torture-disk.XXXXXX";
 static char loopdev[64];
 
+/* Attach img to a free loop device, its path in dev: 0, or -1. */
+static int attach_loop(const char *img, char *dev, size_t len)
+{
+	char cmd[256];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "losetup -f --show %s", img);
+	if (!(p = popen(cmd, "r")))
+		return -1;
+	if (!fgets(dev, (int)len, p))
+		dev[0] = '\0';
+	pclose(p);
+	dev[strcspn(dev, "\n")] = '\0';
+	return dev[0] ? 0 : -1;
+}
+
+static void detach_loop(const char *dev)
+{
+	char cmd[128];
+
+	if (!dev[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "losetup -d %s", dev);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot detach %s\n", dev);
+}
+
 static int setup_loop(void **state)
 {
 	(void)state;
 	uint8_t mbr[512] = { 0 };
-	char cmd[256];
-	FILE *p;
 	int fd;
 
 	if (geteuid() != 0)
@@ -306,14 +331,7 @@ static int setup_loop(void **state)
 		return -1;
 	}
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "losetup -f --show %s", image);
-	if (!(p = popen(cmd, "r")))
-		return -1;
-	if (!fgets(loopdev, sizeof(loopdev), p))
-		loopdev[0] = '\0';
-	pclose(p);
-	loopdev[strcspn(loopdev, "\n")] = '\0';
-	return loopdev[0] ? 0 : -1;
+	return attach_loop(image, loopdev, sizeof(loopdev));
 }
 
 /* A 64 MiB image with a GPT (two partitions, made by sfdisk) on a second
@@ -331,7 +349,6 @@ static int run_cmd(const char *cmd)
 static int setup_gpt(void)
 {
 	char cmd[256];
-	FILE *p;
 	int fd;
 
 	if (geteuid() != 0)
@@ -348,31 +365,14 @@ static int setup_gpt(void)
 		 "size=16MiB\\nsize=8MiB\\n' | sfdisk -q %s", gpt_image);
 	if (run_cmd(cmd) != 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "losetup -f --show %s", gpt_image);
-	if (!(p = popen(cmd, "r")))
-		return -1;
-	if (!fgets(gpt_loopdev, sizeof(gpt_loopdev), p))
-		gpt_loopdev[0] = '\0';
-	pclose(p);
-	gpt_loopdev[strcspn(gpt_loopdev, "\n")] = '\0';
-	return gpt_loopdev[0] ? 0 : -1;
+	return attach_loop(gpt_image, gpt_loopdev, sizeof(gpt_loopdev));
 }
 
 static int teardown_loop(void **state)
 {
 	(void)state;
-	char cmd[128];
-
-	if (loopdev[0]) {
-		snprintf(cmd, sizeof(cmd), "losetup -d %s", loopdev);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot detach %s\n", loopdev);
-	}
-	if (gpt_loopdev[0]) {
-		snprintf(cmd, sizeof(cmd), "losetup -d %s", gpt_loopdev);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot detach %s\n", gpt_loopdev);
-	}
+	detach_loop(loopdev);
+	detach_loop(gpt_loopdev);
 	if (geteuid() == 0) {
 		unlink(image);
 		unlink(gpt_image);
@@ -501,6 +501,20 @@ static void test_live(void **state)
 	assert_true(torture_ok("pd_live_open/read (GPT)", scen_live, &c));
 }
 
+/* Run the command `before DEVICE after` on the GPT loop device, then read
+ * the live disk again. */
+static struct pd_disk *change_and_read(struct pd_live *l, const char *before, const char *after)
+{
+	struct pd_disk *again = NULL;
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "%s %s %s", before, gpt_loopdev, after);
+	assert_int_equal(run_cmd(cmd), 0);
+	assert_int_equal(pd_live_read(l, &again, NULL, 0), ERROR_SUCCESS);
+	assert_int_equal(again->id.kind, PD_ID_GPT);
+	return again;
+}
+
 /* Not under torture: a GPT changed under a live disk is read as it is now,
  * not as the table kept from the read before (a partition added, then the
  * disk's GUID changed, each through the same loop device). */
@@ -509,7 +523,6 @@ static void test_live_gpt_change(void **state)
 	struct pd_disk *dk = NULL, *again = NULL;
 	struct pd_live *l = NULL;
 	struct pd_id id;
-	char cmd[256];
 
 	(void)state;
 	if (!gpt_loopdev[0])
@@ -525,22 +538,13 @@ static void test_live_gpt_change(void **state)
 		assert_int_equal(again->n_parts, 2);
 		assert_int_equal(again->parts[1].start, again->parts[0].start + (16u << 20));
 		pd_disk_free(again);
-		again = NULL;
 	}
-	snprintf(cmd, sizeof(cmd), "printf 'size=4MiB\\n' | sfdisk -q --append --no-reread %s",
-		 gpt_loopdev);
-	assert_int_equal(run_cmd(cmd), 0);
-	assert_int_equal(pd_live_read(l, &again, NULL, 0), ERROR_SUCCESS);
+	again = change_and_read(l, "printf 'size=4MiB\\n' | sfdisk -q --append --no-reread", "");
 	assert_true(pd_id_equal(&again->id, &id));
 	assert_int_equal(again->n_parts, 3);
 	assert_int_equal(again->parts[2].size, 4u << 20);
 	pd_disk_free(again);
-	again = NULL;
-	snprintf(cmd, sizeof(cmd), "sfdisk -q --disk-id %s 7A11ED00-0000-4000-8000-000000000002",
-		 gpt_loopdev);
-	assert_int_equal(run_cmd(cmd), 0);
-	assert_int_equal(pd_live_read(l, &again, NULL, 0), ERROR_SUCCESS);
-	assert_int_equal(again->id.kind, PD_ID_GPT);
+	again = change_and_read(l, "sfdisk -q --disk-id", "7A11ED00-0000-4000-8000-000000000002");
 	assert_false(pd_id_equal(&again->id, &id));
 	assert_int_equal(again->n_parts, 3);
 	pd_disk_free(again);
