@@ -68,7 +68,9 @@ start_observers() {
 	done
 }
 
-# check_observers TAG MIN: stop them (at least MIN samples each); no sample saw a resource's state file
+# check_observers TAG MIN: once each has taken MIN samples (it samples on
+# after the steps it watched, which can be over in a second), stop them; no
+# sample saw a resource's state file
 # online on two nodes (where it runs), and no two samples in a row saw two
 # nodes' status claim it online on themselves.  The nodes' status answers
 # are asked one after another within a sample, so one sample may straddle a
@@ -76,6 +78,10 @@ start_observers() {
 # owner's after): a single such sample is counted and printed, not failed.
 check_observers() {
 	local r log samples files straddle longest
+	for r in R1 R2; do
+		wait_for 30 "$2 samples of the $r observer" \
+			bash -c "(( \$(grep -c '^[0-9]' '$E2E_TMP/$1.$r.log' 2>/dev/null || echo 0) >= $2 ))"
+	done
 	stop_observers
 	for r in R1 R2; do
 		log=$E2E_TMP/$1.$r.log
