@@ -751,11 +751,6 @@ uint32_t pd_disk_probe(const char *path, struct pd_disk **ret, char *why, size_t
 	return ERROR_SUCCESS;
 }
 
-/* An online disk kept open for live re-reads: the whole disk's descriptor
- * and a partition-table probe on it; per partition of the disk as found, its
- * own node's descriptor (-1 where there is none, or the node is not the one
- * found) and a superblock probe on it (or on the whole disk at its offset),
- * set up once: a re-read drops the probes' buffers and probes again. */
 /*
  * A GPT's table, kept while the bytes it was read from stay the same.
  * libblkid's GPT probe reads the protective MBR, the primary header and the
@@ -786,6 +781,12 @@ struct table_memo {
 	struct table_part *parts;
 };
 
+/* An online disk kept open for live re-reads: the whole disk's descriptor
+ * and a partition-table probe on it; per partition of the disk as found, its
+ * own node's descriptor (-1 where there is none, or the node is not the one
+ * found) and a superblock probe on it (or on the whole disk at its offset),
+ * set up once: a re-read drops the probes' buffers and probes again; and a
+ * GPT's table kept from the last full probe (above). */
 struct pd_live {
 	struct pd_disk *d;
 	int fd;

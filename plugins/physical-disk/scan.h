@@ -103,7 +103,8 @@ void pd_disk_free(struct pd_disk *d);
  * page cache a mounted file system writes its superblock through; the whole
  * disk's where there is no node), with libblkid probes set up once for the
  * table and file-system types found (a fraction of a full probe's work; a
- * type not found again falls back to a full probe).  The descriptors read
+ * type not found again falls back to a full probe).  A GPT's table is taken
+ * from the last full probe while the bytes it was read from are unchanged.  The descriptors read
  * the page cache: right on the owner, through which alone the disk is
  * written.
  *
