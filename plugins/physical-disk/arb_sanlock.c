@@ -310,9 +310,34 @@ static uint32_t classify_both(struct pd_arb *a, enum area_state *ls_st, enum are
 	return ERROR_SUCCESS;
 }
 
-/* How long an area that reads as foreign is read again before it is
- * refused as such. */
+/* How long an area that reads as foreign (or, after our write, as not
+ * valid) is read again before it is refused as such. */
 #define FOREIGN_SETTLE_MS 2000u
+
+/*
+ * Classify the area until it settles: until neither part reads as foreign
+ * (need_valid false) or both read as valid (need_valid true), reading again
+ * every 100 ms for at most FOREIGN_SETTLE_MS.  Another node may be writing
+ * the area right now (it saw it blank too): half written, it reads as
+ * neither blank nor valid.  The area is written in a few direct writes:
+ * milliseconds, or a few hundred on a loaded machine (tests saw both this
+ * node's first read and its read-back after its own write land inside the
+ * other node's writes).
+ */
+static uint32_t classify_settled(struct pd_arb *a, bool need_valid, enum area_state *ls_st,
+				 enum area_state *res_st, char *why, size_t why_len)
+{
+	for (unsigned waited = 0;; waited += 100) {
+		uint32_t err = classify_both(a, ls_st, res_st, why, why_len);
+		if (err != ERROR_SUCCESS)
+			return err;
+		bool settled = need_valid ? *ls_st == AREA_VALID && *res_st == AREA_VALID
+					  : *ls_st != AREA_FOREIGN && *res_st != AREA_FOREIGN;
+		if (settled || waited >= FOREIGN_SETTLE_MS)
+			return ERROR_SUCCESS;
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000000L }, NULL);
+	}
+}
 
 /*
  * Initialise what is blank; refuse what is foreign.  Two nodes may both see
@@ -332,19 +357,11 @@ static uint32_t init_area(struct pd_arb *a, char *why, size_t why_len)
 	uint32_t err;
 	int rv;
 
-	/* another node may be writing the area right now (it saw it blank
-	 * too): half written, it reads as neither blank nor valid.  Only what
-	 * still reads so after FOREIGN_SETTLE_MS is someone else's data (the
-	 * area is written in a few direct writes: milliseconds, or a few
-	 * hundred on a loaded machine - a test saw it so) */
-	for (unsigned waited = 0;; waited += 100) {
-		err = classify_both(a, &ls_st, &res_st, why, why_len);
-		if (err != ERROR_SUCCESS)
-			goto out;
-		if ((ls_st != AREA_FOREIGN && res_st != AREA_FOREIGN) || waited >= FOREIGN_SETTLE_MS)
-			break;
-		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000000L }, NULL);
-	}
+	/* only what still reads as foreign after FOREIGN_SETTLE_MS is someone
+	 * else's data */
+	err = classify_settled(a, false, &ls_st, &res_st, why, why_len);
+	if (err != ERROR_SUCCESS)
+		goto out;
 	if (ls_st == AREA_FOREIGN || res_st == AREA_FOREIGN) {
 		pd_arb_why(why, why_len, "the sanlock area of %s (at %s MiB) holds other data: "
 			   "a partition starting before 3 MiB, or a lease for another disk id "
@@ -373,7 +390,8 @@ static uint32_t init_area(struct pd_arb *a, char *why, size_t why_len)
 		}
 	}
 	if (ls_st == AREA_BLANK || res_st == AREA_BLANK) {
-		err = classify_both(a, &ls_st, &res_st, why, why_len);
+		/* the other node's identical writes may still be landing */
+		err = classify_settled(a, true, &ls_st, &res_st, why, why_len);
 		if (err != ERROR_SUCCESS)
 			goto out;
 		if (ls_st != AREA_VALID || res_st != AREA_VALID) {
