@@ -104,9 +104,9 @@ void pd_disk_free(struct pd_disk *d);
  * disk's where there is no node), with libblkid probes set up once for the
  * table and file-system types found (a fraction of a full probe's work; a
  * type not found again falls back to a full probe).  A GPT's table is taken
- * from the last full probe while the bytes it was read from are unchanged.  The descriptors read
- * the page cache: right on the owner, through which alone the disk is
- * written.
+ * from the last full probe while the bytes it was read from are unchanged.
+ * The descriptors read the page cache: right on the owner, through which
+ * alone the disk is written.
  *
  * pd_live_open takes d (from pd_disk_probe/pd_disk_find; freed on failure
  * too).  pd_live_read probes again, now: partition device nodes are taken
