@@ -652,7 +652,7 @@ void control_request(conn_id c, uint32_t op, uint32_t id, struct cs_args *a)
 		/* a change, replicated like the resource's; checked where it is
 		 * applied (model_apply), so that every node refuses alike */
 		if (!csd->quorate) {
-			conn_reply_error(c, op, id, ERROR_NOT_READY, "changes need quorum");
+			conn_reply_error(c, op, id, ERROR_NOT_READY, repl_no_quorum_why());
 			return;
 		}
 		if (!set_input_ok(c, op, id, a))

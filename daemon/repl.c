@@ -1171,7 +1171,9 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 		if (!csd->synced && op < MOP_CONFIG_MAX) {
 			log_warn("op %u from node %u before the view was synced: refused", op, nodeid);
 			if (nodeid == csd->local_id)
-				hooks.op_applied(req_id, ERROR_NOT_READY, "cluster view not synced");
+				hooks.op_applied(req_id, ERROR_NOT_READY,
+						 "the cluster view is still being synchronised after "
+						 "a membership change: try again");
 			break;
 		}
 		if (op_is_decision(op) && !stamp_ok(status)) {
