@@ -83,13 +83,13 @@ struct host {
 	bool watch_quorum;          /* --quorum */
 	votequorum_handle_t vq;
 	int vq_fd;                  /* -1: not following votequorum */
-	uint16_t fence_source;      /* HOSTPROTO_FAIL_LEASE or _TOKEN: why the last fence */
 
-	/* The isolation watch (--quorum, cs_linkwatch.h): a thread samples
-	 * corosync's links; while they reach a majority it moves ok_until to
-	 * the sample's time + stale_ms; when they do not it sets ok_until to 0
-	 * and wakes the main thread, which fences once now >= ok_until - also
-	 * when the sampler is stuck (a frozen corosync does not answer). */
+	/* The isolation watch (--quorum, cs_linkwatch.h): a thread reads
+	 * corosync's token counter and links (link_sampler); a token, or links
+	 * that reach a majority, move ok_until to then + stale_ms; a late token
+	 * with links that do not sets ok_until to 0 and wakes the main thread,
+	 * which fences once now >= ok_until - also when the sampler is stuck (a
+	 * frozen corosync does not answer). */
 	bool watch_on;
 	_Atomic uint32_t stale_ms;
 	_Atomic int64_t ok_until;   /* CLOCK_MONOTONIC ms */
@@ -762,10 +762,10 @@ static void *resource_thread(void *arg)
 			pthread_mutex_unlock(&r->q.mu);
 			if (r->pid && was_up) {
 				run_terminate(h, r);
-				post_failed(h, r->id, h->fence_source, ERROR_OPERATION_ABORTED);
+				post_failed(h, r->id, j->fence_source, ERROR_OPERATION_ABORTED);
 				hlog(h, r->id, CLUSTER_PLUGIN_LOG_WARNING,
 				     "resource \"%s\" terminated: %s", r->name,
-				     h->fence_source == HOSTPROTO_FAIL_ISOLATED ?
+				     j->fence_source == HOSTPROTO_FAIL_ISOLATED ?
 				     "this node is cut off" : "no lease");
 			}
 			break;
@@ -1090,7 +1090,6 @@ static void fence_all(struct host *h, int64_t now, uint16_t source, const char *
 	size_t n = 0;
 
 	h->fenced = true;
-	h->fence_source = source;
 	for (struct resource *r = h->all; r; r = r->anext) {
 		struct job *j, *cancelled = NULL;
 		if (r->closing)
@@ -1099,6 +1098,7 @@ static void fence_all(struct host *h, int64_t now, uint16_t source, const char *
 		pthread_mutex_lock(&r->q.mu);
 		if (j && !r->closed) {
 			j->type = JOB_FENCE;
+			j->fence_source = source;
 			push_terminate_locked(r, j, &cancelled);
 			j = NULL;
 			n++;
