@@ -1139,9 +1139,35 @@ static void prefault_rings(void)
  * long has passed with none (token + consensus + margin): then the old one
  * still stands.
  */
+/* corosync's token counter (stats.srp.orf_token_rx) at the last tick, and
+ * when it was first seen at that value (0: not read yet) */
+static uint64_t tokens_seen, tokens_since;
+
+/* Each tick: note the token counter, so that a stall can tell how long at
+ * least corosync has been without the token (stalled). */
+static void tokens_note(uint64_t now)
+{
+	uint64_t v;
+
+	if (!link_stats_open)
+		link_stats_open = cs_link_open(&link_stats) == CS_OK;
+	if (!link_stats_open)
+		return;
+	if (cmap_get_uint64(link_stats, "stats.srp.orf_token_rx", &v) != CS_OK) {
+		cmap_finalize(link_stats);
+		link_stats_open = 0;
+		tokens_since = 0;
+		return;
+	}
+	if (!tokens_since || v != tokens_seen) {
+		tokens_seen = v;
+		tokens_since = now;
+	}
+}
+
 static void stalled(uint64_t ms)
 {
-	uint64_t now = loop_now_ms(), age = 0;
+	uint64_t now = loop_now_ms(), age = 0, v;
 
 	/* a corosync that has not had the token for `token` forms a new ring
 	 * (the others did already): wait for it, however long it takes */
@@ -1152,6 +1178,13 @@ static void stalled(uint64_t ms)
 		cmap_finalize(link_stats);
 		link_stats_open = 0;
 	}
+	/* corosync recomputes that only every 1.5 s, and not while it is
+	 * frozen: the counter, unchanged since the tick that first saw it,
+	 * says for sure that no token came since then */
+	if (link_stats_open && tokens_since &&
+	    cmap_get_uint64(link_stats, "stats.srp.orf_token_rx", &v) == CS_OK && v == tokens_seen &&
+	    now - tokens_since > age)
+		age = now - tokens_since;
 	if (age >= totem.token_ms) {
 		if (stall_until != UINT64_MAX)
 			log_warn("clusterd or its corosync stalled for %" PRIu64 " ms, and corosync "
@@ -1218,6 +1251,7 @@ static void on_tick_timer(void *data)
 		quorum_update();
 	}
 	renew_lease();
+	tokens_note(loop_now_ms());
 	/* remember when the links' pongs last moved, for the link reports */
 	int up;
 	if (cpg_joined)
