@@ -182,7 +182,7 @@ uint32_t hostproto_decode_failed(const uint8_t *p, size_t len, uint32_t *ret_sou
 	if (len != 8)
 		return ERROR_INVALID_DATA;
 	uint32_t src = cs_le32(p);
-	if (src < HOSTPROTO_FAIL_LOOKS_ALIVE || src > HOSTPROTO_FAIL_ISOLATED)
+	if (src < HOSTPROTO_FAIL_LOOKS_ALIVE || src > HOSTPROTO_FAIL_LEASE)
 		return ERROR_INVALID_DATA;
 	*ret_source = src;
 	return ERROR_SUCCESS;

@@ -159,8 +159,6 @@ enum hostproto_fail_source {
 	HOSTPROTO_FAIL_PLUGIN = 3,        /* the plugin reported FAILED by itself */
 	HOSTPROTO_FAIL_ARBITRATION = 4,   /* the plugin lost arbitration */
 	HOSTPROTO_FAIL_LEASE = 5,         /* the host's lease ran out: terminated by the host */
-	HOSTPROTO_FAIL_ISOLATED = 6,      /* this node reaches no majority, or its corosync is
-	                                     silent (cs_linkwatch.h): terminated by the host */
 };
 
 /* A decoded header. */

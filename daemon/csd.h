@@ -108,12 +108,7 @@ _Static_assert(CS_MAX_DATABASE + (CSD_MAX_NODES + 1) * 8192u < WIRE_MAX_PAYLOAD,
  *    without quorum; a clusterd that is frozen, stalled or gone stops
  *    renewing and its host terminates everything by itself when the lease
  *    runs out (or at once when clusterd's socket closes).
- *  - The host also terminates everything by itself when its node reaches no
- *    majority or its corosync is silent (cs_linkwatch.h): a node cut off
- *    stops before the others can have formed a ring without it.
  *  - The others start a lost node's groups only after it has surely done so:
- *    at once (what is left of the watch's bound after consensus) when every
- *    member reports its own link to the node down (MSG_LINKS); else
  *    skew + CSD_TERM_MS + CSD_MARGIN_MS after a node left the ring (both
  *    sides learn of the split from the same token timeout; the token's last
  *    holder may have kept it for corosync's `hold` before passing it on, so
@@ -156,7 +151,6 @@ uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id);
 int repl_is_member(uint32_t id);
 /* Why a change is refused while !csd->quorate, for its client. */
 const char *repl_no_quorum_why(void);
-void repl_cut_off(void);
 uint32_t repl_coordinator(void);
 
 /* conn.c: the API socket - connections, frames, replies */

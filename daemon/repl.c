@@ -44,8 +44,6 @@
 #include "csd.h"
 
 #include <corosync/cmap.h>
-
-#include "cs_linkwatch.h"
 #include <corosync/cpg.h>
 #include <corosync/votequorum.h>
 #include <errno.h>
@@ -93,29 +91,16 @@ static int ring_vq_known;
 static int vq_verdict = -1;             /* quorate for ring_vq: 0/1, -1: not yet said */
 static int lost_reported;
 static struct loop_timer *tick_timer;   /* periodic: the lease renewal */
-/* corosync's timings and node list (cs_linkwatch.h); corosync's defaults
- * stand until they are read */
-static struct cs_link_cfg totem = {
-	.token_ms = 3000, .consensus_ms = 3600, .hold_ms = 300, .retransmit_ms = 714,
-	.ping_timeout_ms = 1500, .ping_interval_ms = 750,
-};
-static cmap_handle_t link_stats;        /* corosync's stats map: the links */
-static int link_stats_open;
-static struct cs_link_seen link_seen[CS_LINK_MAX_NODES]; /* the links' pongs, each tick */
+static uint32_t hold_ms = 300;          /* corosync's token hold (runtime.config.totem.hold) */
+static uint32_t token_ms = 3000, consensus_ms = 3600; /* (runtime.config.totem.*) */
 static uint64_t last_tick;              /* when the lease timer last ran */
 static uint64_t stall_until;            /* after a stall: quorum unconfirmed until then,
                                            or until a new ring is confirmed; 0: none */
 
-/* Nodes that left, and until when their groups may not be placed elsewhere:
- * `until` in any case; `fast_until` (0: none) once every member reported its
- * own link to the node down (MSG_LINKS) and none still reaches it. */
+/* Nodes that left, and until when their groups may not be placed elsewhere. */
 static struct {
 	uint32_t id;
 	uint64_t until;
-	uint64_t fast_until;
-	uint32_t down_from[CSD_MAX_NODES];
-	uint32_t n_down;
-	int seen_up;
 } gone[CSD_MAX_NODES];
 static struct loop_timer *gone_timer;   /* one-shot: placement once a wait is over */
 static int place_due;                   /* ... or the housekeeping tick, if none could be had */
@@ -337,67 +322,18 @@ uint32_t repl_send_op(uint32_t op, const struct cs_args *a, uint32_t req_id)
 
 /*
  * How long after seeing node `id` leave its groups may start elsewhere: until
- * it has surely terminated them (csd.h, doc/quorum.md).
- *
- * A node lost from the ring (CPG_REASON_NODEDOWN) learns that it lost
- * quorum from its own corosync at about the time we learn it left (within
- * corosync's hold + CSD_SKEW_MS) and terminates at once: GONE_NODE.  Sooner
- * than that, when it was cut off from every one of us: its resource host
- * stopped everything within CS_LINK_BOUND of the last pong any of us had
- * from it (cs_linkwatch.h), so once every member has reported when it last
- * had one (MSG_LINKS), its groups wait only for what is left of that bound
- * (GONE_CUT: usually nothing, since the ring without it forms only after
- * token + consensus).
- *
- * A clusterd that exited or left while its node's corosync runs on gives no
+ * it has surely terminated them (csd.h, doc/quorum.md).  A node lost from
+ * the ring (CPG_REASON_NODEDOWN) learns it lost quorum from its own corosync
+ * at about the time we learn it left (CSD_SKEW_MS) and terminates at once; a
+ * clusterd that exited or left while its node's corosync runs on gives no
  * such news to its node: its host stops everything when clusterd's socket
  * closes, or at the latest when the lease clusterd last renewed runs out.
  */
-enum gone_kind {
-	GONE_CLUSTERD = 0,  /* clusterd left; its node stays in the ring */
-	GONE_NODE = 1,      /* the node left the ring */
-	GONE_CUT = 2,       /* ... and every member saw its link to it go down: the
-			       wait counted from the last pong a member saw */
-};
-
-static uint64_t gone_wait_ms(enum gone_kind kind)
+static uint64_t gone_wait_ms(int nodedown)
 {
-	switch (kind) {
-	case GONE_CUT:
-		return CS_LINK_BOUND(&totem, CSD_TERM_MS + CSD_SKEW_MS + CSD_MARGIN_MS);
-	case GONE_NODE:
-		return totem.hold_ms + CSD_SKEW_MS + CSD_TERM_MS + CSD_MARGIN_MS;
-	case GONE_CLUSTERD:
-	default:
-		return CSD_LEASE_MS + CSD_TERM_MS + CSD_MARGIN_MS;
-	}
-}
-
-/* Whether this node reaches node id (id 0: a majority) through corosync's
- * links, and for a node, how long ago its pongs last moved (*age_ms); the
- * stats map is opened on first use and again after an error. */
-static cs_error_t links_up(uint32_t id, int *up, uint64_t *age_ms)
-{
-	cs_error_t err;
-	uint32_t reached;
-	int64_t now = (int64_t)loop_now_ms();
-
-	*up = 0;
-	if (!link_stats_open && (err = cs_link_open(&link_stats)) != CS_OK)
-		return err;
-	link_stats_open = 1;
-	if (id) {
-		struct cs_link_seen *seen = cs_link_seen_of(link_seen, id);
-		err = cs_link_up(link_stats, &totem, id, now, seen, up);
-		if (err == CS_OK && age_ms)
-			*age_ms = (uint64_t)(now - seen->changed_ms);
-	} else if ((err = cs_link_reached(link_stats, &totem, now, link_seen, &reached)) == CS_OK)
-		*up = cs_link_majority(&totem, reached);
-	if (err != CS_OK) {
-		cmap_finalize(link_stats);
-		link_stats_open = 0;
-	}
-	return err;
+	if (nodedown)
+		return hold_ms + CSD_SKEW_MS + CSD_TERM_MS + CSD_MARGIN_MS;
+	return CSD_LEASE_MS + CSD_TERM_MS + CSD_MARGIN_MS;
 }
 
 static void gone_set(uint32_t id, uint64_t until)
@@ -407,7 +343,6 @@ static void gone_set(uint32_t id, uint64_t until)
 	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
 		if (gone[i].id == id) {
 			gone[i].until = until;
-			gone[i].fast_until = 0;
 			return;
 		}
 		if (!gone[i].id && free_slot == CSD_MAX_NODES)
@@ -421,7 +356,6 @@ static void gone_set(uint32_t id, uint64_t until)
 	}
 	gone[free_slot].id = id;
 	gone[free_slot].until = until;
-	gone[free_slot].fast_until = 0;
 }
 
 /* When node id's groups may be placed elsewhere.  A node this one never saw
@@ -429,21 +363,10 @@ static void gone_set(uint32_t id, uint64_t until)
  * wait: nothing says when it last ran them. */
 static uint64_t gone_until(uint32_t id)
 {
-	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
-		if (gone[i].id != id)
-			continue;
-		if (!gone[i].fast_until || gone[i].seen_up || gone[i].fast_until >= gone[i].until)
+	for (size_t i = 0; i < CSD_MAX_NODES; i++)
+		if (gone[i].id == id)
 			return gone[i].until;
-		for (size_t k = 0; k < csd->n_members; k++) {
-			int reported = 0;
-			for (uint32_t j = 0; j < gone[i].n_down; j++)
-				reported |= gone[i].down_from[j] == csd->members[k];
-			if (!reported)
-				return gone[i].until;
-		}
-		return gone[i].fast_until;
-	}
-	uint64_t until = loop_now_ms() + gone_wait_ms(GONE_CLUSTERD);
+	uint64_t until = loop_now_ms() + gone_wait_ms(0);
 	gone_set(id, until);
 	return until;
 }
@@ -1139,23 +1062,27 @@ static void prefault_rings(void)
  * long has passed with none (token + consensus + margin): then the old one
  * still stands.
  */
-/* corosync's token counter (stats.srp.orf_token_rx) at the last tick, and
- * when it was first seen at that value (0: not read yet) */
+/* corosync's stats map, kept open for the token counter; the counter
+ * (stats.srp.orf_token_rx) at the last tick, and when it was first seen at
+ * that value (0: not read yet) */
+static cmap_handle_t tok_stats;
+static int tok_stats_open;
 static uint64_t tokens_seen, tokens_since;
 
 /* Each tick: note the token counter, so that a stall can tell how long at
- * least corosync has been without the token (stalled). */
+ * least corosync has been without the token (stalled).  A read of corosync's
+ * srp statistics touches no knet lock. */
 static void tokens_note(uint64_t now)
 {
 	uint64_t v;
 
-	if (!link_stats_open)
-		link_stats_open = cs_link_open(&link_stats) == CS_OK;
-	if (!link_stats_open)
+	if (!tok_stats_open)
+		tok_stats_open = cmap_initialize_map(&tok_stats, CMAP_MAP_STATS) == CS_OK;
+	if (!tok_stats_open)
 		return;
-	if (cmap_get_uint64(link_stats, "stats.srp.orf_token_rx", &v) != CS_OK) {
-		cmap_finalize(link_stats);
-		link_stats_open = 0;
+	if (cmap_get_uint64(tok_stats, "stats.srp.orf_token_rx", &v) != CS_OK) {
+		cmap_finalize(tok_stats);
+		tok_stats_open = 0;
 		tokens_since = 0;
 		return;
 	}
@@ -1168,24 +1095,25 @@ static void tokens_note(uint64_t now)
 static void stalled(uint64_t ms)
 {
 	uint64_t now = loop_now_ms(), age = 0, v;
+	cmap_handle_t stats;
 
 	/* a corosync that has not had the token for `token` forms a new ring
-	 * (the others did already): wait for it, however long it takes */
-	if (!link_stats_open)
-		link_stats_open = cs_link_open(&link_stats) == CS_OK;
-	if (link_stats_open && cmap_get_uint64(link_stats, "stats.srp.time_since_token_last_received",
-					       &age) != CS_OK) {
-		cmap_finalize(link_stats);
-		link_stats_open = 0;
+	 * (the others did already): wait for it, however long it takes (a
+	 * timed window ran out once before a resumed corosync rejoined, and
+	 * the node started a group the majority had moved) */
+	if (cmap_initialize_map(&stats, CMAP_MAP_STATS) == CS_OK) {
+		if (cmap_get_uint64(stats, "stats.srp.time_since_token_last_received", &age) != CS_OK)
+			age = 0;
+		cmap_finalize(stats);
 	}
 	/* corosync recomputes that only every 1.5 s, and not while it is
 	 * frozen: the counter, unchanged since the tick that first saw it,
 	 * says for sure that no token came since then */
-	if (link_stats_open && tokens_since &&
-	    cmap_get_uint64(link_stats, "stats.srp.orf_token_rx", &v) == CS_OK && v == tokens_seen &&
+	if (tok_stats_open && tokens_since &&
+	    cmap_get_uint64(tok_stats, "stats.srp.orf_token_rx", &v) == CS_OK && v == tokens_seen &&
 	    now - tokens_since > age)
 		age = now - tokens_since;
-	if (age >= totem.token_ms) {
+	if (age >= token_ms) {
 		if (stall_until != UINT64_MAX)
 			log_warn("clusterd or its corosync stalled for %" PRIu64 " ms, and corosync "
 				 "has not had the token for %" PRIu64 " ms: quorum counts as "
@@ -1194,28 +1122,9 @@ static void stalled(uint64_t ms)
 	} else if (stall_until != UINT64_MAX) {
 		log_warn("clusterd or its corosync stalled for %" PRIu64 " ms: quorum counts as "
 			 "unconfirmed until a ring is confirmed, or for %u ms", ms,
-			 totem.token_ms + totem.consensus_ms + 500u);
-		stall_until = now + totem.token_ms + totem.consensus_ms + 500u;
+			 token_ms + consensus_ms + 500u);
+		stall_until = now + token_ms + consensus_ms + 500u;
 	}
-	quorum_update();
-}
-
-/*
- * The resource host stopped everything because this node reaches no
- * majority (cs_linkwatch.h).  The others may be forming a ring without it,
- * and this node's corosync will report a ring of its own (or, healed in
- * time, theirs): until a new ring is confirmed - or, as after a stall, for
- * token + consensus + margin - quorum counts as unconfirmed, so nothing
- * starts here again from a view that may be stale.
- */
-void repl_cut_off(void)
-{
-	if (stall_until == UINT64_MAX)
-		return;
-	log_warn("this node reaches no majority (its resource host stopped every resource): "
-		 "quorum counts as unconfirmed until a ring is confirmed, or for %u ms",
-		 totem.token_ms + totem.consensus_ms + 500u);
-	stall_until = loop_now_ms() + totem.token_ms + totem.consensus_ms + 500u;
 	quorum_update();
 }
 
@@ -1252,116 +1161,6 @@ static void on_tick_timer(void *data)
 	}
 	renew_lease();
 	tokens_note(loop_now_ms());
-	/* remember when the links' pongs last moved, for the link reports */
-	int up;
-	if (cpg_joined)
-		(void)links_up(0, &up, NULL);
-}
-
-/* Nodes that left the ring, whose link state this node has yet to report:
- * read and sent from a timer, outside corosync's dispatch. */
-static uint32_t links_todo[CSD_MAX_NODES];
-static size_t n_links_todo;
-static struct loop_timer *links_timer;
-
-/* The report of this node's own links to the nodes lost: per node u32 id,
- * u32 up, u32 how many ms ago its pongs last moved (WIRE_LINKS_SIZE).  A
- * link it cannot read counts as up: the full wait. */
-static void on_links_timer(void *data)
-{
-	uint8_t rec[CSD_MAX_NODES * WIRE_LINKS_SIZE];
-
-	(void)data;
-	links_timer = NULL;
-	for (size_t i = 0; i < n_links_todo; i++) {
-		int up = 1;
-		uint64_t age = 0;
-		cs_error_t err = links_up(links_todo[i], &up, &age);
-		if (err != CS_OK) {
-			log_warn("cannot read this node's link to node %u (cmap error %d): it counts "
-				 "as up", links_todo[i], err);
-			up = 1;
-			age = 0;
-		}
-		log_info("link report: this node's (%u) link to node %u is %s, its last pong %" PRIu64
-			 " ms ago", totem.local_id, links_todo[i], up ? "up" : "down", age);
-		uint8_t *q = rec + WIRE_LINKS_SIZE * i;
-		cs_put_le32(q, links_todo[i]);
-		cs_put_le32(q + 4, (uint32_t)up);
-		cs_put_le32(q + 8, age > UINT32_MAX ? UINT32_MAX : (uint32_t)age);
-	}
-	if (n_links_todo &&
-	    repl_send(MSG_LINKS, 0, 0, 0, 0, rec, WIRE_LINKS_SIZE * n_links_todo) != ERROR_SUCCESS)
-		log_warn("cannot send this node's link report: a lost node's groups wait %" PRIu64
-			 " ms", gone_wait_ms(GONE_NODE));
-	n_links_todo = 0;
-}
-
-/* Node `id` left the ring: this node's link to it is reported next; until
- * every member has reported, the wait is GONE_NODE's. */
-static void links_note(uint32_t id, uint64_t now)
-{
-	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
-		if (gone[i].id == id) {
-			gone[i].fast_until = now; /* raised by each report */
-			gone[i].n_down = 0;
-			gone[i].seen_up = 0;
-		}
-	}
-	for (size_t i = 0; i < n_links_todo; i++)
-		if (links_todo[i] == id)
-			return;
-	if (n_links_todo < CSD_MAX_NODES)
-		links_todo[n_links_todo++] = id;
-	if (!links_timer)
-		links_timer = loop_timer_add(csd->loop, 0, on_links_timer, NULL);
-}
-
-/*
- * MSG_LINKS from member `from`: whether it still reaches nodes that left,
- * and when it last had a pong from each.  The lost node has stopped by
- * GONE_CUT after that (cs_linkwatch.h); "when" is taken as now - age, later
- * than the sender's own moment by the message's transit: on the safe side.
- */
-static void on_links(uint32_t from, const uint8_t *p, size_t len)
-{
-	int changed = 0;
-	uint64_t now = loop_now_ms();
-
-	if (len % WIRE_LINKS_SIZE || len > WIRE_LINKS_SIZE * CSD_MAX_NODES) {
-		log_warn("dropped a malformed link report from node %u (%zu bytes)", from, len);
-		return;
-	}
-	for (size_t r = 0; r < len; r += WIRE_LINKS_SIZE) {
-		uint32_t id = cs_le32(p + r), up = cs_le32(p + r + 4), age = cs_le32(p + r + 8);
-		for (size_t i = 0; i < CSD_MAX_NODES; i++) {
-			if (gone[i].id != id || !gone[i].fast_until)
-				continue;
-			if (up) {
-				if (!gone[i].seen_up)
-					log_info("node %u still reaches node %u: its groups wait for "
-						 "it to learn it lost quorum", from, id);
-				gone[i].seen_up = 1;
-				continue;
-			}
-			int dup = 0;
-			for (uint32_t j = 0; j < gone[i].n_down; j++)
-				dup |= gone[i].down_from[j] == from;
-			if (dup || gone[i].n_down >= CSD_MAX_NODES)
-				continue;
-			gone[i].down_from[gone[i].n_down++] = from;
-			uint64_t bound = (now > age ? now - age : 0) + gone_wait_ms(GONE_CUT);
-			if (bound > gone[i].fast_until)
-				gone[i].fast_until = bound;
-			changed = 1;
-		}
-	}
-	if (changed && gone_timer) {
-		loop_timer_cancel(csd->loop, gone_timer); /* the wait may now be shorter */
-		gone_timer = NULL;
-	}
-	if (changed)
-		place_groups();
 }
 
 static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid, uint32_t pid,
@@ -1442,9 +1241,6 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t nodei
 	case MSG_APPLIED:
 		on_applied(nodeid, p, len);
 		break;
-	case MSG_LINKS:
-		on_links(nodeid, p, len);
-		break;
 	default:
 		log_warn("dropped a message of unknown type %u from node %u", type, nodeid);
 	}
@@ -1484,11 +1280,8 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	for (size_t i = 0; i < n_left; i++) {
 		int nodedown = left[i].reason == CPG_REASON_NODEDOWN;
 		ring_changed |= nodedown;
-		if (!repl_is_member(left[i].nodeid))
-			continue;
-		gone_set(left[i].nodeid, now + gone_wait_ms(nodedown ? GONE_NODE : GONE_CLUSTERD));
-		if (nodedown)
-			links_note(left[i].nodeid, now);
+		if (repl_is_member(left[i].nodeid))
+			gone_set(left[i].nodeid, now + gone_wait_ms(nodedown));
 	}
 	for (size_t i = 0; i < n_joined; i++)
 		ring_changed |= joined[i].reason == CPG_REASON_NODEUP;
@@ -1518,7 +1311,6 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 			   left[i].reason == CPG_REASON_LEAVE ? "clusterd left" : "other");
 	for (size_t i = 0; i < n_joined; i++)
 		log_notice("node %u joined", joined[i].nodeid);
-
 	for (size_t i = 0; i < csd->model.n_nodes; i++) {
 		struct cs_node *n = &csd->model.nodes[i];
 		n->state = !repl_is_member(n->id) ? ClusterNodeDown :
@@ -1644,15 +1436,15 @@ static void read_nodelist(void)
 		log_warn("cmap unavailable: node names default to node<ID>");
 		return;
 	}
-	/* the timings the waits after a departure follow (gone_wait_ms) */
-	cs_error_t err;
-	const char *what = "";
-	struct cs_link_cfg c;
-	if (cs_link_cfg_read(cmap, &c, &err, &what) == 0)
-		totem = c;
-	else
-		log_warn("cannot read %s from corosync (cmap error %d): assuming token %u ms, "
-			 "consensus %u ms", what, err, totem.token_ms, totem.consensus_ms);
+	/* how long the token may sit with one node when the ring is idle: the two
+	 * sides of a split may learn of it that far apart (gone_wait_ms) */
+	if (cmap_get_uint32(cmap, "runtime.config.totem.hold", &hold_ms) != CS_OK)
+		hold_ms = 300;
+	/* how long after a stall corosync may still report the ring it lost */
+	if (cmap_get_uint32(cmap, "runtime.config.totem.token", &token_ms) != CS_OK)
+		token_ms = 3000;
+	if (cmap_get_uint32(cmap, "runtime.config.totem.consensus", &consensus_ms) != CS_OK)
+		consensus_ms = 3600;
 	if (cmap_get_string(cmap, "totem.cluster_name", &name) == CS_OK) {
 		cs_free(csd->model.cluster_name);
 		csd->model.cluster_name = cs_strdup(name);
@@ -1793,11 +1585,9 @@ uint32_t repl_start(const struct repl_hooks *h)
 		return ERROR_GEN_FAILURE;
 	}
 	cpg_joined = 1;
-	log_notice("node %u (%s) joined corosync; a lost node's groups wait %" PRIu64 " ms after "
-		   "the last pong any member had from it when every member saw its link go down, "
-		   "else %" PRIu64 " ms after it left; a lost clusterd's %" PRIu64 " ms",
-		   csd->local_id, model_node_name(&csd->model, csd->local_id),
-		   gone_wait_ms(GONE_CUT), gone_wait_ms(GONE_NODE), gone_wait_ms(GONE_CLUSTERD));
+	log_notice("node %u (%s) joined corosync; a lost node's groups wait %" PRIu64 " ms, a "
+		   "lost clusterd's %" PRIu64 " ms", csd->local_id,
+		   model_node_name(&csd->model, csd->local_id), gone_wait_ms(1), gone_wait_ms(0));
 	return ERROR_SUCCESS;
 }
 
@@ -1835,16 +1625,13 @@ void repl_stop(void)
 	if (tick_timer)
 		loop_timer_cancel(csd->loop, tick_timer);
 	tick_timer = NULL;
+	if (tok_stats_open)
+		cmap_finalize(tok_stats);
+	tok_stats_open = 0;
+	tokens_since = 0;
 	if (gone_timer)
 		loop_timer_cancel(csd->loop, gone_timer);
 	gone_timer = NULL;
-	if (links_timer)
-		loop_timer_cancel(csd->loop, links_timer);
-	links_timer = NULL;
-	n_links_todo = 0;
-	if (link_stats_open)
-		cmap_finalize(link_stats);
-	link_stats_open = 0;
 	/* undo what repl_start() did, also when it stopped half-way */
 	if (cpg_fd >= 0)
 		loop_del_fd(csd->loop, cpg_fd);

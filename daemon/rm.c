@@ -668,12 +668,11 @@ static void on_completed(hostclient *h, const struct hostclient_result *res, voi
 			l->online = 1;
 			send_state(l, r, ClusterResourceOnline);
 		} else if (res->status == ERROR_NOT_READY) {
-			/* the host would not start it: no lease, or this node is
-			 * cut off (cs_linkwatch.h).  Not a failure of the
-			 * resource: it is Offline, and nothing starts here
-			 * before the next renewal */
-			log_warn("resource %s: the resource host may not start it now (cut off, or "
-				 "no lease): it stays offline", r->name);
+			/* the host would not start it: its lease ran out meanwhile.
+			 * Not a failure of the resource: it is Offline, and nothing
+			 * starts here before the next renewal */
+			log_warn("resource %s: the resource host may not start it now (no lease): it "
+				 "stays offline", r->name);
 			lease_until = 0;
 			send_state(l, r, ClusterResourceOffline);
 		} else {
@@ -736,19 +735,12 @@ static void on_failed(hostclient *h, uint64_t id, uint32_t source, uint32_t stat
 	(void)ud;
 	if (!l || !(r = lres_model(l)))
 		return;
-	if (source == HOSTPROTO_FAIL_LEASE || source == HOSTPROTO_FAIL_ISOLATED) {
-		/* the host stopped it by itself (no lease, the node lost
-		 * quorum, or it is cut off): not a failure of the resource - it
-		 * is Offline, and starts again once this node may run it.  When
-		 * cut off, not before a ring is confirmed again (repl_cut_off)
-		 * and a renewal the host accepts once it reaches a majority. */
-		log_warn("resource %s: terminated by the resource host (%s)", l->name,
-			 source == HOSTPROTO_FAIL_ISOLATED ? "this node is cut off" :
-			 "no lease or no quorum");
-		if (source == HOSTPROTO_FAIL_ISOLATED) {
-			lease_until = 0;
-			repl_cut_off();
-		}
+	if (source == HOSTPROTO_FAIL_LEASE) {
+		/* the host stopped it by itself (no lease, or the node lost
+		 * quorum): not a failure of the resource - it is Offline, and
+		 * starts again once this node may run it */
+		log_warn("resource %s: terminated by the resource host (no lease or no quorum)",
+			 l->name);
 		l->online = 0;
 		if (r->state != ClusterResourceOffline && r->state != ClusterResourceFailed)
 			send_state(l, r, ClusterResourceOffline);

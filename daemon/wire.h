@@ -32,8 +32,8 @@
 #define WIRE_MAX_PAYLOAD (32u * 1024u * 1024u)
 /* The cluster protocol this clusterd speaks.  2: snapshots of records by
  * name (model.h, schema 2).  3: an OP's status field carries its sender's
- * quorum stamp (WIRE_STAMP_*); MSG_APPLIED.  4: MSG_LINKS. */
-#define WIRE_VERSION 4u
+ * quorum stamp (WIRE_STAMP_*); MSG_APPLIED. */
+#define WIRE_VERSION 3u
 #define WIRE_STATE_SIZE 20u
 
 /* Message types on CPG. */
@@ -49,12 +49,7 @@ enum csd_msg {
 	MSG_RESYNC,         /* a member found its copy diverged: transfer the state again */
 	MSG_APPLIED,        /* payload u64: the database version this member has applied and
 	                       written (sent after each configuration change it applied) */
-	MSG_LINKS,          /* after nodes left the ring, per node: u32 id, u32 whether this
-	                       member's corosync still has a link to it, u32 how many ms ago
-	                       a pong last came over it (repl.c on_links) */
 };
-
-#define WIRE_LINKS_SIZE 12u
 
 #define WIRE_APPLIED_SIZE 8u
 

@@ -45,9 +45,6 @@
 
 #include <clusapi/proplist.h>
 #include <corosync/votequorum.h>
-#include <stdatomic.h>
-
-#include "cs_linkwatch.h"
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
@@ -83,20 +80,6 @@ struct host {
 	bool watch_quorum;          /* --quorum */
 	votequorum_handle_t vq;
 	int vq_fd;                  /* -1: not following votequorum */
-
-	/* The isolation watch (--quorum, cs_linkwatch.h): a thread reads
-	 * corosync's token counter and links (link_sampler); a token, or links
-	 * that reach a majority, move ok_until to then + stale_ms; a late token
-	 * with links that do not sets ok_until to 0 and wakes the main thread,
-	 * which fences once now >= ok_until - also when the sampler is stuck (a
-	 * frozen corosync does not answer). */
-	bool watch_on;
-	_Atomic uint32_t stale_ms;
-	_Atomic int64_t ok_until;   /* CLOCK_MONOTONIC ms */
-	_Atomic uint32_t reached;   /* nodes reached at the last sample */
-	_Atomic uint32_t n_nodes;
-	_Atomic bool watch_stop;
-	pthread_t watch_thread;
 
 	struct hostproto_rx rx;
 	struct hostproto_txq txq;
@@ -762,11 +745,9 @@ static void *resource_thread(void *arg)
 			pthread_mutex_unlock(&r->q.mu);
 			if (r->pid && was_up) {
 				run_terminate(h, r);
-				post_failed(h, r->id, j->fence_source, ERROR_OPERATION_ABORTED);
+				post_failed(h, r->id, HOSTPROTO_FAIL_LEASE, ERROR_OPERATION_ABORTED);
 				hlog(h, r->id, CLUSTER_PLUGIN_LOG_WARNING,
-				     "resource \"%s\" terminated: %s", r->name,
-				     j->fence_source == HOSTPROTO_FAIL_ISOLATED ?
-				     "this node is cut off" : "no lease");
+				     "resource \"%s\" terminated: no lease", r->name);
 			}
 			break;
 		}
@@ -1008,18 +989,9 @@ static void answer_cancelled(struct host *h, struct resource *r, struct job *can
 	}
 }
 
-/* Whether this node reaches a majority, as corosync answered lately
- * (always true without the isolation watch). */
-static bool reach_ok(struct host *h, int64_t now)
+static bool lease_valid(const struct host *h)
 {
-	return !h->watch_on || now < atomic_load(&h->ok_until);
-}
-
-static bool lease_valid(struct host *h)
-{
-	int64_t now = now_ms();
-
-	return !h->lease_on || (!h->fenced && now < h->lease_until && reach_ok(h, now));
+	return !h->lease_on || (!h->fenced && now_ms() < h->lease_until);
 }
 
 static uint32_t handle_resource_request(struct host *h, const struct hostproto_hdr *hdr,
@@ -1038,7 +1010,7 @@ static uint32_t handle_resource_request(struct host *h, const struct hostproto_h
 	if (hdr->type == HOSTPROTO_ONLINE && !lease_valid(h)) {
 		hlog(h, r->id, CLUSTER_PLUGIN_LOG_WARNING,
 		     "online of \"%s\" refused: this host has no lease (clusterd has not "
-		     "confirmed quorum, or this node does not reach a majority)", r->name);
+		     "confirmed quorum)", r->name);
 		return ERROR_NOT_READY;
 	}
 	struct job *cancelled = NULL;
@@ -1070,8 +1042,6 @@ static uint32_t handle_lease(struct host *h, const struct hostproto_hdr *hdr,
 		return ERROR_SUCCESS; /* already past: changes nothing */
 	if (until > h->lease_until)
 		h->lease_until = until;
-	if (!reach_ok(h, now_ms()))
-		return ERROR_SUCCESS; /* stays fenced until this node reaches a majority again */
 	if (h->fenced)
 		hlog(h, 0, CLUSTER_PLUGIN_LOG_NOTICE, "lease renewed: resources may run again");
 	h->fenced = false;
@@ -1085,7 +1055,7 @@ static uint32_t handle_lease(struct host *h, const struct hostproto_hdr *hdr,
  * policy.  A terminate must finish within CSD_TERM_MS (the plugin contract,
  * resapi.h); this host cannot take back a thread stuck in a plugin.
  */
-static void fence_all(struct host *h, int64_t now, uint16_t source, const char *why)
+static void fence_all(struct host *h, int64_t now, const char *why)
 {
 	size_t n = 0;
 
@@ -1098,7 +1068,6 @@ static void fence_all(struct host *h, int64_t now, uint16_t source, const char *
 		pthread_mutex_lock(&r->q.mu);
 		if (j && !r->closed) {
 			j->type = JOB_FENCE;
-			j->fence_source = source;
 			push_terminate_locked(r, j, &cancelled);
 			j = NULL;
 			n++;
@@ -1129,148 +1098,7 @@ static void on_quorum(votequorum_handle_t vq, uint64_t ctx, uint32_t quorate, ui
 		return;
 	h->lease_until = 0; /* a renewal made before this news counts for nothing */
 	if (!h->fenced)
-		fence_all(h, now_ms(), HOSTPROTO_FAIL_LEASE, "corosync says this node lost quorum");
-}
-
-/* Grant the host until `until` (later grants only). */
-static void watch_grant(struct host *h, int64_t until)
-{
-	if (until > atomic_load(&h->ok_until))
-		atomic_store(&h->ok_until, until);
-}
-
-/*
- * The isolation watch's thread (cs_linkwatch.h).  Every CS_LINK_SAMPLE_MS it
- * reads corosync's token counter: a token that came since the sample before
- * grants CS_LINK_STALE from that sample's start (the ring went round, so
- * this node reaches its members).  corosync's links (knet) are read every
- * CS_LINK_IDLE_MS while the token comes, to know when each link's pongs
- * last moved, and every CS_LINK_LATE_SAMPLE_MS once the token is
- * CS_LINK_LATE late: then links that reach a majority grant CS_LINK_STALE,
- * and links that do not stop everything at once.  Reading the links only
- * then keeps the watch off knet's locks while the ring is healthy (read
- * every 20 ms, they starved corosync while a node rejoined).  Times are
- * taken before asking, so a slow answer only shortens what is granted; the
- * configuration is read again every 2 s; a corosync that went away is asked
- * again until it answers, while ok_until passes.
- */
-static void *link_sampler(void *arg)
-{
-	struct host *h = arg;
-	struct cs_link_cfg cfg;
-	struct cs_link_seen *seen = cs_calloc(CS_LINK_MAX_NODES, sizeof(*seen));
-	cmap_handle_t stats = 0, cmap = 0;
-	bool have_stats = false, have_cfg = false, have_tokens = false, said_ok = false,
-	     said_err = false;
-	uint64_t tokens = 0;
-	int64_t prev_start = 0, token_at = 0, links_at = 0;
-	unsigned n = 0;
-
-	if (!seen) {
-		hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR, "isolation watch: out of memory: no resource "
-		     "may run here");
-		return NULL;
-	}
-	while (!atomic_load(&h->watch_stop)) {
-		cs_error_t err = CS_OK;
-		const char *what = "cmap";
-		int64_t start = now_ms();
-		if (!have_cfg || n++ % (2000u / CS_LINK_SAMPLE_MS) == 0) {
-			have_cfg = false;
-			if ((err = cmap_initialize(&cmap)) == CS_OK) {
-				have_cfg = cs_link_cfg_read(cmap, &cfg, &err, &what) == 0;
-				cmap_finalize(cmap);
-			}
-			if (have_cfg) {
-				atomic_store(&h->stale_ms, CS_LINK_STALE(&cfg));
-				atomic_store(&h->n_nodes, cfg.n_nodes);
-			}
-		}
-		if (have_cfg && !have_stats) {
-			what = "stats";
-			have_stats = (err = cs_link_open(&stats)) == CS_OK;
-			have_tokens = false;
-		}
-		if (have_stats && have_cfg) {
-			uint64_t v;
-			what = "stats.srp.orf_token_rx";
-			if ((err = cmap_get_uint64(stats, "stats.srp.orf_token_rx", &v)) == CS_OK) {
-				if (have_tokens && v != tokens) {
-					token_at = prev_start;
-					watch_grant(h, prev_start + (int64_t)CS_LINK_STALE(&cfg));
-				}
-				tokens = v;
-				have_tokens = true;
-				prev_start = start;
-			}
-		}
-		bool late = !token_at || start - token_at >= (int64_t)CS_LINK_LATE(&cfg);
-		if (have_stats && have_cfg && err == CS_OK &&
-		    start - links_at >= (int64_t)(late ? CS_LINK_LATE_SAMPLE_MS : CS_LINK_IDLE_MS)) {
-			uint32_t reached;
-			what = "stats.knet";
-			links_at = start;
-			if ((err = cs_link_reached(stats, &cfg, start, seen, &reached)) == CS_OK) {
-				atomic_store(&h->reached, reached);
-				if (cs_link_majority(&cfg, reached))
-					watch_grant(h, start + (int64_t)CS_LINK_STALE(&cfg));
-				else if (late && atomic_exchange(&h->ok_until, 0) != 0)
-					wake_main(h);
-				if (!said_ok)
-					hlog(h, 0, CLUSTER_PLUGIN_LOG_INFO, "isolation watch: resources "
-					     "stop when corosync's token is %u ms late and this node "
-					     "reaches no majority of the %u nodes%s (no pong for %u ms), "
-					     "or corosync is silent for %u ms", CS_LINK_LATE(&cfg),
-					     cfg.n_nodes, cfg.two_node ? " (not in a two-node cluster)" :
-					     "", CS_LINK_FRESH(&cfg), CS_LINK_STALE(&cfg));
-				said_ok = true;
-			}
-		}
-		if (err != CS_OK) {
-			if (have_stats)
-				cmap_finalize(stats);
-			have_stats = false;
-			if (!said_err)
-				hlog(h, 0, CLUSTER_PLUGIN_LOG_WARNING, "cannot watch this node's links "
-				     "yet (%s: cmap error %d; corosync 3 with knet is needed): no "
-				     "resource may run here until it can", what, err);
-			said_err = true;
-		}
-		nanosleep(&(struct timespec){ .tv_nsec = CS_LINK_SAMPLE_MS * 1000000L }, NULL);
-	}
-	if (have_stats)
-		cmap_finalize(stats);
-	cs_free(seen);
-	return NULL;
-}
-
-/* Start the isolation watch.  Until its thread has read corosync's
- * configuration and links, ok_until stays 0: nothing runs here - failing
- * safe.  The thread keeps trying (corosync may start after this host). */
-static void link_watch_start(struct host *h)
-{
-	h->watch_on = true;
-	atomic_store(&h->ok_until, 0);
-	if (pthread_create(&h->watch_thread, NULL, link_sampler, h) != 0) {
-		h->watch_thread = 0;
-		hlog(h, 0, CLUSTER_PLUGIN_LOG_ERROR, "cannot start the isolation watch: no "
-		     "resource may run here");
-	}
-}
-
-/* Stop the sampler; one stuck in a frozen corosync is left to the exit. */
-static void link_watch_stop(struct host *h)
-{
-	if (!h->watch_thread)
-		return;
-	atomic_store(&h->watch_stop, true);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 1;
-	if (pthread_timedjoin_np(h->watch_thread, NULL, &until) != 0)
-		fprintf(stderr, "cluster-reshost: the isolation watch is stuck in corosync; "
-				"leaving it to the exit\n");
-	h->watch_thread = 0;
+		fence_all(h, now_ms(), "corosync says this node lost quorum");
 }
 
 /* Follow votequorum (--quorum); without it the lease alone protects. */
@@ -1570,28 +1398,10 @@ static int run(struct host *h)
 			if (h->nresources && (timeout < 0 || timeout > 500))
 				timeout = 500; /* look for stuck polls twice a second */
 			if (h->lease_on && !h->fenced) {
-				int64_t ok_until = atomic_load(&h->ok_until);
 				if (now >= h->lease_until) {
-					fence_all(h, now, HOSTPROTO_FAIL_LEASE, NULL);
-				} else if (!reach_ok(h, now)) {
-					char why[160];
-					if (ok_until == 0)
-						snprintf(why, sizeof(why), "this node reaches %u of %u "
-							 "nodes, no majority: it is cut off",
-							 atomic_load(&h->reached),
-							 atomic_load(&h->n_nodes));
-					else
-						snprintf(why, sizeof(why), "corosync has shown no "
-							 "working ring for %u ms (no token, links not "
-							 "read): this node counts as cut off",
-							 atomic_load(&h->stale_ms));
-					fence_all(h, now, HOSTPROTO_FAIL_ISOLATED, why);
-				} else {
-					int64_t until = h->lease_until;
-					if (h->watch_on && ok_until < until)
-						until = ok_until;
-					if (timeout < 0 || until - now < timeout)
-						timeout = (int)(until - now);
+					fence_all(h, now, NULL);
+				} else if (timeout < 0 || h->lease_until - now < timeout) {
+					timeout = (int)(h->lease_until - now);
 				}
 			}
 		}
@@ -1621,7 +1431,7 @@ static int run(struct host *h)
 			quorum_watch_stop(h);
 			h->lease_until = 0;
 			if (h->lease_on && !h->fenced)
-				fence_all(h, now_ms(), HOSTPROTO_FAIL_LEASE, "this node's corosync went away");
+				fence_all(h, now_ms(), "this node's corosync went away");
 		}
 		if (pr < 0 && errno != EINTR) {
 			perror("cluster-reshost: poll");
@@ -1737,13 +1547,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	g_host = &host;
-	if (host.watch_quorum) {
+	if (host.watch_quorum)
 		quorum_watch_start(&host);
-		link_watch_start(&host);
-	}
 
 	rc = run(&host);
-	link_watch_stop(&host);
 	quorum_watch_stop(&host);
 
 out:

@@ -30,13 +30,12 @@ enum {
 	JOB_POLL_LOOKS = 100,
 	JOB_POLL_IS = 101,
 	JOB_SHUTDOWN = 102,  /* terminate if needed, close, no reply */
-	JOB_FENCE = 103,     /* no lease, or cut off: terminate, report it failed if it was up */
+	JOB_FENCE = 103,     /* the lease ran out: terminate, report it failed if it was up */
 };
 
 struct job {
 	struct job *next;
 	uint16_t type;              /* HOSTPROTO_* or JOB_* */
-	uint16_t fence_source;      /* JOB_FENCE: HOSTPROTO_FAIL_LEASE or _ISOLATED */
 	uint64_t request_id;
 	uint8_t *payload;           /* owned (OPEN, CONTROL, TYPE_CONTROL) */
 	union {

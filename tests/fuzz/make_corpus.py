@@ -415,10 +415,9 @@ HOSTPROTO_SEEDS = {
 # resources r1 (with private properties), r2 (depends on r1) and r3.
 
 WIRE_MAGIC = 0x43534D31
-WIRE_VERSION = 4
+WIRE_VERSION = 3
 MSG_STATE, MSG_SNAPSHOT, MSG_OP, MSG_MOVE, MSG_CONTROL_REQ, MSG_CONTROL_REPLY = range(1, 7)
 MSG_APPLIED = 10
-MSG_LINKS = 11
 PROTO_MAGIC = 0x43535031
 PROTO_VERSION = 2
 
@@ -633,13 +632,10 @@ CPG_SEEDS = {
     "state": cpg(MSG_STATE, state(9, 0)),
     "applied": cpg(MSG_APPLIED, struct.pack("<Q", 42)),
     "applied-bad-short": cpg(MSG_APPLIED, struct.pack("<I", 42)),
-    "links": cpg(MSG_LINKS, struct.pack("<IIIIII", 3, 0, 1400, 2, 1, 20), frm=2),
-    "links-bad-odd": cpg(MSG_LINKS, struct.pack("<IIII", 3, 0, 1400, 2)),
     "state-established": cpg(MSG_STATE, state(1 << 40, 1), frm=3),
     "state-protocol-1": cpg(MSG_STATE, state(9, 1), version=0),
     "state-protocol-2": cpg(MSG_STATE, state(9, 1), version=2),
-    "state-protocol-3": cpg(MSG_STATE, state(9, 1), version=3),
-    "state-protocol-5": cpg(MSG_STATE, state(9, 1), version=5),
+    "state-protocol-4": cpg(MSG_STATE, state(9, 1), version=4),
     "state-bad-short": cpg(MSG_STATE, state(9, 0)[:11]),
     "state-protocol-2-v1-size": cpg(MSG_STATE, state(9, 0)[:12]),
     "state-distrusted": cpg(MSG_STATE, state(1 << 40, 4, epoch=7), frm=2),
