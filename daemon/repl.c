@@ -58,6 +58,7 @@
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
+#include "cs_hostnotice.h"
 #include "log.h"
 #include "wire.h"
 
@@ -68,6 +69,10 @@ static cpg_handle_t cpg;
 static votequorum_handle_t vq;
 static int cpg_open, vq_open, cpg_joined;    /* what repl_stop() must undo */
 static int cpg_fd = -1, vq_fd = -1;
+/* The resource hosts' group (cs_hostnotice.h), joined to listen: optional;
+ * without it a lost clusterd's groups wait the whole lease. */
+static cpg_handle_t hosts_cpg;
+static int hosts_open, hosts_joined, hosts_fd = -1;
 
 struct queued {
 	struct queued *next;
@@ -100,6 +105,7 @@ static uint64_t stall_until;            /* after a stall: quorum unconfirmed unt
 /* Nodes that left, and until when their groups may not be placed elsewhere. */
 static struct {
 	uint32_t id;
+	uint32_t pid;           /* the clusterd that left while its node stayed, else 0 */
 	uint64_t until;
 } gone[CSD_MAX_NODES];
 static struct loop_timer *gone_timer;   /* one-shot: placement once a wait is over */
@@ -343,6 +349,7 @@ static void gone_set(uint32_t id, uint64_t until)
 	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
 		if (gone[i].id == id) {
 			gone[i].until = until;
+			gone[i].pid = 0;
 			return;
 		}
 		if (!gone[i].id && free_slot == CSD_MAX_NODES)
@@ -355,6 +362,7 @@ static void gone_set(uint32_t id, uint64_t until)
 				free_slot = i;
 	}
 	gone[free_slot].id = id;
+	gone[free_slot].pid = 0;
 	gone[free_slot].until = until;
 }
 
@@ -1267,6 +1275,143 @@ static void begin_sync(void)
 		log_err("cannot send this node's state for the new view: %s", cluster_strerror(rc));
 }
 
+/* Host notices (node, clusterd pid) that came before that clusterd's
+ * departure: CPG orders the two groups' messages, but not for us. */
+static struct {
+	uint32_t id, pid;
+	uint64_t at;
+} early_notice[CSD_MAX_NODES];
+
+/* The wait for gone[i]'s groups ends now: its resource host terminated
+ * everything after the clusterd `pid` left (cs_hostnotice.h).  Placement
+ * follows at once, or (in a configuration change) when the change is in. */
+static void host_stopped(size_t i, uint64_t now, int place)
+{
+	log_notice("node %u's resource host terminated every resource after its clusterd (pid %u) "
+		   "left: its groups may be placed now", gone[i].id, gone[i].pid);
+	gone[i].until = now;
+	gone[i].pid = 0;
+	if (!place)
+		return;
+	if (gone_timer) {
+		loop_timer_cancel(csd->loop, gone_timer); /* the wait is over */
+		gone_timer = NULL;
+	}
+	place_groups();
+}
+
+/* clusterd `pid` of node id left while its node stays in the ring: its groups
+ * wait for the lease (gone_wait_ms(0)), or until its host's notice. */
+static void clusterd_left(uint32_t id, uint32_t pid, uint64_t now)
+{
+	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
+		if (gone[i].id != id)
+			continue;
+		gone[i].pid = pid;
+		for (size_t k = 0; k < CSD_MAX_NODES; k++) {
+			if (early_notice[k].id == id && early_notice[k].pid == pid) {
+				early_notice[k].id = 0;
+				host_stopped(i, now, 0);
+				break;
+			}
+		}
+	}
+}
+
+static void on_host_notice(cpg_handle_t h, const struct cpg_name *group, uint32_t nodeid,
+			   uint32_t pid, void *msg, size_t msg_len)
+{
+	uint32_t clusterd_pid;
+	uint64_t now = loop_now_ms();
+	size_t slot = 0;
+
+	(void)h;
+	(void)group;
+	(void)pid;
+	if (cs_hostnotice_decode(msg, msg_len, &clusterd_pid) != 0) {
+		log_warn("dropped a malformed notice from node %u's resource host (%zu bytes)",
+			 nodeid, msg_len);
+		return;
+	}
+	for (size_t i = 0; i < CSD_MAX_NODES; i++) {
+		if (gone[i].id == nodeid && gone[i].pid && gone[i].pid == clusterd_pid) {
+			host_stopped(i, now, 1);
+			return;
+		}
+	}
+	/* not seen leaving yet: kept (the oldest notice makes room) */
+	for (size_t k = 0; k < CSD_MAX_NODES; k++) {
+		if (!early_notice[k].id) {
+			slot = k;
+			break;
+		}
+		if (early_notice[k].at < early_notice[slot].at)
+			slot = k;
+	}
+	early_notice[slot].id = nodeid;
+	early_notice[slot].pid = clusterd_pid;
+	early_notice[slot].at = now;
+}
+
+static void on_hosts_cpg(void *data, uint32_t events)
+{
+	(void)data;
+	(void)events;
+	if (cpg_dispatch(hosts_cpg, CS_DISPATCH_ALL) != CS_OK) {
+		log_warn("lost the resource hosts' CPG group: a lost clusterd's groups wait %" PRIu64
+			 " ms", gone_wait_ms(0));
+		loop_del_fd(csd->loop, hosts_fd);
+		hosts_fd = -1;
+	}
+}
+
+/* Listen in the resource hosts' group; optional (logged when it fails). */
+static void hosts_listen(void)
+{
+	cpg_callbacks_t cb = { .cpg_deliver_fn = on_host_notice };
+	struct cpg_name name = { 0 };
+	cs_error_t err;
+
+	if ((err = cpg_initialize(&hosts_cpg, &cb)) != CS_OK)
+		goto out;
+	hosts_open = 1;
+	if ((err = cpg_fd_get(hosts_cpg, &hosts_fd)) != CS_OK)
+		goto out;
+	if (loop_add_fd(csd->loop, hosts_fd, EPOLLIN, on_hosts_cpg, NULL) < 0) {
+		hosts_fd = -1;
+		err = CS_ERR_NO_RESOURCES;
+		goto out;
+	}
+	name.length = sizeof(CS_HOSTS_GROUP) - 1;
+	memcpy(name.value, CS_HOSTS_GROUP, name.length);
+	for (int tries = 0; tries < 50; tries++)
+		if ((err = cpg_join(hosts_cpg, &name)) != CS_ERR_TRY_AGAIN)
+			break;
+	hosts_joined = err == CS_OK;
+out:
+	if (err != CS_OK)
+		log_warn("cannot listen to the resource hosts (CPG error %d): a lost clusterd's "
+			 "groups wait %" PRIu64 " ms", err, gone_wait_ms(0));
+}
+
+static void hosts_unlisten(void)
+{
+	struct cpg_name name = { 0 };
+
+	if (hosts_fd >= 0)
+		loop_del_fd(csd->loop, hosts_fd);
+	hosts_fd = -1;
+	if (hosts_joined) {
+		name.length = sizeof(CS_HOSTS_GROUP) - 1;
+		memcpy(name.value, CS_HOSTS_GROUP, name.length);
+		cpg_leave(hosts_cpg, &name);
+	}
+	hosts_joined = 0;
+	if (hosts_open)
+		cpg_finalize(hosts_cpg);
+	hosts_open = 0;
+}
+
 static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		    const struct cpg_address *members, size_t n_members,
 		    const struct cpg_address *left, size_t n_left,
@@ -1280,8 +1425,11 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 	for (size_t i = 0; i < n_left; i++) {
 		int nodedown = left[i].reason == CPG_REASON_NODEDOWN;
 		ring_changed |= nodedown;
-		if (repl_is_member(left[i].nodeid))
-			gone_set(left[i].nodeid, now + gone_wait_ms(nodedown));
+		if (!repl_is_member(left[i].nodeid))
+			continue;
+		gone_set(left[i].nodeid, now + gone_wait_ms(nodedown));
+		if (!nodedown)
+			clusterd_left(left[i].nodeid, left[i].pid, now);
 	}
 	for (size_t i = 0; i < n_joined; i++)
 		ring_changed |= joined[i].reason == CPG_REASON_NODEUP;
@@ -1585,9 +1733,11 @@ uint32_t repl_start(const struct repl_hooks *h)
 		return ERROR_GEN_FAILURE;
 	}
 	cpg_joined = 1;
+	hosts_listen();
 	log_notice("node %u (%s) joined corosync; a lost node's groups wait %" PRIu64 " ms, a "
-		   "lost clusterd's %" PRIu64 " ms", csd->local_id,
-		   model_node_name(&csd->model, csd->local_id), gone_wait_ms(1), gone_wait_ms(0));
+		   "lost clusterd's %" PRIu64 " ms (or until its resource host says it stopped "
+		   "everything)", csd->local_id, model_node_name(&csd->model, csd->local_id),
+		   gone_wait_ms(1), gone_wait_ms(0));
 	return ERROR_SUCCESS;
 }
 
@@ -1633,6 +1783,8 @@ void repl_stop(void)
 		loop_timer_cancel(csd->loop, gone_timer);
 	gone_timer = NULL;
 	/* undo what repl_start() did, also when it stopped half-way */
+	hosts_unlisten();
+	memset(early_notice, 0, sizeof(early_notice));
 	if (cpg_fd >= 0)
 		loop_del_fd(csd->loop, cpg_fd);
 	cpg_fd = -1;

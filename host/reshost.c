@@ -44,7 +44,11 @@
 #include <unistd.h>
 
 #include <clusapi/proplist.h>
+#include <corosync/cpg.h>
 #include <corosync/votequorum.h>
+#include <sys/uio.h>
+
+#include "cs_hostnotice.h"
 
 #include "cs_alloc.h"
 #include "cs_bytes.h"
@@ -78,6 +82,8 @@ struct host {
 	bool fenced;                /* the lease ran out; nothing runs until a new one */
 	int64_t lease_until;        /* CLOCK_MONOTONIC ms */
 	bool watch_quorum;          /* --quorum */
+	uint32_t clusterd_pid;      /* the parent, with --quorum (cs_hostnotice.h) */
+	bool clusterd_gone;         /* its socket closed: the shutdown terminates all */
 	votequorum_handle_t vq;
 	int vq_fd;                  /* -1: not following votequorum */
 
@@ -1444,14 +1450,57 @@ static int run(struct host *h)
 				;
 		}
 		if (h->sock >= 0 && pr > 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-			if (!read_socket(h))
+			if (!read_socket(h)) {
+				h->clusterd_gone = h->exit_code == 0;
 				begin_shutdown(h);
+			}
 		}
 		drain_outbox(h);
-		if (h->sock >= 0 && hostproto_txq_flush(&h->txq, h->sock) < 0)
+		if (h->sock >= 0 && hostproto_txq_flush(&h->txq, h->sock) < 0) {
+			h->clusterd_gone = true;
 			begin_shutdown(h);
+		}
 	}
 	return h->exit_code;
+}
+
+/*
+ * clusterd is gone and every resource was terminated and closed: tell the
+ * other nodes (cs_hostnotice.h), so that they need not wait for the lease
+ * this host could still have run under.  Best effort: without the notice
+ * they wait the whole bound.  The notice is queued in corosync before the
+ * leave that finalize sends, so it is delivered first.
+ */
+static void announce_stopped(struct host *h)
+{
+	cpg_callbacks_t cb = { 0 };
+	cpg_handle_t cpg;
+	struct cpg_name name = { 0 };
+	uint8_t msg[CS_HOSTNOTICE_SIZE];
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	cs_error_t err;
+
+	if ((err = cpg_initialize(&cpg, &cb)) != CS_OK)
+		goto out;
+	name.length = sizeof(CS_HOSTS_GROUP) - 1;
+	memcpy(name.value, CS_HOSTS_GROUP, name.length);
+	cs_hostnotice_encode(msg, h->clusterd_pid);
+	for (int i = 0; i < 50; i++) {
+		if ((err = cpg_join(cpg, &name)) != CS_ERR_TRY_AGAIN)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000L }, NULL);
+	}
+	for (int i = 0; err == CS_OK && i < 50; i++) {
+		if ((err = cpg_mcast_joined(cpg, CPG_TYPE_AGREED, &iov, 1)) != CS_ERR_TRY_AGAIN)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000L }, NULL);
+	}
+	cpg_finalize(cpg);
+out:
+	if (err != CS_OK)
+		fprintf(stderr, "cluster-reshost[%ld]: cannot tell the other nodes that every "
+				"resource is terminated (CPG error %d): they wait for the lease\n",
+			(long)getpid(), err);
 }
 
 static void usage(void)
@@ -1547,10 +1596,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	g_host = &host;
-	if (host.watch_quorum)
+	if (host.watch_quorum) {
+		host.clusterd_pid = (uint32_t)getppid();
 		quorum_watch_start(&host);
+	}
 
 	rc = run(&host);
+	if (host.watch_quorum && host.clusterd_gone && rc == 0 && host.nresources == 0)
+		announce_stopped(&host);
 	quorum_watch_stop(&host);
 
 out:
