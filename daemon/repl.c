@@ -1365,11 +1365,38 @@ static void on_hosts_cpg(void *data, uint32_t events)
 	}
 }
 
+/* A CPG group's name. */
+static struct cpg_name group_name(const char *group)
+{
+	struct cpg_name name = { 0 };
+
+	name.length = (uint32_t)strlen(group);
+	memcpy(name.value, group, name.length);
+	return name;
+}
+
+/* Undo a CPG connection as far as it went: the descriptor's watch, the
+ * group joined, the handle. */
+static void cpg_close(cpg_handle_t h, int *fd, int *joined, int *open, const char *group)
+{
+	if (*fd >= 0)
+		loop_del_fd(csd->loop, *fd);
+	*fd = -1;
+	if (*joined) {
+		struct cpg_name name = group_name(group);
+		cpg_leave(h, &name);
+	}
+	*joined = 0;
+	if (*open)
+		cpg_finalize(h);
+	*open = 0;
+}
+
 /* Listen in the resource hosts' group; optional (logged when it fails). */
 static void hosts_listen(void)
 {
 	cpg_callbacks_t cb = { .cpg_deliver_fn = on_host_notice };
-	struct cpg_name name = { 0 };
+	struct cpg_name name = group_name(CS_HOSTS_GROUP);
 	cs_error_t err;
 
 	if ((err = cpg_initialize(&hosts_cpg, &cb)) != CS_OK)
@@ -1382,8 +1409,6 @@ static void hosts_listen(void)
 		err = CS_ERR_NO_RESOURCES;
 		goto out;
 	}
-	name.length = sizeof(CS_HOSTS_GROUP) - 1;
-	memcpy(name.value, CS_HOSTS_GROUP, name.length);
 	for (int tries = 0; tries < 50; tries++)
 		if ((err = cpg_join(hosts_cpg, &name)) != CS_ERR_TRY_AGAIN)
 			break;
@@ -1396,20 +1421,7 @@ out:
 
 static void hosts_unlisten(void)
 {
-	struct cpg_name name = { 0 };
-
-	if (hosts_fd >= 0)
-		loop_del_fd(csd->loop, hosts_fd);
-	hosts_fd = -1;
-	if (hosts_joined) {
-		name.length = sizeof(CS_HOSTS_GROUP) - 1;
-		memcpy(name.value, CS_HOSTS_GROUP, name.length);
-		cpg_leave(hosts_cpg, &name);
-	}
-	hosts_joined = 0;
-	if (hosts_open)
-		cpg_finalize(hosts_cpg);
-	hosts_open = 0;
+	cpg_close(hosts_cpg, &hosts_fd, &hosts_joined, &hosts_open, CS_HOSTS_GROUP);
 }
 
 static void confchg(cpg_handle_t h, const struct cpg_name *group,
@@ -1720,9 +1732,7 @@ uint32_t repl_start(const struct repl_hooks *h)
 		log_err("cannot watch the votequorum descriptor");
 		return ERROR_GEN_FAILURE;
 	}
-	memset(&name, 0, sizeof(name));
-	name.length = sizeof(CPG_GROUP) - 1;
-	memcpy(name.value, CPG_GROUP, name.length);
+	name = group_name(CPG_GROUP);
 	for (int tries = 0; tries < 50; tries++) {
 		err = START_STEP(11, cpg_join(cpg, &name));
 		if (err != CS_ERR_TRY_AGAIN)
@@ -1743,8 +1753,6 @@ uint32_t repl_start(const struct repl_hooks *h)
 
 void repl_stop(void)
 {
-	struct cpg_name name;
-
 	while (acks) {
 		struct pending_ack *k = acks;
 		acks = k->next;
@@ -1785,19 +1793,7 @@ void repl_stop(void)
 	/* undo what repl_start() did, also when it stopped half-way */
 	hosts_unlisten();
 	memset(early_notice, 0, sizeof(early_notice));
-	if (cpg_fd >= 0)
-		loop_del_fd(csd->loop, cpg_fd);
-	cpg_fd = -1;
-	if (cpg_joined) {
-		memset(&name, 0, sizeof(name));
-		name.length = sizeof(CPG_GROUP) - 1;
-		memcpy(name.value, CPG_GROUP, name.length);
-		cpg_leave(cpg, &name);
-		cpg_joined = 0;
-	}
-	if (cpg_open)
-		cpg_finalize(cpg);
-	cpg_open = 0;
+	cpg_close(cpg, &cpg_fd, &cpg_joined, &cpg_open, CPG_GROUP);
 	if (vq_fd >= 0)
 		loop_del_fd(csd->loop, vq_fd);
 	vq_fd = -1;
