@@ -1061,6 +1061,45 @@ static void prefault_rings(void)
 	fclose(f);
 }
 
+/* corosync's stats map, kept open (srp statistics only: a read of them
+ * touches no knet lock); the token counter (stats.srp.orf_token_rx) at the
+ * last tick, and when it was first seen at that value (0: not read yet) */
+static cmap_handle_t tok_stats;
+static int tok_stats_open;
+static uint64_t tokens_seen, tokens_since;
+
+/* Read a stats key through tok_stats, opened on first use and again after
+ * an error (then the counter's history is lost). */
+static cs_error_t stats_get(const char *key, uint64_t *v)
+{
+	cs_error_t err;
+
+	if (!tok_stats_open &&
+	    (err = cmap_initialize_map(&tok_stats, CMAP_MAP_STATS)) != CS_OK)
+		return err;
+	tok_stats_open = 1;
+	if ((err = cmap_get_uint64(tok_stats, key, v)) != CS_OK) {
+		cmap_finalize(tok_stats);
+		tok_stats_open = 0;
+		tokens_since = 0;
+	}
+	return err;
+}
+
+/* Each tick: note the token counter, so that a stall can tell how long at
+ * least corosync has been without the token (stalled). */
+static void tokens_note(uint64_t now)
+{
+	uint64_t v;
+
+	if (stats_get("stats.srp.orf_token_rx", &v) != CS_OK)
+		return;
+	if (!tokens_since || v != tokens_seen) {
+		tokens_seen = v;
+		tokens_since = now;
+	}
+}
+
 /*
  * A stall: this clusterd (or the corosync it asked) did not run for `ms`.
  * Whatever corosync said before it may be stale - the others may have formed
@@ -1070,55 +1109,20 @@ static void prefault_rings(void)
  * long has passed with none (token + consensus + margin): then the old one
  * still stands.
  */
-/* corosync's stats map, kept open for the token counter; the counter
- * (stats.srp.orf_token_rx) at the last tick, and when it was first seen at
- * that value (0: not read yet) */
-static cmap_handle_t tok_stats;
-static int tok_stats_open;
-static uint64_t tokens_seen, tokens_since;
-
-/* Each tick: note the token counter, so that a stall can tell how long at
- * least corosync has been without the token (stalled).  A read of corosync's
- * srp statistics touches no knet lock. */
-static void tokens_note(uint64_t now)
-{
-	uint64_t v;
-
-	if (!tok_stats_open)
-		tok_stats_open = cmap_initialize_map(&tok_stats, CMAP_MAP_STATS) == CS_OK;
-	if (!tok_stats_open)
-		return;
-	if (cmap_get_uint64(tok_stats, "stats.srp.orf_token_rx", &v) != CS_OK) {
-		cmap_finalize(tok_stats);
-		tok_stats_open = 0;
-		tokens_since = 0;
-		return;
-	}
-	if (!tokens_since || v != tokens_seen) {
-		tokens_seen = v;
-		tokens_since = now;
-	}
-}
-
 static void stalled(uint64_t ms)
 {
 	uint64_t now = loop_now_ms(), age = 0, v;
-	cmap_handle_t stats;
 
 	/* a corosync that has not had the token for `token` forms a new ring
 	 * (the others did already): wait for it, however long it takes (a
 	 * timed window ran out once before a resumed corosync rejoined, and
 	 * the node started a group the majority had moved) */
-	if (cmap_initialize_map(&stats, CMAP_MAP_STATS) == CS_OK) {
-		if (cmap_get_uint64(stats, "stats.srp.time_since_token_last_received", &age) != CS_OK)
-			age = 0;
-		cmap_finalize(stats);
-	}
+	if (stats_get("stats.srp.time_since_token_last_received", &age) != CS_OK)
+		age = 0;
 	/* corosync recomputes that only every 1.5 s, and not while it is
 	 * frozen: the counter, unchanged since the tick that first saw it,
 	 * says for sure that no token came since then */
-	if (tok_stats_open && tokens_since &&
-	    cmap_get_uint64(tok_stats, "stats.srp.orf_token_rx", &v) == CS_OK && v == tokens_seen &&
+	if (tokens_since && stats_get("stats.srp.orf_token_rx", &v) == CS_OK && v == tokens_seen &&
 	    now - tokens_since > age)
 		age = now - tokens_since;
 	if (age >= token_ms) {
@@ -1309,11 +1313,15 @@ static void clusterd_left(uint32_t id, uint32_t pid, uint64_t now)
 			continue;
 		gone[i].pid = pid;
 		for (size_t k = 0; k < CSD_MAX_NODES; k++) {
-			if (early_notice[k].id == id && early_notice[k].pid == pid) {
-				early_notice[k].id = 0;
+			if (early_notice[k].id != id || early_notice[k].pid != pid)
+				continue;
+			early_notice[k].id = 0;
+			/* the departure follows its notice within milliseconds: one
+			 * older than the wait it would end is some other clusterd's
+			 * that happened to have this pid */
+			if (now - early_notice[k].at < gone_wait_ms(0))
 				host_stopped(i, now, 0);
-				break;
-			}
+			break;
 		}
 	}
 }
